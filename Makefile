@@ -1,0 +1,61 @@
+# Factually: every command a newcomer needs. See README.md.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+BIND ?= 127.0.0.1:8000
+WORKERS ?= 3
+
+.PHONY: install run demo serve test lint format lock clean
+
+install: $(STAMP)
+
+$(STAMP): requirements/dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Factually needs Python 3.12 or newer; found " + sys.version.split()[0] + ". Run: make PYTHON=python3.12 ...")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
+	@touch $@
+
+# Local development server on the SQLite default, with demo content.
+run: export DJANGO_DEBUG = 1
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py local_admin
+	$(PY) manage.py runserver $(BIND)
+
+demo: export DJANGO_DEBUG = 1
+demo: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+# Production-like: debug off, hashed static files, gunicorn. Needs
+# DJANGO_SECRET_KEY and ALLOWED_HOSTS (and DATABASE_URL, REDIS_URL) set.
+serve: export DJANGO_DEBUG = 0
+serve: $(STAMP)
+	$(PY) manage.py collectstatic --noinput
+	$(PY) manage.py migrate --noinput
+	$(BIN)/gunicorn factually.wsgi --bind $(BIND) --workers $(WORKERS) --access-logfile -
+
+test: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Re-resolve the pinned, hashed lock files from pyproject.toml.
+lock: $(STAMP)
+	$(PY) -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.12 --generate-hashes --quiet -o requirements/base.txt
+	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 --generate-hashes --quiet -o requirements/dev.txt
+
+clean:
+	rm -rf $(VENV) staticfiles screenshots .pytest_cache

@@ -1,0 +1,26 @@
+import pytest
+from django.test import override_settings
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run browser tests last, and mark them so `-m "not browser"` skips them."""
+    for item in items:
+        if "tests/browser/" in item.nodeid:
+            item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plain_static_storage():
+    """
+    Serve static files by name: the hashed manifest only exists after
+    collectstatic, which test_static.py exercises on its own.
+    """
+    storages = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+    with override_settings(STORAGES=storages):
+        yield
