@@ -1,6 +1,10 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import include, path
 from django.views.generic import TemplateView
+
+from articles.feeds import LatestFactChecksFeed
+from articles.sitemaps import sitemaps
 
 from . import views
 
@@ -8,28 +12,27 @@ admin.site.site_header = "Factually newsroom"
 admin.site.site_title = "Factually newsroom"
 admin.site.index_title = "Newsroom"
 
+
+def page(template_name):
+    return TemplateView.as_view(template_name=f"pages/{template_name}.html")
+
+
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("", include("articles.urls")),
+    path("feed/", LatestFactChecksFeed(), name="feed"),
     path(
-        "about/methodology/",
-        TemplateView.as_view(template_name="pages/methodology.html"),
-        name="methodology",
+        "sitemap.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps},
+        name="sitemap",
     ),
-    path(
-        "about/corrections/",
-        TemplateView.as_view(template_name="pages/corrections.html"),
-        name="corrections",
-    ),
-    path(
-        "about/funding/",
-        TemplateView.as_view(template_name="pages/funding.html"),
-        name="funding",
-    ),
-    path(
-        "about/team/",
-        TemplateView.as_view(template_name="pages/team.html"),
-        name="team",
-    ),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("about/methodology/", page("methodology"), name="methodology"),
+    path("about/corrections/", page("corrections"), name="corrections"),
+    path("about/funding/", page("funding"), name="funding"),
+    path("about/team/", page("team"), name="team"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,92 @@
+"""
+Structured data for search engines and fact-check aggregators: a
+schema.org NewsArticle for every fact check and a ClaimReview for each rated
+claim, built from the frozen publication.
+"""
+
+from .models import Publication
+
+ORGANIZATION_NAME = "Factually"
+
+
+def organization(home_url: str, logo_url: str) -> dict:
+    return {
+        "@type": "Organization",
+        "name": ORGANIZATION_NAME,
+        "url": home_url,
+        "logo": {"@type": "ImageObject", "url": logo_url},
+    }
+
+
+def for_publication(
+    publication: Publication,
+    *,
+    url: str,
+    home_url: str,
+    logo_url: str,
+    author_urls: dict[str, str],
+) -> list[dict]:
+    content = publication.content
+    publisher = organization(home_url, logo_url)
+    first_published = publication.first_published_at.isoformat()
+    news_article = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": publication.title[:110],
+        "description": publication.excerpt,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": first_published,
+        "dateModified": publication.published_at.isoformat(),
+        "author": [
+            {
+                "@type": "Person",
+                "name": author["name"],
+                "url": author_urls[author["slug"]],
+            }
+            for author in content["authors"]
+        ]
+        or [publisher],
+        "publisher": publisher,
+        "isAccessibleForFree": True,
+    }
+    reviews = []
+    for claim in content["claims"]:
+        rating = {
+            "@type": "Rating",
+            "alternateName": claim["rating_label"],
+            "bestRating": 5,
+            "worstRating": 1,
+        }
+        if claim["rating_value"] is not None:
+            rating["ratingValue"] = claim["rating_value"]
+        appearance = {"@type": "CreativeWork"}
+        if claim["appearance_url"]:
+            appearance["url"] = claim["appearance_url"]
+        if claim["appearance"]:
+            appearance["name"] = claim["appearance"]
+        item_reviewed = {
+            "@type": "Claim",
+            "author": {
+                "@type": "Organization"
+                if claim["claimant_is_organization"]
+                else "Person",
+                "name": claim["claimant"],
+            },
+            "appearance": appearance,
+        }
+        if claim["claimed_on"]:
+            item_reviewed["datePublished"] = claim["claimed_on"]
+        reviews.append(
+            {
+                "@context": "https://schema.org",
+                "@type": "ClaimReview",
+                "url": f"{url}#{claim['anchor']}",
+                "claimReviewed": claim["statement"],
+                "datePublished": first_published,
+                "author": publisher,
+                "reviewRating": rating,
+                "itemReviewed": item_reviewed,
+            }
+        )
+    return [news_article, *reviews]

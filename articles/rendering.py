@@ -1,0 +1,157 @@
+"""
+Article text: Markdown (CommonMark, plus tables and strikethrough) with
+citation markers, rendered to sanitised HTML once, at publish time.
+
+`[1]`, `[1][3]` and `[1, 3]` cite the article's citations by position. Each
+marker becomes a superscript link to `#source-N` with a unique id, so the
+source list can link back to every place a source is cited. Whatever HTML an
+editor writes or pastes goes through an allow-list sanitiser last.
+"""
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import nh3
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from markdown_it import MarkdownIt
+
+MARKER = re.compile(r"\[(\d{1,4}(?:[ \t]*,[ \t]*\d{1,4})*)\]")
+# Invisible characters that can reorder or hide text (bidi overrides and
+# isolates, zero-width joiners used to split words) or break parsers (NUL).
+INVISIBLE = re.compile(
+    "[\u0000\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h3", "h4",
+    "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "strong", "sub",
+    "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "id", "aria-label"},
+    "abbr": {"title"},
+    "ol": {"start"},
+    "td": {"align"},
+    "th": {"align"},
+}
+ALLOWED_CLASSES = {"sup": {"cite", "cite--missing"}}
+CITE_ID = re.compile(r"cite-\d+-\d+")
+CITE_LABEL = re.compile(r"Source \d+")
+
+_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    clean_content_tags={"script", "style", "template", "textarea", "title"},
+    attributes=ALLOWED_ATTRIBUTES,
+    allowed_classes=ALLOWED_CLASSES,
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer nofollow",
+    attribute_filter=lambda tag, attribute, value: _filter_attribute(
+        tag, attribute, value
+    ),
+)
+
+
+def _filter_attribute(tag, attribute, value):
+    # Ids and labels on links are ours (citation anchors), never an editor's:
+    # a pasted id could hijack an in-page link.
+    if tag == "a" and attribute == "id":
+        return value if CITE_ID.fullmatch(value) else None
+    if tag == "a" and attribute == "aria-label":
+        return value if CITE_LABEL.fullmatch(value) else None
+    return value
+
+
+@dataclass
+class CitationIndex:
+    """Shared state while rendering the texts of one article."""
+
+    numbers: set
+    location: str = ""
+    backlinks: dict = field(default_factory=dict)  # number -> [anchor ids]
+    missing: list = field(default_factory=list)  # (location, marker)
+
+
+def _citation_rule(state, silent):
+    if state.src[state.pos] != "[":
+        return False
+    match = MARKER.match(state.src, state.pos, state.posMax)
+    if match is None:
+        return False
+    # "[1](https://…)" is a link whose text is a number, not a citation.
+    if match.end() < state.posMax and state.src[match.end()] == "(":
+        return False
+    if not silent:
+        # Keep a marker on the same line as the word before it.
+        if state.pending.endswith(" "):
+            state.pending = state.pending[:-1] + "\u00a0"
+        token = state.push("citation", "", 0)
+        token.meta = {"numbers": [int(n) for n in match.group(1).split(",")]}
+    state.pos = match.end()
+    return True
+
+
+def _render_citation(renderer, tokens, index, options, env):
+    citations: CitationIndex = env["citations"]
+    links = []
+    for number in tokens[index].meta["numbers"]:
+        if number not in citations.numbers:
+            citations.missing.append((citations.location, f"[{number}]"))
+            links.append(f'<sup class="cite cite--missing">[{number}]</sup>')
+            continue
+        anchors = citations.backlinks.setdefault(number, [])
+        anchor = f"cite-{number}-{len(anchors) + 1}"
+        anchors.append(anchor)
+        links.append(
+            f'<sup class="cite"><a href="#source-{number}" id="{anchor}" '
+            f'aria-label="Source {number}">[{number}]</a></sup>'
+        )
+    return "".join(links)
+
+
+def _demote_headings(state):
+    # The page owns h1 (the question) and h2 (section headings), so headings
+    # inside a text start at h3.
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(int(token.tag[1]) + 2, 6)}"
+
+
+def _build_markdown():
+    md = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    md.inline.ruler.before("link", "citation", _citation_rule)
+    md.add_render_rule("citation", _render_citation)
+    md.core.ruler.push("demote_headings", _demote_headings)
+    return md
+
+
+_markdown = _build_markdown()
+
+
+def clean_text(text: str) -> str:
+    return INVISIBLE.sub("", unicodedata.normalize("NFC", text or ""))
+
+
+def render(text: str, citations: CitationIndex, *, location: str) -> str:
+    """Render one Markdown text of an article to sanitised HTML."""
+    citations.location = location
+    rendered = _markdown.render(clean_text(text), {"citations": citations})
+    return _cleaner.clean(rendered).strip()
+
+
+def sanitize(fragment: str) -> str:
+    return _cleaner.clean(fragment)
+
+
+def plain_text(text: str, *, words: int | None = None) -> str:
+    """Markdown reduced to plain text without citation markers, for excerpts."""
+    without_markers = re.sub(r"[ \t]*" + MARKER.pattern, "", clean_text(text))
+    rendered = _markdown.render(
+        without_markers, {"citations": CitationIndex(numbers=set())}
+    )
+    plain = " ".join(html.unescape(strip_tags(_cleaner.clean(rendered))).split())
+    if words:
+        plain = Truncator(plain).words(words, truncate="…")
+    return plain

@@ -1,0 +1,43 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Publication, Topic
+
+
+class FactCheckSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.8
+
+    def items(self):
+        return Publication.objects.live().order_by("-first_published_at", "-pk")
+
+    def lastmod(self, item):
+        return item.published_at
+
+
+class TopicSitemap(Sitemap):
+    changefreq = "daily"
+    priority = 0.5
+
+    def items(self):
+        return Topic.objects.filter(
+            publications__in=Publication.objects.live()
+        ).distinct()
+
+
+class PageSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.4
+
+    def items(self):
+        return ["home", "methodology", "corrections", "funding", "team"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+sitemaps = {
+    "fact-checks": FactCheckSitemap,
+    "topics": TopicSitemap,
+    "pages": PageSitemap,
+}

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("fact-checks/<slug:slug>/", views.article_detail, name="detail"),
+    path("topics/", views.topic_list, name="topics"),
+    path("topics/<slug:slug>/", views.topic_detail, name="topic"),
+    path("authors/<slug:slug>/", views.author_detail, name="author"),
+]

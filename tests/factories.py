@@ -1,0 +1,129 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from articles.models import (
+    Article,
+    Author,
+    Citation,
+    Claim,
+    Rating,
+    RelatedQuestion,
+    Section,
+    Topic,
+)
+from articles.publishing import publish
+from sources.models import Source
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    password = factory.django.Password("a-long-test-password")
+
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Topic {n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+    class Meta:
+        model = Topic
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    name = factory.Sequence(lambda n: f"Author {n}")
+    slug = factory.Sequence(lambda n: f"author-{n}")
+
+    class Meta:
+        model = Author
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    title = factory.Sequence(lambda n: f"Report number {n}")
+    url = factory.Sequence(lambda n: f"https://example.org/reports/{n}")
+
+    class Meta:
+        model = Source
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    title = factory.Sequence(lambda n: f"Fact check: Question number {n}?")
+    slug = factory.Sequence(lambda n: f"question-{n}")
+    summary = "The short answer."
+    checked_on = datetime.date(2026, 11, 2)
+
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    article = factory.SubFactory(ArticleFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    heading = factory.Sequence(lambda n: f"Heading {n}")
+    body = "Some text."
+
+    class Meta:
+        model = Section
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    article = factory.SubFactory(ArticleFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    statement = "Something was said."
+    claimant = "A. Speaker"
+    rating = Rating.FALSE
+    explanation = "It was not so."
+
+    class Meta:
+        model = Claim
+
+
+class CitationFactory(factory.django.DjangoModelFactory):
+    article = factory.SubFactory(ArticleFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    source = factory.SubFactory(SourceFactory)
+
+    class Meta:
+        model = Citation
+
+
+class RelatedQuestionFactory(factory.django.DjangoModelFactory):
+    article = factory.SubFactory(ArticleFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    question = factory.Sequence(lambda n: f"Related question {n}?")
+
+    class Meta:
+        model = RelatedQuestion
+
+
+def build_article(*, sections=2, citations=2, claims=1, related=0, **fields):
+    """An article with numbered children, ready to publish."""
+    article = ArticleFactory(**fields)
+    for number in range(1, citations + 1):
+        CitationFactory(article=article, position=number)
+    for number in range(1, sections + 1):
+        cite = f" [{(number - 1) % citations + 1}]" if citations else ""
+        SectionFactory(
+            article=article,
+            position=number,
+            heading=f"Part {number}",
+            body=f"Paragraph of section {number}.{cite}",
+        )
+    for number in range(1, claims + 1):
+        ClaimFactory(article=article, position=number)
+    for number in range(1, related + 1):
+        RelatedQuestionFactory(article=article, position=number)
+    return article
+
+
+def published_article(*, kind="first", published_at=None, **fields):
+    """A built article with its first publication."""
+    article = build_article(**fields)
+    publish(article=article, kind=kind, published_at=published_at)
+    return article
