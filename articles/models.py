@@ -125,9 +125,15 @@ class Article(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    draft_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-updated_at"]
+        permissions = [
+            ("publish_article", "Can publish fact checks"),
+            ("withdraw_article", "Can withdraw fact checks"),
+            ("revert_article", "Can revert fact checks to an earlier revision"),
+        ]
 
     def __str__(self):
         return self.title

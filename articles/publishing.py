@@ -37,11 +37,12 @@ def draft_data(article: Article) -> dict:
         "topics": sorted(article.topics.values_list("name", flat=True)),
         "authors": sorted(article.authors.values_list("name", flat=True)),
         "sections": [
-            {"position": s.position, "heading": s.heading, "body": s.body}
+            {"id": s.pk, "position": s.position, "heading": s.heading, "body": s.body}
             for s in article.sections.order_by("position")
         ],
         "claims": [
             {
+                "id": c.pk,
                 "position": c.position,
                 "statement": c.statement,
                 "claimant": c.claimant,
@@ -56,9 +57,9 @@ def draft_data(article: Article) -> dict:
         ],
         "citations": [
             {
+                "id": c.pk,
                 "position": c.position,
                 "source": str(c.source),
-                "source_url": c.source.url,
                 "pinpoint": c.pinpoint,
                 "note": c.note,
             }
@@ -66,6 +67,7 @@ def draft_data(article: Article) -> dict:
         ],
         "related_questions": [
             {
+                "id": q.pk,
                 "position": q.position,
                 "question": q.question,
                 "answer": str(q.answer) if q.answer_id else None,
@@ -77,9 +79,19 @@ def draft_data(article: Article) -> dict:
     }
 
 
-def draft_digest(article: Article) -> str:
-    encoded = json.dumps(draft_data(article), sort_keys=True, ensure_ascii=False)
+def digest(data: dict) -> str:
+    encoded = json.dumps(data, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def draft_digest(article: Article) -> str:
+    return digest(draft_data(article))
+
+
+def refresh_draft_digest(article: Article) -> None:
+    """Record the digest of the draft as saved, after its children are saved."""
+    article.draft_digest = draft_digest(article)
+    Article.objects.filter(pk=article.pk).update(draft_digest=article.draft_digest)
 
 
 def build_content(article: Article) -> tuple[dict, list[str]]:
@@ -232,6 +244,51 @@ def _next_version(article, *, kind, note, published_at):
     return latest, errors
 
 
+def _new_publication(article, *, latest, kind, note, published_at, user=None):
+    """The next publication of `article`, unsaved, and what blocks publishing it."""
+    content, problems = build_content(article)
+    data = draft_data(article)
+    version = latest.version + 1 if latest else 1
+    content["draft"] = data
+    content["history"] = (latest.content.get("history", []) if latest else []) + [
+        _history_entry(version=version, kind=kind, note=note, published_at=published_at)
+    ]
+    publication = Publication(
+        article=article,
+        version=version,
+        kind=kind,
+        note=note,
+        published_at=published_at,
+        published_by=user,
+        slug=article.slug,
+        title=article.title,
+        excerpt=plain_text(article.summary, words=EXCERPT_WORDS),
+        body_text=plain_text(
+            "\n\n".join(
+                f"{section.heading}\n\n{section.body}"
+                for section in article.sections.order_by("position")
+            )
+        ),
+        checked_on=article.checked_on,
+        first_published_at=latest.first_published_at if latest else published_at,
+        content=content,
+        draft_digest=digest(data),
+    )
+    return publication, problems
+
+
+def preview(article: Article) -> tuple[Publication, list[str]]:
+    """
+    The draft as readers would see it if it were published now (unsaved),
+    and the problems that would stop it being published.
+    """
+    latest = article.publications.order_by("-version").first()
+    kind = Publication.Kind.UPDATE if latest else Publication.Kind.FIRST
+    return _new_publication(
+        article, latest=latest, kind=kind, note="", published_at=timezone.now()
+    )
+
+
 def publish(
     *,
     article: Article,
@@ -251,38 +308,21 @@ def publish(
         latest, errors = _next_version(
             article, kind=kind, note=note, published_at=published_at
         )
-        content, problems = build_content(article)
-        if errors or problems:
-            raise ValidationError(errors + problems)
-        version = latest.version + 1 if latest else 1
-        content["history"] = (latest.content.get("history", []) if latest else []) + [
-            _history_entry(
-                version=version, kind=kind, note=note, published_at=published_at
-            )
-        ]
-        publication = Publication.objects.create(
-            article=article,
-            version=version,
+        publication, problems = _new_publication(
+            article,
+            latest=latest,
             kind=kind,
             note=note,
             published_at=published_at,
-            published_by=user,
-            slug=article.slug,
-            title=article.title,
-            excerpt=plain_text(article.summary, words=EXCERPT_WORDS),
-            body_text=plain_text(
-                "\n\n".join(
-                    f"{section.heading}\n\n{section.body}"
-                    for section in article.sections.order_by("position")
-                )
-            ),
-            checked_on=article.checked_on,
-            first_published_at=latest.first_published_at if latest else published_at,
-            content=content,
-            draft_digest=draft_digest(article),
+            user=user,
         )
+        if errors or problems:
+            raise ValidationError(errors + problems)
+        publication.save()
         publication.topics.set(article.topics.all())
         publication.authors.set(article.authors.all())
+        if article.draft_digest != publication.draft_digest:
+            refresh_draft_digest(article)
     return publication
 
 

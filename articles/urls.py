@@ -9,4 +9,6 @@ urlpatterns = [
     path("topics/", views.topic_list, name="topics"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),
+    path("preview/<int:pk>/", views.preview, name="preview"),
+    path("preview/<int:pk>/<str:token>/", views.shared_preview, name="shared_preview"),
 ]

@@ -1,3 +1,4 @@
+from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,13 +8,15 @@ from django.utils.http import http_date
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from . import jsonld
-from .models import Author, Publication, Topic
+from . import jsonld, publishing
+from .models import Article, Author, Publication, Topic
 
 PAGE_SIZE = 12
 # Public pages may be kept by browsers and a CDN for a few minutes; a new
 # publication changes the page's ETag and Last-Modified for revalidation.
 PUBLIC_MAX_AGE = 300
+PREVIEW_SALT = "articles.preview"
+PREVIEW_MAX_AGE = 60 * 60 * 24 * 7
 
 
 def paginate(request, queryset):
@@ -122,3 +125,44 @@ def author_detail(request, slug):
     return render(
         request, "articles/author_detail.html", {"author": author, "page_obj": page}
     )
+
+
+def preview_url(article, *, staff=False):
+    """
+    Where to see the draft as readers would. The staff address needs a login
+    with view rights; the other carries a signed token that anyone holding it
+    may use for a week, for an outside reviewer.
+    """
+    if staff:
+        return reverse("articles:preview", kwargs={"pk": article.pk})
+    token = signing.dumps(article.pk, salt=PREVIEW_SALT, compress=True)
+    return reverse("articles:shared_preview", kwargs={"pk": article.pk, "token": token})
+
+
+def render_preview(request, article):
+    publication, problems = publishing.preview(article)
+    url = request.build_absolute_uri(article.get_absolute_url())
+    context = article_context(request, publication, url=url)
+    context.update(preview=True, problems=problems)
+    response = render(request, "articles/preview.html", context)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_safe
+def preview(request, pk):
+    if not request.user.has_perm("articles.view_article"):
+        raise Http404("No fact check at this address.")
+    return render_preview(request, get_object_or_404(Article, pk=pk))
+
+
+@require_safe
+def shared_preview(request, pk, token):
+    try:
+        signed_pk = signing.loads(token, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
+    except signing.BadSignature:  # Also raised for an expired token.
+        raise Http404("This preview link is invalid or has expired.") from None
+    if signed_pk != pk:
+        raise Http404("This preview link is for another fact check.")
+    return render_preview(request, get_object_or_404(Article, pk=pk))

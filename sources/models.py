@@ -1,5 +1,6 @@
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+import reversion
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
@@ -36,6 +37,7 @@ def normalize_url(url: str) -> str:
     return normalized
 
 
+@reversion.register()
 class Source(models.Model):
     """One real document, cited by any number of fact checks."""
 

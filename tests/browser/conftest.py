@@ -6,11 +6,13 @@ Without Chromium these tests skip on a developer machine and fail under
 CI=true, so CI never passes by skipping them.
 """
 
+import importlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 PHONE = {"width": 390, "height": 844}
@@ -103,3 +105,13 @@ def page(page_factory):
 @pytest.fixture
 def phone_page(page_factory):
     return page_factory(viewport=PHONE, is_mobile=True, has_touch=True)
+
+
+@pytest.fixture
+def roles():
+    """
+    The groups the data migrations create. Browser tests run in transactions
+    that end with a flush, which empties every table, groups included.
+    """
+    for module in ("articles.migrations.0002_roles",):
+        importlib.import_module(module).create_groups(apps, None)

@@ -1,0 +1,94 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from articles.models import Article, Publication
+from tests.factories import SourceFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def log_in(page, user):
+    page.visit("/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+
+
+def pick_source(page, row, text):
+    page.locator(f"#citations-{row} .select2-selection").click()
+    page.locator(".select2-container--open .select2-search__field").fill(text)
+    page.locator(".select2-results__option", has_text=text).first.click()
+
+
+def test_editor_writes_publishes_and_corrects_a_fact_check(page, roles):
+    editor = UserFactory(username="eddie", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editor"))
+    SourceFactory(title="County canvass report", url="https://example.org/canvass")
+    SourceFactory(title="Observer logbook", url="https://example.org/logbook")
+    log_in(page, editor)
+
+    # Write the draft on one screen.
+    page.visit("/admin/articles/article/add/")
+    page.fill("#id_title", "Fact check: How many people observed the recount?")
+    page.fill("#id_summary", "About 150 observers watched the recount [1][2].")
+    page.fill("#id_checked_on", "2026-11-20")
+    for row, (heading, body) in enumerate(
+        [
+            ("The observers", "The logbook lists 150 observers [2]."),
+            ("The count", "The canvass matches the machine count [1]."),
+        ]
+    ):
+        page.click("#sections-group .add-row a")
+        page.fill(f"#id_sections-{row}-heading", heading)
+        page.fill(f"#id_sections-{row}-body", body)
+    for row, title in enumerate(["County canvass report", "Observer logbook"]):
+        page.click("#citations-group .add-row a")
+        pick_source(page, row, title)
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".messagelist .success")
+    article = Article.objects.get()
+    assert article.slug == "fact-check-how-many-people-observed-the-recount"
+    assert list(article.sections.values_list("position", flat=True)) == [1, 2]
+    assert list(article.citations.values_list("position", flat=True)) == [1, 2]
+    page.screenshot("admin-change-form")
+
+    # Publish it.
+    page.click("a.publish-link")
+    page.click("input[type=submit][value=Continue]")
+    assert "Version 1" in page.locator(".confirm-box").inner_text()
+    page.click("input[type=submit][value='Yes, publish']")
+    page.wait_for_selector(".messagelist .success")
+    assert Publication.objects.get().version == 1
+
+    # Correct a section and see what changed since the live version.
+    page.fill("#id_sections-0-body", "The logbook lists 200 observers [2].")
+    page.click("input[name=_continue]")
+    page.wait_for_selector(".article-status--changed")
+    page.click("text=see what changed since the live version")
+    page.wait_for_selector(".comparison")
+    assert page.locator(".comparison del").first.inner_text() == "150"
+    assert page.locator(".comparison ins").first.inner_text() == "200"
+    page.screenshot("admin-diff")
+
+    # Publish the correction with a note.
+    page.click("text=Back to the article")
+    page.click("a.publish-link")
+    page.select_option("#id_kind", "correction")
+    page.fill("#id_note", "Corrected the number of observers from 150 to 200.")
+    page.click("input[type=submit][value=Continue]")
+    page.click("input[type=submit][value='Yes, publish']")
+    page.wait_for_selector(".messagelist .success")
+
+    page.click("text=History")
+    page.wait_for_selector(".history-table")
+    assert "Published v2: Correction" in page.locator(".history-table").inner_text()
+    page.screenshot("admin-history")
+
+    # Readers see the corrected text and the correction.
+    page.visit(article.get_absolute_url())
+    assert "200 observers" in page.locator("#section-1").inner_text()
+    history = page.locator("#history").inner_text()
+    assert "Correction: Corrected the number of observers from 150 to 200." in history
+    page.screenshot("article-corrected")
+    assert page.errors == []
