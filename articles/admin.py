@@ -51,17 +51,28 @@ class AuthorAdmin(VersionAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class PositionedForm(forms.ModelForm):
+    position = forms.IntegerField(
+        label=gettext_lazy("position"),
+        min_value=1,
+        required=False,
+        help_text=gettext_lazy("Leave empty to add at the end."),
+    )
+
+    def validate_constraints(self):
+        # The formset checks positions across all rows instead (duplicates
+        # are an error there), so that two rows can swap numbers in one save.
+        exclude = self._get_validation_exclusions() | {"position"}
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
 class PositionedInline(admin.StackedInline):
     extra = 0
     ordering = ["position"]
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        formset.form.base_fields["position"].required = False
-        formset.form.base_fields["position"].help_text = gettext_lazy(
-            "Leave empty to add at the end."
-        )
-        return formset
+    form = PositionedForm
 
 
 class SectionInline(PositionedInline):
@@ -139,12 +150,13 @@ class ArticleAdminForm(forms.ModelForm):
             .select_related("revision__user")
             .first()
         )
-        loaded_version = loaded.split("|")[-1]
+        loaded_at, _sep, loaded_version = loaded.partition("|")
+        versions = Version.objects.get_for_object(current)
         base = (
-            Version.objects.get_for_object(current).filter(pk=loaded_version).first()
+            versions.filter(pk=loaded_version).first()
             if loaded_version.isdigit()
             else None
-        )
+        ) or versions.filter(revision__date_created__lte=loaded_at or None).first()
         self.stale = {
             "user": latest.revision.user if latest else None,
             "when": current.updated_at,
