@@ -1,12 +1,14 @@
 import datetime
 import json
 import re
+from unittest import mock
 from xml.etree import ElementTree
 
 import time_machine
 from django.core.cache import cache
 from django.test import TestCase
 from django.urls import reverse
+from markdown_it import MarkdownIt
 
 from articles.models import Publication
 from articles.publishing import publish, withdraw
@@ -141,6 +143,20 @@ class ArticleDetailViewTests(PublicPageTestCase):
 
         self.assertNotContains(response, detail_url(draft_answer.slug))
         self.assertContains(response, "/search/?q=Drafted%3F")
+
+    def test_serving_the_page_renders_no_markdown_and_sanitises_nothing(self):
+        article = published_article(sections=3, citations=3, claims=2)
+        refuse = mock.Mock(side_effect=AssertionError("rendering at request time"))
+
+        with (
+            mock.patch.object(MarkdownIt, "render", refuse),
+            mock.patch.object(MarkdownIt, "parse", refuse),
+            mock.patch("articles.rendering._cleaner", mock.Mock(clean=refuse)),
+        ):
+            response = self.client.get(detail_url(article.slug))
+
+        self.assertContains(response, 'href="#source-1"')
+        refuse.assert_not_called()
 
     def test_sends_caching_headers(self):
         article = published_article(published_at=EARLIER)
