@@ -288,6 +288,20 @@ class RelatedQuestion(ArticleChild):
         return self.question
 
 
+def search_vector():
+    """
+    The weighted full-text document of a publication (PostgreSQL only). A GIN
+    index on exactly this expression (migration 0003) makes search fast.
+    """
+    from django.contrib.postgres.search import SearchVector
+
+    return (
+        SearchVector("title", weight="A", config="english")
+        + SearchVector("excerpt", weight="B", config="english")
+        + SearchVector("body_text", weight="C", config="english")
+    )
+
+
 class PublicationQuerySet(models.QuerySet):
     def due(self):
         """Publications whose time has come (scheduled ones are not due yet)."""
@@ -321,21 +335,13 @@ class PublicationQuerySet(models.QuerySet):
         if not query:
             return live.none()
         if connections[self.db].vendor == "postgresql":
-            from django.contrib.postgres.search import (
-                SearchQuery,
-                SearchRank,
-                SearchVector,
-            )
+            from django.contrib.postgres.search import SearchQuery, SearchRank
 
-            vector = (
-                SearchVector("title", weight="A", config="english")
-                + SearchVector("excerpt", weight="B", config="english")
-                + SearchVector("body_text", weight="C", config="english")
-            )
             search_query = SearchQuery(query, search_type="websearch", config="english")
             return (
-                live.annotate(rank=SearchRank(vector, search_query))
-                .filter(rank__gt=0)
+                live.annotate(document=search_vector())
+                .filter(document=search_query)
+                .annotate(rank=SearchRank(search_vector(), search_query))
                 .order_by("-rank", "-first_published_at")
                 .prefetch_related("topics")
             )

@@ -115,3 +115,20 @@ class PublicationQuerySetTests(TestCase):
 
         self.assertEqual([p.article_id for p in results], [match.pk])
         self.assertIs(Publication.objects.search("").exists(), False)
+
+
+class SearchIndexTests(TestCase):
+    def test_postgresql_search_uses_the_gin_index(self):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            self.skipTest("Full-text search and its index exist on PostgreSQL only.")
+        published_article(title="Fact check: Does lightning strike twice?")
+        sql, params = Publication.objects.search("lightning").query.sql_with_params()
+
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+
+        self.assertIn("articles_publication_search", plan)
