@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import CharField, F, OuterRef, Subquery
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Now
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -15,8 +15,9 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from reversion.admin import VersionAdmin
 from reversion.models import Version
+
+from factually.admin import VersionAdmin
 
 from . import diffs, publishing
 from .models import (
@@ -116,6 +117,11 @@ def edit_token(article):
 
 class ArticleAdminForm(forms.ModelForm):
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Offered only after a conflict, in the "what changed" box.
+    overwrite = forms.BooleanField(
+        required=False,
+        label=gettext_lazy("Save my version anyway, replacing their changes"),
+    )
 
     class Meta:
         model = Article
@@ -145,6 +151,9 @@ class ArticleAdminForm(forms.ModelForm):
         loaded = self.cleaned_data.get("edit_token") or ""
         if loaded.split("|")[0] == current.updated_at.isoformat():
             return cleaned
+        if self.cleaned_data.get("overwrite"):
+            # A knowing choice; the other save stays in the history.
+            return cleaned
         latest = (
             Version.objects.get_for_object(current)
             .select_related("revision__user")
@@ -165,15 +174,13 @@ class ArticleAdminForm(forms.ModelForm):
                 publishing.draft_data(current),
             ),
         }
-        # The next save, made knowingly, goes through.
-        self.data = self.data.copy()
-        self.data[self.add_prefix("edit_token")] = edit_token(current)
         who = self.stale["user"] or _("someone else")
         raise ValidationError(
             _(
                 "Changed by %(who)s at %(when)s while you were editing; your "
-                "changes were not saved. What they changed is shown below: "
-                "bring your changes across and save again."
+                "changes were not saved. What they changed is shown above your "
+                "form. Open the article again to build on their version, or "
+                "tick “Save my version anyway” to replace it."
             )
             % {
                 "who": who,
@@ -198,29 +205,22 @@ class StatusFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
         match self.value():
             case "draft":
                 return queryset.filter(latest_version__isnull=True)
             case "live":
-                return queryset.filter(
-                    latest_published_at__lte=now, latest_kind__in=LIVE_KINDS
+                return queryset.filter(live_version__isnull=False).exclude(
+                    live_kind=Publication.Kind.WITHDRAWAL
                 )
             case "changed":
                 return queryset.filter(latest_version__isnull=False).exclude(
                     draft_digest=F("latest_digest")
                 )
             case "scheduled":
-                return queryset.filter(latest_published_at__gt=now)
+                return queryset.filter(scheduled_version__isnull=False)
             case "withdrawn":
-                return queryset.filter(
-                    latest_kind=Publication.Kind.WITHDRAWAL,
-                    latest_published_at__lte=now,
-                )
+                return queryset.filter(live_kind=Publication.Kind.WITHDRAWAL)
         return queryset
-
-
-LIVE_KINDS = [kind for kind in Publication.Kind.values if kind != "withdrawal"]
 
 
 class PublishForm(forms.Form):
@@ -245,6 +245,8 @@ class PublishForm(forms.Form):
         ),
     )
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # The draft the editor reviewed: a save in between sends them back to review.
+    digest = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, first, **kwargs):
         super().__init__(*args, **kwargs)
@@ -286,9 +288,9 @@ class WithdrawForm(forms.Form):
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
-def latest_publication(field):
+def latest_publication(field, **filters):
     return Subquery(
-        Publication.objects.filter(article=OuterRef("pk"))
+        Publication.objects.filter(article=OuterRef("pk"), **filters)
         .order_by("-version")
         .values(field)[:1]
     )
@@ -331,21 +333,24 @@ class ArticleAdmin(VersionAdmin):
             .get_queryset(request)
             .annotate(
                 latest_version=latest_publication("version"),
-                latest_kind=latest_publication("kind"),
-                latest_published_at=latest_publication("published_at"),
                 latest_digest=latest_publication("draft_digest"),
+                live_version=latest_publication("version", published_at__lte=Now()),
+                live_kind=latest_publication("kind", published_at__lte=Now()),
+                scheduled_version=latest_publication("version", published_at__gt=Now()),
+                scheduled_at=latest_publication("published_at", published_at__gt=Now()),
                 last_editor_name=Subquery(last_editor),
             )
         )
 
     # List columns.
 
-    @admin.display(description=gettext_lazy("status"), ordering="latest_published_at")
+    @admin.display(description=gettext_lazy("status"), ordering="live_version")
     def status(self, article):
         return status_text(
-            version=article.latest_version,
-            kind=article.latest_kind,
-            published_at=article.latest_published_at,
+            live_version=article.live_version,
+            live_kind=article.live_kind,
+            scheduled_version=article.scheduled_version,
+            scheduled_at=article.scheduled_at,
             changed=article.latest_version is not None
             and article.draft_digest != article.latest_digest,
         )
@@ -407,19 +412,25 @@ class ArticleAdmin(VersionAdmin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=gettext_lazy("Show the donation banner"))
+    @admin.action(
+        description=gettext_lazy("Show the donation banner"), permissions=["change"]
+    )
     def ask_for_donations(self, request, queryset):
         self._save_each(
             request, queryset, _("Donation banner shown."), no_donation_ask=False
         )
 
-    @admin.action(description=gettext_lazy("Hide the donation banner"))
+    @admin.action(
+        description=gettext_lazy("Hide the donation banner"), permissions=["change"]
+    )
     def stop_asking_for_donations(self, request, queryset):
         self._save_each(
             request, queryset, _("Donation banner hidden."), no_donation_ask=True
         )
 
-    @admin.action(description=gettext_lazy("Set “checked on” to today"))
+    @admin.action(
+        description=gettext_lazy("Set “checked on” to today"), permissions=["change"]
+    )
     def mark_checked_today(self, request, queryset):
         self._save_each(
             request,
@@ -514,8 +525,14 @@ class ArticleAdmin(VersionAdmin):
                         note=form.cleaned_data["note"],
                         user=request.user,
                         published_at=form.cleaned_data["published_at"],
+                        expected_digest=form.cleaned_data["digest"],
                     )
                 except ValidationError as error:
+                    # Back to the first step: review again before confirming.
+                    data = request.POST.copy()
+                    data["confirm"] = data["digest"] = ""
+                    form = PublishForm(data, first=latest is None)
+                    form.is_valid()
                     for message in error.messages:
                         form.add_error(None, message)
                 else:
@@ -540,6 +557,7 @@ class ArticleAdmin(VersionAdmin):
                 # Valid: ask once more, showing exactly what readers will get.
                 data = request.POST.copy()
                 data["confirm"] = "True"
+                data["digest"] = publishing.draft_digest(article)
                 form = PublishForm(data, first=latest is None)
                 form.is_valid()
                 return TemplateResponse(
@@ -841,16 +859,25 @@ class ArticleAdmin(VersionAdmin):
     ):
         if obj is not None:
             latest = obj.publications.order_by("-version").first()
-            live = Publication.objects.live().filter(article=obj).first()
-            changed = latest is not None and obj.draft_digest != latest.draft_digest
+            current = Publication.objects.current().filter(article=obj).first()
+            scheduled = latest if latest and latest.is_scheduled() else None
+            # Exact, unlike the list's stored digest: sources may have changed.
+            changed = (
+                latest is not None
+                and publishing.draft_digest(obj) != latest.draft_digest
+            )
             context.update(
                 latest_publication=latest,
-                live_publication=live,
+                live_publication=current
+                if current and not current.is_withdrawn()
+                else None,
+                scheduled_publication=scheduled,
                 has_unpublished_changes=changed,
                 status_text=status_text(
-                    version=latest and latest.version,
-                    kind=latest and latest.kind,
-                    published_at=latest and latest.published_at,
+                    live_version=current and current.version,
+                    live_kind=current and current.kind,
+                    scheduled_version=scheduled and scheduled.version,
+                    scheduled_at=scheduled and scheduled.published_at,
                     changed=changed,
                 ),
                 can_publish=request.user.has_perm("articles.publish_article"),
@@ -886,22 +913,26 @@ def revision_label(revision):
     return when
 
 
-def status_text(*, version, kind, published_at, changed):
-    if version is None:
-        return _("Draft")
-    when = date_format(timezone.localtime(published_at), "M j, Y H:i")
-    if published_at > timezone.now():
-        text = _("Scheduled v%(version)s for %(when)s") % {
-            "version": version,
-            "when": when,
-        }
-    elif kind == Publication.Kind.WITHDRAWAL:
-        text = _("Withdrawn")
+def status_text(*, live_version, live_kind, scheduled_version, scheduled_at, changed):
+    """The article's public state in a few words, e.g. “Published v2 · v3 scheduled …”."""
+    parts = []
+    if live_version is None:
+        parts.append(_("Draft"))
+    elif live_kind == Publication.Kind.WITHDRAWAL:
+        parts.append(_("Withdrawn"))
     else:
-        text = _("Published v%(version)s") % {"version": version}
+        parts.append(_("Published v%(version)s") % {"version": live_version})
+    if scheduled_version is not None:
+        parts.append(
+            _("v%(version)s scheduled for %(when)s")
+            % {
+                "version": scheduled_version,
+                "when": date_format(timezone.localtime(scheduled_at), "M j, Y H:i"),
+            }
+        )
     if changed:
-        text += " · " + _("unpublished changes")
-    return text
+        parts.append(_("unpublished changes"))
+    return " · ".join(parts)
 
 
 def published_message(publication):

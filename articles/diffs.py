@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 from sources.models import Source
 
 from .models import Article, Author, Citation, Claim, RelatedQuestion, Section, Topic
+from .publishing import source_details
 
 TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
@@ -46,7 +47,7 @@ CHILDREN = [
             "explanation",
         ],
     ),
-    ("citations", "Citation", ["source", "pinpoint", "note"]),
+    ("citations", "Citation", ["source", "source_details", "pinpoint", "note"]),
     ("related_questions", "Related question", ["question", "answer"]),
 ]
 
@@ -181,12 +182,9 @@ def revision_data(revision) -> dict:
     for version in revision.version_set.select_related("content_type"):
         by_model[version.content_type.model_class()].append(version.field_dict)
     (article,) = by_model[Article] or [{}]
-    source_names = {
-        source.pk: str(source)
-        for source in Source.objects.filter(
-            pk__in=[c["source_id"] for c in by_model[Citation]]
-        )
-    }
+    # Sources are shared and versioned on their own: a revision shows them
+    # as they are now.
+    sources = Source.objects.in_bulk([c["source_id"] for c in by_model[Citation]])
     answer_titles = dict(
         Article.objects.filter(
             pk__in=[q["answer_id"] for q in by_model[RelatedQuestion] if q["answer_id"]]
@@ -238,9 +236,12 @@ def revision_data(revision) -> dict:
         "citations": ordered(
             Citation,
             lambda r: {
-                "source": source_names.get(
-                    r["source_id"], f"Deleted source #{r['source_id']}"
-                ),
+                "source": str(sources[r["source_id"]])
+                if r["source_id"] in sources
+                else f"Deleted source #{r['source_id']}",
+                "source_details": source_details(sources[r["source_id"]])
+                if r["source_id"] in sources
+                else "",
                 "pinpoint": r["pinpoint"],
                 "note": r["note"],
             },

@@ -4,7 +4,7 @@ schema.org NewsArticle for every fact check and a ClaimReview for each rated
 claim, built from the frozen publication.
 """
 
-from .models import Publication
+from .models import BEST_RATING, WORST_RATING, Publication
 
 ORGANIZATION_NAME = "Factually"
 
@@ -54,17 +54,11 @@ def for_publication(
     for claim in content["claims"]:
         rating = {
             "@type": "Rating",
+            "ratingValue": claim["rating_value"],
+            "bestRating": BEST_RATING,
+            "worstRating": WORST_RATING,
             "alternateName": claim["rating_label"],
-            "bestRating": 5,
-            "worstRating": 1,
         }
-        if claim["rating_value"] is not None:
-            rating["ratingValue"] = claim["rating_value"]
-        appearance = {"@type": "CreativeWork"}
-        if claim["appearance_url"]:
-            appearance["url"] = claim["appearance_url"]
-        if claim["appearance"]:
-            appearance["name"] = claim["appearance"]
         item_reviewed = {
             "@type": "Claim",
             "author": {
@@ -73,8 +67,14 @@ def for_publication(
                 else "Person",
                 "name": claim["claimant"],
             },
-            "appearance": appearance,
         }
+        appearance = {
+            key: claim[field]
+            for key, field in (("url", "appearance_url"), ("name", "appearance"))
+            if claim[field]
+        }
+        if appearance:
+            item_reviewed["appearance"] = {"@type": "CreativeWork", **appearance}
         if claim["claimed_on"]:
             item_reviewed["datePublished"] = claim["claimed_on"]
         reviews.append(

@@ -21,15 +21,19 @@ class Rating(models.TextChoices):
     UNSUPPORTED = "unsupported", _("Unsupported")
 
 
-# ClaimReview's numeric scale (worst 1, best 5). "Unsupported" is not a
-# point on that scale, so it is published with its name only.
+# ClaimReview's numeric scale: 1 (false) to 5 (true), with 0 for a claim the
+# evidence does not support either way, so every rating carries a value and
+# its name (alternateName) says what the value means.
 RATING_VALUES = {
     Rating.TRUE: 5,
     Rating.MOSTLY_TRUE: 4,
     Rating.MIXED: 3,
     Rating.MOSTLY_FALSE: 2,
     Rating.FALSE: 1,
+    Rating.UNSUPPORTED: 0,
 }
+WORST_RATING = 0
+BEST_RATING = 5
 
 
 @reversion.register()
@@ -224,13 +228,21 @@ class Claim(ArticleChild):
     )
 
     class Meta(ArticleChild.Meta):
-        constraints = ArticleChild.ordering_constraints("claim")
+        constraints = [
+            *ArticleChild.ordering_constraints("claim"),
+            models.CheckConstraint(
+                condition=Q(appearance_url="")
+                | Q(appearance_url__startswith="http://")
+                | Q(appearance_url__startswith="https://"),
+                name="articles_claim_appearance_url_is_web",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.claimant}: {self.statement[:60]}"
 
     def rating_value(self):
-        return RATING_VALUES.get(self.rating)
+        return RATING_VALUES[self.rating]
 
 
 @reversion.register()

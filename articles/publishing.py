@@ -15,10 +15,25 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Article, Publication, Rating
+from .models import Article, Claim, Publication, Rating, Section
 from .rendering import CitationIndex, plain_text, render
 
 EXCERPT_WORDS = 45
+
+
+def source_details(source) -> str:
+    """What readers see of a source besides its title, for comparing drafts."""
+    return " · ".join(
+        part
+        for part in (
+            source.authors,
+            source.display_date(),
+            source.get_kind_display(),
+            source.url,
+            source.archived_url,
+        )
+        if part
+    )
 
 
 def draft_data(article: Article) -> dict:
@@ -60,6 +75,7 @@ def draft_data(article: Article) -> dict:
                 "id": c.pk,
                 "position": c.position,
                 "source": str(c.source),
+                "source_details": source_details(c.source),
                 "pinpoint": c.pinpoint,
                 "note": c.note,
             }
@@ -188,6 +204,28 @@ def build_content(article: Article) -> tuple[dict, list[str]]:
         problems.append(_("Set the date the facts were checked."))
     if not sections:
         problems.append(_("Add at least one section."))
+    problems += length_problems(article)
+    for claim in claims:
+        url = claim["appearance_url"]
+        if url and not url.startswith(("http://", "https://")):
+            problems.append(
+                _("Claim %(number)s: “where it appeared” must be an http(s) address.")
+                % {"number": claim["number"]}
+            )
+    taken = (
+        Publication.objects.filter(slug=article.slug)
+        .exclude(article=article)
+        .values_list("title", flat=True)
+        .first()
+    )
+    if taken:
+        problems.append(
+            _(
+                "The address /fact-checks/%(slug)s/ belongs to another fact check "
+                "(“%(title)s”): choose another slug."
+            )
+            % {"slug": article.slug, "title": taken}
+        )
 
     content = {
         "summary_html": summary_html,
@@ -206,6 +244,39 @@ def build_content(article: Article) -> tuple[dict, list[str]]:
         "no_donation_ask": article.no_donation_ask,
     }
     return content, problems
+
+
+def length_problems(article: Article) -> list[str]:
+    """
+    Texts over their limit, which forms enforce but other paths may not.
+    The limits also keep rendering at publish time to about a second.
+    """
+    limits = [
+        (_("The executive summary"), article.summary, Article, "summary"),
+        (_("The note on the sources"), article.sources_note, Article, "sources_note"),
+    ]
+    limits += [
+        (_("Section %(n)s") % {"n": n}, s.body, Section, "body")
+        for n, s in enumerate(article.sections.order_by("position"), 1)
+    ]
+    limits += [
+        (
+            _("The explanation of claim %(n)s") % {"n": n},
+            c.explanation,
+            Claim,
+            "explanation",
+        )
+        for n, c in enumerate(article.claims.order_by("position"), 1)
+    ]
+    problems = []
+    for label, text, model, field in limits:
+        limit = model._meta.get_field(field).max_length
+        if len(text) > limit:
+            problems.append(
+                _("%(label)s is %(length)s characters long; the limit is %(limit)s.")
+                % {"label": label, "length": f"{len(text):,}", "limit": f"{limit:,}"}
+            )
+    return problems
 
 
 def _history_entry(*, version, kind, note, published_at):
@@ -296,10 +367,13 @@ def publish(
     note: str = "",
     user=None,
     published_at: datetime | None = None,
+    expected_digest: str | None = None,
 ) -> Publication:
     """
     Freeze the article as its next public version. A `published_at` in the
-    future schedules it. Raises ValidationError listing every problem.
+    future schedules it. With `expected_digest`, refuse if the draft is no
+    longer the one the editor reviewed. Raises ValidationError listing every
+    problem.
     """
     if kind == Publication.Kind.WITHDRAWAL:
         raise ValueError("Use withdraw() to withdraw an article.")
@@ -316,6 +390,13 @@ def publish(
             published_at=published_at,
             user=user,
         )
+        if expected_digest and expected_digest != publication.draft_digest:
+            errors.append(
+                _(
+                    "The draft was saved again after you reviewed it. Check what "
+                    "readers will see now and confirm again."
+                )
+            )
         if errors or problems:
             raise ValidationError(errors + problems)
         publication.save()

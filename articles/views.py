@@ -77,10 +77,11 @@ def article_context(request, publication, *, url):
 def article_detail(request, slug):
     publication = Publication.objects.current().filter(slug=slug).first()
     if publication is None:
-        # An address the article had before a slug change moves to the new one.
+        # An address the article had before a slug change moves to the new
+        # one (which answers 410 if the article has since been withdrawn).
         earlier = Publication.objects.due().filter(slug=slug).first()
         current = (
-            Publication.objects.live().filter(article_id=earlier.article_id).first()
+            Publication.objects.current().filter(article_id=earlier.article_id).first()
             if earlier
             else None
         )

@@ -3,7 +3,8 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from reversion.admin import VersionAdmin
+
+from factually.admin import VersionAdmin
 
 from .models import Source
 

@@ -141,7 +141,8 @@ class RoleTests(AdminTestCase):
 
     def test_writer_cannot_publish_withdraw_or_revert_by_any_path(self):
         article = published_article()
-        version = Version.objects.get_for_object(article).first()
+        self.save_in_admin(self.editor, article)
+        version = Version.objects.get_for_object(article).get()
         self.client.force_login(self.writer)
 
         page = self.client.get(self.change_url(article))
@@ -159,11 +160,9 @@ class RoleTests(AdminTestCase):
             with self.subTest(url=url):
                 self.assertEqual(self.client.get(url).status_code, 403)
                 self.assertEqual(self.client.post(url, data).status_code, 403)
-        if version is not None:
-            url = reverse(
-                "admin:articles_article_revision", args=[article.pk, version.pk]
-            )
-            self.assertEqual(self.client.post(url).status_code, 403)
+        url = reverse("admin:articles_article_revision", args=[article.pk, version.pk])
+        self.assertEqual(self.client.get(url).status_code, 403)
+        self.assertEqual(self.client.post(url).status_code, 403)
         self.assertEqual(Publication.objects.filter(article=article).count(), 1)
 
     def test_editor_publishes_after_confirming(self):
@@ -622,3 +621,127 @@ class PositionTests(AdminTestCase):
         self.client.post(self.change_url(article), data)
 
         self.assertEqual(article.sections.get(heading="Third").position, 3)
+
+
+class MoreRoleTests(AdminTestCase):
+    def test_bulk_actions_need_change_rights(self):
+        article = build_article()
+        reader = UserFactory(is_staff=True)
+        reader.user_permissions.add(Permission.objects.get(codename="view_article"))
+        self.client.force_login(reader)
+
+        self.client.post(
+            reverse("admin:articles_article_changelist"),
+            {"action": "mark_checked_today", "_selected_action": [article.pk]},
+        )
+
+        article.refresh_from_db()
+        self.assertEqual(article.checked_on, datetime.date(2026, 11, 2))
+        self.assertIs(Version.objects.get_for_object(article).exists(), False)
+
+    def test_every_versioned_admin_refuses_versions_of_other_models(self):
+        from django.contrib import admin as django_admin
+
+        from factually.admin import VersionAdmin
+
+        boss = UserFactory(is_staff=True, is_superuser=True)
+        article = build_article(title="Fact check: Original title?")
+        self.save_in_admin(boss, article)
+        article_version = Version.objects.get_for_object(article).get()
+        Article.objects.filter(pk=article.pk).update(title="Fact check: Edited since?")
+        with reversion.create_revision():
+            topic = TopicFactory(name="Original")
+        topic_version = Version.objects.get_for_object(topic).get()
+        Topic.objects.filter(pk=topic.pk).update(name="Edited since")
+        self.client.force_login(boss)
+
+        versioned = [
+            model_admin
+            for model_admin in django_admin.site._registry.values()
+            if isinstance(model_admin, VersionAdmin)
+        ]
+        self.assertGreaterEqual(len(versioned), 4)
+        for model_admin in versioned:
+            foreign = topic_version if model_admin.model is Article else article_version
+            prefix = f"admin:{model_admin.opts.app_label}_{model_admin.opts.model_name}"
+            for url in (
+                reverse(f"{prefix}_revision", args=[foreign.object_id, foreign.pk]),
+                reverse(f"{prefix}_recover", args=[foreign.pk]),
+            ):
+                with self.subTest(url=url):
+                    self.assertEqual(self.client.post(url).status_code, 404)
+        self.assertEqual(Article.objects.get().title, "Fact check: Edited since?")
+        self.assertEqual(Topic.objects.get().name, "Edited since")
+
+    def test_list_shows_a_live_article_with_a_scheduled_update_as_published(self):
+        article = published_article(
+            published_at=datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
+        )
+        publish(
+            article=article,
+            kind="update",
+            note="Later.",
+            published_at=datetime.datetime(2099, 1, 1, 9, 0, tzinfo=datetime.UTC),
+        )
+        self.client.force_login(self.editor)
+
+        response = self.client.get(reverse("admin:articles_article_changelist"))
+        live = self.client.get(
+            reverse("admin:articles_article_changelist") + "?status=live"
+        )
+
+        (row,) = response.context["cl"].result_list
+        self.assertEqual(
+            response.context["cl"].model_admin.status(row),
+            "Published v1 · v2 scheduled for Jan 1, 2099 09:00",
+        )
+        self.assertEqual(len(live.context["cl"].result_list), 1)
+
+    def test_draft_saved_after_review_is_not_published_unseen(self):
+        article = build_article()
+        self.client.force_login(self.editor)
+        url = self.admin_url("publish", article)
+        asked = self.client.post(url, {"kind": "first"})
+        digest = asked.context["form"]["digest"].value()
+        Section.objects.filter(article=article, position=1).update(body="Sneaked in.")
+
+        response = self.client.post(
+            url, {"kind": "first", "confirm": "True", "digest": digest}
+        )
+
+        self.assertContains(
+            response, "The draft was saved again after you reviewed it."
+        )
+        self.assertIs(Publication.objects.exists(), False)
+
+
+class MoreStaleFormTests(AdminTestCase):
+    def make_conflict(self):
+        article = build_article(summary="Original summary.")
+        self.save_in_admin(self.writer, article)
+        stale = change_form_data(article, summary="Writer's summary.")
+        self.save_in_admin(self.editor, article, title="Fact check: Editor's title?")
+        self.client.force_login(self.writer)
+        self.client.post(self.change_url(article), stale)
+        return article, stale
+
+    def test_submitting_the_stale_form_again_is_still_refused(self):
+        article, stale = self.make_conflict()
+
+        response = self.client.post(self.change_url(article), stale)
+
+        self.assertContains(response, "your changes were not saved")
+        article.refresh_from_db()
+        self.assertEqual(article.title, "Fact check: Editor's title?")
+
+    def test_ticking_overwrite_saves_and_keeps_theirs_in_history(self):
+        article, stale = self.make_conflict()
+
+        self.client.post(self.change_url(article), {**stale, "overwrite": "on"})
+
+        article.refresh_from_db()
+        self.assertEqual(article.summary, "Writer's summary.")
+        titles = [
+            v.field_dict["title"] for v in Version.objects.get_for_object(article)
+        ]
+        self.assertIn("Fact check: Editor's title?", titles)

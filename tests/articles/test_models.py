@@ -119,12 +119,18 @@ class PublicationQuerySetTests(TestCase):
 
 class SearchIndexTests(TestCase):
     def test_postgresql_search_uses_the_gin_index(self):
+        from django.contrib.postgres.search import SearchQuery
         from django.db import connection
+
+        from articles.models import search_vector
 
         if connection.vendor != "postgresql":
             self.skipTest("Full-text search and its index exist on PostgreSQL only.")
         published_article(title="Fact check: Does lightning strike twice?")
-        sql, params = Publication.objects.search("lightning").query.sql_with_params()
+        query = Publication.objects.annotate(document=search_vector()).filter(
+            document=SearchQuery("lightning", config="english")
+        )
+        sql, params = query.query.sql_with_params()
 
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")

@@ -6,7 +6,7 @@ from django.db import IntegrityError
 from django.test import TestCase
 from django.utils import timezone
 
-from articles.models import Publication
+from articles.models import Claim, Publication
 from articles.publishing import build_content, draft_digest, publish, withdraw
 from tests.factories import (
     CitationFactory,
@@ -154,8 +154,56 @@ class PublishTests(TestCase):
         self.assertNotEqual(draft_digest(article), before)
         self.assertEqual(Publication.objects.get(article=article).draft_digest, before)
 
+    def test_slug_of_another_fact_check_cannot_be_reused(self):
+        first = published_article(slug="the-address")
+        first.slug = "moved"
+        first.save()
+        second = build_article(slug="the-address")
+
+        with self.assertRaisesMessage(
+            ValidationError, "The address /fact-checks/the-address/ belongs to another"
+        ):
+            publish(article=second, kind="first")
+
+    def test_text_over_its_limit_blocks_publishing(self):
+        article = build_article(sections=1)
+        article.sections.update(body="x" * 50_001)
+
+        _, problems = build_content(article)
+
+        self.assertIn(
+            "Section 1 is 50,001 characters long; the limit is 50,000.", problems
+        )
+
+    def test_non_web_claim_link_blocks_publishing(self):
+        article = build_article(claims=1)
+        Claim.objects.filter(article=article).update(appearance_url="http://x.org/a")
+        claim = Claim.objects.get(article=article)
+        claim.appearance_url = "ftp://x.org/a"
+
+        with self.assertRaises(IntegrityError):
+            claim.save()
+
+    def test_source_changes_count_as_unpublished_changes(self):
+        article = published_article()
+        source = article.citations.get(position=1).source
+        source.archived_url = "https://web.archive.org/web/2026/x"
+        source.save()
+
+        self.assertNotEqual(
+            draft_digest(article), Publication.objects.get(article=article).draft_digest
+        )
+
 
 class PublicationConstraintTests(TestCase):
+    def test_database_refuses_a_javascript_claim_link(self):
+        article = build_article(claims=1)
+
+        with self.assertRaises(IntegrityError):
+            Claim.objects.filter(article=article).update(
+                appearance_url="javascript:alert(1)"
+            )
+
     def test_publication_cannot_be_changed(self):
         publication = Publication.objects.get(article=published_article())
         publication.note = "Stealth edit"

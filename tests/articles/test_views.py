@@ -204,6 +204,18 @@ class ArticleDetailViewTests(PublicPageTestCase):
 
         self.assertRedirects(response, detail_url("new-address"), status_code=301)
 
+    def test_old_slug_of_a_withdrawn_article_leads_to_its_410(self):
+        article = published_article(slug="old-address", published_at=EARLIER)
+        article.slug = "new-address"
+        article.save()
+        publish(article=article, kind="update", note="Clearer address.")
+        withdraw(article=article, note="Withdrawn after review.")
+
+        response = self.client.get(detail_url("old-address"), follow=True)
+
+        self.assertEqual(response.redirect_chain, [(detail_url("new-address"), 301)])
+        self.assertEqual(response.status_code, 410)
+
 
 class HiddenArticleTests(PublicPageTestCase):
     def assert_same_as_missing(self, slug):
@@ -292,7 +304,8 @@ class StructuredDataTests(PublicPageTestCase):
             self.assertEqual(review["author"]["@type"], "Organization")
             self.assertEqual(review["itemReviewed"]["@type"], "Claim")
             self.assertEqual(review["itemReviewed"]["author"]["name"], "A. Speaker")
-            self.assertIn("appearance", review["itemReviewed"])
+            self.assertIn("ratingValue", review["reviewRating"])
+            self.assertIn("alternateName", review["reviewRating"])
             self.assertEqual(review["datePublished"], EARLIER.isoformat())
             self.assertTrue(review["url"].startswith(url + "#claim-"))
         self.assertEqual(
@@ -301,12 +314,13 @@ class StructuredDataTests(PublicPageTestCase):
                 "@type": "Rating",
                 "ratingValue": 1,
                 "bestRating": 5,
-                "worstRating": 1,
+                "worstRating": 0,
                 "alternateName": "False",
             },
         )
         self.assertEqual(second["reviewRating"]["alternateName"], "Unsupported")
-        self.assertNotIn("ratingValue", second["reviewRating"])
+        self.assertEqual(second["reviewRating"]["ratingValue"], 0)
+        self.assertNotIn("appearance", first["itemReviewed"])
         self.assertEqual(
             second["itemReviewed"]["appearance"]["url"], "https://example.org/speech"
         )

@@ -1,0 +1,30 @@
+"""
+The admin base class for every model kept under django-reversion.
+
+django-reversion 6.4's own revision and recover views look a version up by
+its id alone and revert it before checking anything else, so a user with
+rights on one model could post the id of another model's version (a
+donation's, say) and have that object reverted. This class answers 404 to
+any version that is not of its own model. Apps import it from here because
+it is the one piece of admin behaviour the whole site shares; it imports no
+app.
+"""
+
+from django.contrib.admin.utils import unquote
+from django.shortcuts import get_object_or_404
+from reversion import admin as reversion_admin
+from reversion.models import Version
+
+
+class VersionAdmin(reversion_admin.VersionAdmin):
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        get_object_or_404(
+            Version.objects.get_for_model(self.model),
+            pk=version_id,
+            object_id=unquote(object_id),
+        )
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        get_object_or_404(Version.objects.get_deleted(self.model), pk=version_id)
+        return super().recover_view(request, version_id, extra_context)
