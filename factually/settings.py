@@ -5,6 +5,7 @@ Anything that differs between a laptop, CI and production comes from an
 environment variable; tests change settings with override_settings.
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -188,3 +189,14 @@ LOGGING = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Supporters are told apart by an HMAC of their normalised email under this
+# key. Changing it splits every supporter in two, so production should set it
+# explicitly: the default derived from DJANGO_SECRET_KEY would change if that
+# key were ever rotated.
+SUPPORTER_HASH_KEY = (
+    os.environ.get("SUPPORTER_HASH_KEY")
+    or hashlib.sha256(
+        f"factually.donations.supporter:{SECRET_KEY}".encode()
+    ).hexdigest()
+)
