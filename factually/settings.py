@@ -200,3 +200,6 @@ SUPPORTER_HASH_KEY = (
         f"factually.donations.supporter:{SECRET_KEY}".encode()
     ).hexdigest()
 )
+# A reader who closes the donation banner does not see it again for this many
+# days (per campaign, remembered in their browser).
+DONATION_BANNER_DISMISS_DAYS = int(os.environ.get("DONATION_BANNER_DISMISS_DAYS", "7"))

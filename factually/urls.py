@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import TemplateView
 
 from . import views
@@ -30,6 +30,7 @@ urlpatterns = [
         TemplateView.as_view(template_name="pages/team.html"),
         name="team",
     ),
+    path("donations/", include("donations.urls")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),

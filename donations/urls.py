@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "donations"
+
+urlpatterns = [
+    path("goal.json", views.goal, name="goal"),
+    path("banner/event/", views.banner_event, name="banner-event"),
+]
