@@ -190,6 +190,19 @@ LOGGING = {
 
 LOGIN_URL = "admin:login"
 
+# Donations. Stripe signs each webhook with the endpoint's signing secret;
+# without it a forged "payment" could not be told from a real one.
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+if not STRIPE_WEBHOOK_SECRET:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "STRIPE_WEBHOOK_SECRET must be set unless DJANGO_DEBUG=1 "
+            "(the signing secret of the Stripe webhook endpoint, whsec_...)."
+        )
+    STRIPE_WEBHOOK_SECRET = "whsec_local_development_only"
+# Events from the other mode (test payments reaching the live site, or the
+# reverse) are recorded and ignored. A staging site with test keys sets 0.
+STRIPE_LIVEMODE = os.environ.get("STRIPE_LIVEMODE", "0" if DEBUG else "1") == "1"
 # Supporters are told apart by an HMAC of their normalised email under this
 # key. Changing it splits every supporter in two, so production should set it
 # explicitly: the default derived from DJANGO_SECRET_KEY would change if that
