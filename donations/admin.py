@@ -8,14 +8,16 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, ExpressionWrapper, F, FloatField, Min
 from django.db.models.functions import NullIf
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
 from . import payments, tracker
+from .dashboard import MIN_VIEWS_TO_COMPARE, campaign_dashboard
 from .forms import DonationImportForm, OfflineGiftForm, SupporterForm
 from .imports import RowResult, import_donations
 from .models import BannerMessage, Campaign, Donation, Supporter, WebhookEvent
@@ -39,12 +41,86 @@ class InvalidatesTrackerMixin:
 
 @admin.register(Campaign)
 class CampaignAdmin(InvalidatesTrackerMixin, VersionAdmin):
-    list_display = ["name", "goal", "starts_at", "ends_at", "is_current"]
+    list_display = ["name", "goal", "starts_at", "ends_at", "is_current", "dashboard"]
     list_filter = ["is_current"]
     search_fields = ["name"]
     date_hierarchy = "starts_at"
     fields = ["name", "goal", "starts_at", "ends_at", "donate_url", "is_current"]
     actions = ["make_current"]
+    change_list_template = "admin/donations/campaign/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "dashboard/",
+                self.admin_site.admin_view(self.current_dashboard_view),
+                name="donations_campaign_current_dashboard",
+            ),
+            path(
+                "<path:object_id>/dashboard/",
+                self.admin_site.admin_view(self.dashboard_view),
+                name="donations_campaign_dashboard",
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_list_display(self, request):
+        list_display = super().get_list_display(request)
+        if not self.has_dashboard_permission(request):
+            list_display = [name for name in list_display if name != "dashboard"]
+        return list_display
+
+    @admin.display(description="Dashboard")
+    def dashboard(self, obj):
+        url = reverse("admin:donations_campaign_dashboard", args=[obj.pk])
+        return format_html('<a href="{}">Progress and pace</a>', url)
+
+    def has_dashboard_permission(self, request):
+        return request.user.has_perm("donations.view_dashboard")
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["has_dashboard_permission"] = self.has_dashboard_permission(request)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "has_dashboard_permission": self.has_dashboard_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def current_dashboard_view(self, request):
+        if not self.has_dashboard_permission(request):
+            raise PermissionDenied
+        campaign = Campaign.objects.current().first()
+        if campaign is None:
+            self.message_user(
+                request, "No campaign is current: pick one.", messages.WARNING
+            )
+            return redirect("admin:donations_campaign_changelist")
+        return redirect("admin:donations_campaign_dashboard", campaign.pk)
+
+    def dashboard_view(self, request, object_id):
+        if not self.has_dashboard_permission(request):
+            raise PermissionDenied
+        campaign = self.get_object(request, object_id)
+        if campaign is None:
+            raise Http404("No campaign has that id.")
+        dashboard = campaign_dashboard(campaign)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"{campaign.name}: progress",
+            "subtitle": None,
+            "campaign": campaign,
+            "dashboard": dashboard,
+            "chart": dashboard.chart(),
+            "bars": dashboard.bar_chart(),
+            "min_views": MIN_VIEWS_TO_COMPARE,
+        }
+        return TemplateResponse(
+            request, "admin/donations/campaign/dashboard.html", context
+        )
 
     @admin.action(
         description="Make the selected campaign current", permissions=["change"]

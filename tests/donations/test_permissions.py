@@ -26,6 +26,8 @@ class DonationPermissionTests(TestCase):
             reverse("admin:app_list", args=["donations"]),
             reverse("admin:donations_campaign_changelist"),
             reverse("admin:donations_campaign_change", args=[cls.campaign.pk]),
+            reverse("admin:donations_campaign_dashboard", args=[cls.campaign.pk]),
+            reverse("admin:donations_campaign_current_dashboard"),
             reverse("admin:donations_bannermessage_changelist"),
             reverse("admin:donations_supporter_changelist"),
             reverse(
@@ -95,6 +97,24 @@ class DonationPermissionTests(TestCase):
                 response = self.client.get(url)
                 self.assertEqual(response.status_code, 302)
                 self.assertTrue(response["Location"].startswith(reverse("admin:login")))
+
+    def test_dashboard_needs_its_own_permission(self):
+        user = get_user_model().objects.create_user("viewer", is_staff=True)
+        user.user_permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="donations", codename__startswith="view_"
+            ).exclude(codename="view_dashboard")
+        )
+        self.client.force_login(user)
+
+        dashboard = self.client.get(
+            reverse("admin:donations_campaign_dashboard", args=[self.campaign.pk])
+        )
+        campaigns = self.client.get(reverse("admin:donations_campaign_changelist"))
+
+        self.assertEqual(dashboard.status_code, 403)
+        self.assertEqual(campaigns.status_code, 200)
+        self.assertNotContains(campaigns, "Progress and pace")
 
     def test_viewing_without_adding_cannot_enter_or_import(self):
         user = get_user_model().objects.create_user("viewer", is_staff=True)
