@@ -5,6 +5,7 @@ Anything that differs between a laptop, CI and production comes from an
 environment variable; tests change settings with override_settings.
 """
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -189,3 +190,30 @@ LOGGING = {
 }
 
 LOGIN_URL = "admin:login"
+
+# Donations. Stripe signs each webhook with the endpoint's signing secret;
+# without it a forged "payment" could not be told from a real one.
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+if not STRIPE_WEBHOOK_SECRET:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "STRIPE_WEBHOOK_SECRET must be set unless DJANGO_DEBUG=1 "
+            "(the signing secret of the Stripe webhook endpoint, whsec_...)."
+        )
+    STRIPE_WEBHOOK_SECRET = "whsec_local_development_only"
+# Events from the other mode (test payments reaching the live site, or the
+# reverse) are recorded and ignored. A staging site with test keys sets 0.
+STRIPE_LIVEMODE = os.environ.get("STRIPE_LIVEMODE", "0" if DEBUG else "1") == "1"
+# Supporters are told apart by an HMAC of their normalised email under this
+# key. Changing it splits every supporter in two, so production should set it
+# explicitly: the default derived from DJANGO_SECRET_KEY would change if that
+# key were ever rotated.
+SUPPORTER_HASH_KEY = (
+    os.environ.get("SUPPORTER_HASH_KEY")
+    or hashlib.sha256(
+        f"factually.donations.supporter:{SECRET_KEY}".encode()
+    ).hexdigest()
+)
+# A reader who closes the donation banner does not see it again for this many
+# days (per campaign, remembered in their browser).
+DONATION_BANNER_DISMISS_DAYS = int(os.environ.get("DONATION_BANNER_DISMISS_DAYS", "7"))

@@ -1,0 +1,183 @@
+import re
+from decimal import Decimal
+
+from django import forms
+from django.contrib.admin import widgets
+from django.utils import timezone
+
+from .models import Currency, Donation, Supporter
+
+MAX_MAJOR_AMOUNT = Decimal(Donation.MAX_AMOUNT) / 100
+AMOUNT_PATTERN = re.compile(r"[0-9]{1,9}(\.[0-9]{1,2})?")
+
+
+def to_minor_units(value: Decimal) -> int:
+    return int(value * 100)
+
+
+class OfflineGiftForm(forms.Form):
+    """A gift received outside Stripe (a cheque, a bank transfer), entered by staff."""
+
+    email = forms.EmailField(
+        help_text="Identifies the supporter. Not kept unless the box below is ticked."
+    )
+    keep_email = forms.BooleanField(
+        label="Keep the email to send a receipt", required=False
+    )
+    amount = forms.DecimalField(
+        min_value=Decimal("0.01"),
+        max_value=MAX_MAJOR_AMOUNT,
+        max_digits=11,
+        decimal_places=2,
+        help_text="In the currency's main unit, for example 25.00.",
+    )
+    currency = forms.ChoiceField(choices=Currency.choices, initial=Currency.USD)
+    kind = forms.ChoiceField(
+        choices=Donation.Kind.choices, initial=Donation.Kind.ONE_OFF
+    )
+    received_at = forms.SplitDateTimeField(
+        label="Received at", widget=widgets.AdminSplitDateTime
+    )
+    provider_id = forms.CharField(
+        label="Reference",
+        required=False,
+        max_length=255,
+        help_text="A cheque number or bank reference. The same reference is never "
+        "recorded twice.",
+    )
+    display_name = forms.CharField(label="Public name", required=False, max_length=100)
+    display_name_consent = forms.BooleanField(
+        label="The supporter agreed to be named publicly", required=False
+    )
+    note = forms.CharField(required=False, max_length=200)
+
+    def clean_amount(self):
+        return to_minor_units(self.cleaned_data["amount"])
+
+    def clean_received_at(self):
+        received_at = self.cleaned_data["received_at"]
+        if received_at > timezone.now():
+            raise forms.ValidationError("A gift cannot be received in the future.")
+        return received_at
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("display_name") and not cleaned_data.get(
+            "display_name_consent"
+        ):
+            self.add_error(
+                "display_name_consent",
+                "A public name needs the supporter's consent.",
+            )
+        return cleaned_data
+
+    def donation_fields(self):
+        """Keyword arguments for payments.record_donation()."""
+        data = self.cleaned_data
+        return {
+            "email": data["email"],
+            "keep_email": data["keep_email"],
+            "amount": data["amount"],
+            "currency": data["currency"],
+            "kind": data["kind"],
+            "received_at": data["received_at"],
+            "provider_id": data["provider_id"].strip(),
+            "display_name": data["display_name"],
+            "note": data["note"],
+        }
+
+
+class DonationRowForm(forms.Form):
+    """One row of a donations CSV file."""
+
+    provider_id = forms.CharField(max_length=255)
+    email = forms.EmailField()
+    amount = forms.CharField()
+    currency = forms.ChoiceField(choices=Currency.choices)
+    kind = forms.ChoiceField(choices=Donation.Kind.choices, required=False)
+    received_at = forms.DateTimeField()
+    display_name = forms.CharField(max_length=100, required=False)
+    receipt = forms.CharField(required=False)
+
+    def __init__(self, row):
+        data = {key: (value or "").strip() for key, value in row.items()}
+        data["currency"] = data.get("currency", "").upper()
+        data["kind"] = data.get("kind", "").lower().replace("-", "_")
+        super().__init__(data)
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if not AMOUNT_PATTERN.fullmatch(amount):
+            raise forms.ValidationError(
+                f"Write the amount like 25.00 (not {amount!r})."
+            )
+        value = Decimal(amount)
+        if not Decimal("0.01") <= value <= MAX_MAJOR_AMOUNT:
+            raise forms.ValidationError(
+                f"The amount must be more than zero and at most {MAX_MAJOR_AMOUNT:,.0f}."
+            )
+        return to_minor_units(value)
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or Donation.Kind.ONE_OFF
+
+    def clean_received_at(self):
+        received_at = self.cleaned_data["received_at"]
+        if received_at > timezone.now():
+            raise forms.ValidationError("The date received is in the future.")
+        return received_at
+
+    def clean_receipt(self):
+        receipt = self.cleaned_data["receipt"].lower()
+        if receipt not in ("", "yes", "no"):
+            raise forms.ValidationError("Write yes or no (or leave it empty).")
+        return receipt == "yes"
+
+    def donation_fields(self):
+        data = self.cleaned_data
+        return {
+            "provider_id": data["provider_id"],
+            "email": data["email"],
+            "amount": data["amount"],
+            "currency": data["currency"],
+            "kind": data["kind"],
+            "received_at": data["received_at"],
+            # A name arrives in an import only when the donor agreed to it.
+            "display_name": data["display_name"],
+            "keep_email": data["receipt"],
+        }
+
+
+class DonationImportForm(forms.Form):
+    MAX_BYTES = 10 * 1024 * 1024
+
+    file = forms.FileField(
+        label="CSV file",
+        help_text="Columns: provider_id, email, amount, currency, received_at, and "
+        "optionally kind, display_name, receipt.",
+    )
+    dry_run = forms.BooleanField(
+        label="Check only: report what would happen, import nothing",
+        required=False,
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 10 MB.")
+        return upload
+
+
+class SupporterForm(forms.ModelForm):
+    class Meta:
+        model = Supporter
+        fields = ["email", "display_name", "display_name_consented_at"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if email and Supporter.hash_email(email) != self.instance.email_hash:
+            raise forms.ValidationError(
+                "This address is not the one this supporter gave: a different "
+                "address is a different supporter."
+            )
+        return email

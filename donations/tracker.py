@@ -1,0 +1,134 @@
+"""
+The donation banner and goal tracker as readers see them, from the cache.
+
+Every public page carries the banner, so with a warm cache building it costs
+no query. The cached value lives under a generation number, and every code
+path that changes a campaign, a banner message or a donation calls
+invalidate_on_commit(), which bumps the generation once the transaction has
+committed. Bumping rather than deleting keeps the count exact under
+concurrent writes: a request that read the database before some commit
+stores its answer under the generation it read before querying, and that
+commit's bump has retired that generation by the time anyone looks again.
+While one process rebuilds, others serve the figure of the last rebuild, so
+a burst of readers after a donation costs one count, not one each.
+"""
+
+import random
+import secrets
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+
+from .models import BannerMessage, Campaign
+
+GENERATION_KEY = "donations:tracker:generation"
+# The version changes whenever the cached value's shape does, so that new
+# code never unpickles a value written by old code.
+VALUE_KEY = "donations:tracker:v1:{generation}"
+LATEST_KEY = "donations:tracker:v1:latest"
+REBUILD_LOCK_KEY = "donations:tracker:rebuilding"
+# A safety net only: invalidation is explicit, but a change made outside the
+# code paths that invalidate (a shell session, say) shows within an hour.
+TIMEOUT = 60 * 60
+# Longer than any rebuild; frees the lock if a process dies holding it.
+REBUILD_LOCK_TIMEOUT = 30
+
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Tracker:
+    """The current campaign, its active banner messages and its supporter count."""
+
+    campaign: Campaign
+    messages: tuple[BannerMessage, ...]
+    supporters: int
+
+    @property
+    def goal(self) -> int:
+        return self.campaign.goal
+
+    @property
+    def percent(self) -> float:
+        return self.campaign.percent_of_goal(self.supporters)
+
+    @property
+    def goal_reached(self) -> bool:
+        return self.supporters >= self.goal
+
+    @property
+    def progress(self) -> int:
+        """The progress bar's value: the supporter count, at most the goal."""
+        return min(self.supporters, self.goal)
+
+    def is_running(self, now=None) -> bool:
+        return self.campaign.is_running(now)
+
+    def choose_message(self) -> BannerMessage | None:
+        """One active message, picked at random in proportion to its weight."""
+        if not self.messages:
+            return None
+        weights = [message.weight for message in self.messages]
+        return random.choices(self.messages, weights=weights)[0]
+
+
+def build() -> Tracker | None:
+    """Read the tracker from the database (three queries, or one without a campaign)."""
+    campaign = Campaign.objects.current().first()
+    if campaign is None:
+        return None
+    return Tracker(
+        campaign=campaign,
+        messages=tuple(campaign.banner_messages.active()),
+        supporters=campaign.count_supporters(),
+    )
+
+
+def _new_generation() -> int:
+    # Random rather than 0, so that a generation key lost from the cache
+    # never comes back as a number some stale value is still stored under.
+    return secrets.randbelow(2**62)
+
+
+def current() -> Tracker | None:
+    """The tracker readers see, or None when no campaign is current."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    key = VALUE_KEY.format(generation=generation)
+    tracker = cache.get(key, _MISSING)
+    if tracker is not _MISSING:
+        return tracker
+    # Counting a large campaign takes a while: one process rebuilds at a
+    # time, and readers arriving meanwhile get the previous figure rather
+    # than all running the same count.
+    rebuilding = cache.add(REBUILD_LOCK_KEY, True, timeout=REBUILD_LOCK_TIMEOUT)
+    if not rebuilding:
+        latest = cache.get(LATEST_KEY, _MISSING)
+        if latest is not _MISSING:
+            return latest
+    try:
+        tracker = build()
+        cache.set_many({key: tracker, LATEST_KEY: tracker}, TIMEOUT)
+    finally:
+        if rebuilding:
+            cache.delete(REBUILD_LOCK_KEY)
+    return tracker
+
+
+def invalidate() -> None:
+    """Retire the cached tracker; the next reader rebuilds it."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        # The generation was evicted; any fresh number retires what was cached.
+        cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+
+
+def invalidate_on_commit() -> None:
+    """Invalidate once the current transaction commits (at once outside one)."""
+    # robust: a cache outage must not turn a committed donation into an error
+    # response; the timeout above bounds how long the old figure can show.
+    transaction.on_commit(invalidate, robust=True)

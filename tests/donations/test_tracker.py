@@ -1,0 +1,148 @@
+import random
+from collections import Counter
+
+from django.core.cache import cache
+from django.test import TestCase
+
+from donations import payments, tracker
+from donations.models import Donation
+
+from .factories import BannerMessageFactory, CampaignFactory, DonationFactory
+
+
+class TrackerCacheTests(TestCase):
+    def test_no_current_campaign_means_no_tracker(self):
+        CampaignFactory(is_current=False)
+
+        self.assertIsNone(tracker.current())
+
+    def test_tracker_holds_campaign_active_messages_and_count(self):
+        campaign = CampaignFactory(is_current=True)
+        active = BannerMessageFactory(campaign=campaign)
+        BannerMessageFactory(campaign=campaign, active=False)
+        DonationFactory.create_batch(2)
+
+        current = tracker.current()
+
+        self.assertEqual(current.campaign, campaign)
+        self.assertEqual(current.messages, (active,))
+        self.assertEqual(current.supporters, 2)
+
+    def test_cold_cache_costs_three_queries_and_warm_cache_none(self):
+        campaign = CampaignFactory(is_current=True)
+        BannerMessageFactory(campaign=campaign)
+
+        with self.assertNumQueries(3):
+            tracker.current()
+        with self.assertNumQueries(0):
+            tracker.current()
+
+    def test_without_a_campaign_the_cold_cache_costs_one_query(self):
+        with self.assertNumQueries(1):
+            tracker.current()
+        with self.assertNumQueries(0):
+            self.assertIsNone(tracker.current())
+
+    def test_count_is_not_recomputed_until_invalidated(self):
+        CampaignFactory(is_current=True)
+        self.assertEqual(tracker.current().supporters, 0)
+        DonationFactory()
+
+        self.assertEqual(tracker.current().supporters, 0)
+        tracker.invalidate()
+        self.assertEqual(tracker.current().supporters, 1)
+
+    def test_a_late_write_from_before_a_commit_is_never_served(self):
+        CampaignFactory(is_current=True)
+        tracker.current()
+        generation = cache.get(tracker.GENERATION_KEY)
+        # A slow request read the count before the donation below committed...
+        stale = tracker.build()
+
+        with self.captureOnCommitCallbacks(execute=True):
+            payments.record_donation(
+                email="reader@example.org",
+                amount=500,
+                currency="USD",
+                kind=Donation.Kind.ONE_OFF,
+                origin=Donation.Origin.OFFLINE,
+                received_at=stale.campaign.starts_at,
+            )
+        # ...and stores it only after the commit invalidated the cache.
+        cache.set(tracker.VALUE_KEY.format(generation=generation), stale)
+
+        self.assertEqual(stale.supporters, 0)
+        self.assertEqual(tracker.current().supporters, 1)
+
+    def test_invalidation_survives_an_evicted_generation(self):
+        CampaignFactory(is_current=True)
+        tracker.current()
+        DonationFactory()
+        cache.delete(tracker.GENERATION_KEY)
+
+        tracker.invalidate()
+
+        self.assertEqual(tracker.current().supporters, 1)
+
+    def test_readers_get_the_last_figure_while_another_process_rebuilds(self):
+        CampaignFactory(is_current=True)
+        tracker.current()
+        DonationFactory()
+        tracker.invalidate()
+        cache.add(tracker.REBUILD_LOCK_KEY, True)  # Another process is counting.
+
+        with self.assertNumQueries(0):
+            self.assertEqual(tracker.current().supporters, 0)
+
+        cache.delete(tracker.REBUILD_LOCK_KEY)  # It finished (or died).
+        self.assertEqual(tracker.current().supporters, 1)
+
+    def test_without_a_last_figure_a_reader_rebuilds_even_during_a_rebuild(self):
+        CampaignFactory(is_current=True)
+        DonationFactory()
+        cache.add(tracker.REBUILD_LOCK_KEY, True)
+
+        with self.assertNumQueries(3):
+            self.assertEqual(tracker.current().supporters, 1)
+
+        # The other process's lock is its own to release.
+        self.assertIs(cache.get(tracker.REBUILD_LOCK_KEY), True)
+
+    def test_a_rebuild_releases_its_lock(self):
+        CampaignFactory(is_current=True)
+
+        tracker.current()
+
+        self.assertIsNone(cache.get(tracker.REBUILD_LOCK_KEY))
+
+    def test_invalidate_on_commit_waits_for_the_commit(self):
+        CampaignFactory(is_current=True)
+        tracker.current()
+        DonationFactory()
+
+        with self.captureOnCommitCallbacks() as callbacks:
+            tracker.invalidate_on_commit()
+            self.assertEqual(tracker.current().supporters, 0)
+
+        self.assertEqual(len(callbacks), 1)
+        callbacks[0]()
+        self.assertEqual(tracker.current().supporters, 1)
+
+
+class ChooseMessageTests(TestCase):
+    def test_no_messages_chooses_none(self):
+        campaign = CampaignFactory.build()
+
+        self.assertIsNone(tracker.Tracker(campaign, (), 0).choose_message())
+
+    def test_messages_are_chosen_in_proportion_to_their_weight(self):
+        campaign = CampaignFactory()
+        heavy = BannerMessageFactory(campaign=campaign, weight=3)
+        light = BannerMessageFactory(campaign=campaign, weight=1)
+        current = tracker.Tracker(campaign, (heavy, light), 0)
+        random.seed(2026)
+
+        chosen = Counter(current.choose_message() for _ in range(4000))
+
+        self.assertAlmostEqual(chosen[heavy] / 4000, 0.75, delta=0.03)
+        self.assertAlmostEqual(chosen[light] / 4000, 0.25, delta=0.03)
