@@ -14,7 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from reversion.admin import VersionAdmin
+
+from factually.admin import VersionAdmin
 
 from . import payments, tracker
 from .dashboard import MIN_VIEWS_TO_COMPARE, campaign_dashboard

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.test import override_settings
 
 
@@ -24,3 +25,14 @@ def _plain_static_storage():
     }
     with override_settings(STORAGES=storages):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """
+    The goal tracker and other cached figures outlive each test's database
+    rollback (and, with Redis, the whole run): start every test empty.
+    """
+    cache.clear()
+    yield
+    cache.clear()

@@ -8,9 +8,10 @@ def create_fundraising_group(apps, schema_editor):
     # Permissions are normally created after the last migration runs; create
     # the app's permissions now so that the group can be given them.
     app_config = apps.get_app_config("donations")
+    models_module = getattr(app_config, "models_module", None)
     app_config.models_module = True
     create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

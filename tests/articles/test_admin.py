@@ -83,7 +83,11 @@ def edit_token_of(article):
 
 
 def create_roles():
+    """The groups the data migrations made, again if a flush removed them."""
     importlib.import_module("articles.migrations.0002_roles").create_groups(apps, None)
+    importlib.import_module(
+        "donations.migrations.0002_fundraising_group"
+    ).create_fundraising_group(apps, None)
 
 
 class AdminTestCase(TestCase):
@@ -95,6 +99,7 @@ class AdminTestCase(TestCase):
         cls.editor = UserFactory(username="editor", is_staff=True)
         cls.editor.groups.add(Group.objects.get(name="Editor"))
         cls.fundraiser = UserFactory(username="fundraiser", is_staff=True)
+        cls.fundraiser.groups.add(Group.objects.get(name="Fundraising"))
 
     def change_url(self, article):
         return reverse("admin:articles_article_change", args=[article.pk])

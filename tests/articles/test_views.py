@@ -12,6 +12,11 @@ from markdown_it import MarkdownIt
 
 from articles.models import Publication
 from articles.publishing import publish, withdraw
+from tests.donations.factories import (
+    BannerMessageFactory,
+    CampaignFactory,
+    DonationFactory,
+)
 from tests.factories import (
     AuthorFactory,
     RelatedQuestionFactory,
@@ -216,6 +221,19 @@ class ArticleDetailViewTests(PublicPageTestCase):
         self.assertEqual(response.redirect_chain, [(detail_url("new-address"), 301)])
         self.assertEqual(response.status_code, 410)
 
+    def test_no_donation_ask_article_has_no_banner(self):
+        campaign = CampaignFactory(is_current=True, starts_at=EARLIER)
+        BannerMessageFactory(campaign=campaign, headline="Keep Factually independent")
+        asking = published_article()
+        quiet = published_article(no_donation_ask=True)
+
+        self.assertContains(
+            self.client.get(detail_url(asking.slug)), "Keep Factually independent"
+        )
+        self.assertNotContains(
+            self.client.get(detail_url(quiet.slug)), "Keep Factually independent"
+        )
+
 
 class HiddenArticleTests(PublicPageTestCase):
     def assert_same_as_missing(self, slug):
@@ -408,6 +426,12 @@ class ListPageTests(PublicPageTestCase):
 class QueryCountTests(PublicPageTestCase):
     """Public pages cost the same number of queries whatever their size."""
 
+    def setUp(self):
+        super().setUp()
+        campaign = CampaignFactory(is_current=True, starts_at=EARLIER)
+        BannerMessageFactory(campaign=campaign, headline="Keep Factually independent")
+        DonationFactory.create_batch(3, received_at=NOW - datetime.timedelta(hours=1))
+
     def assert_detail_queries(self, size):
         article = published_article(
             sections=size, citations=size, claims=size, related=size
@@ -419,10 +443,13 @@ class QueryCountTests(PublicPageTestCase):
         url = detail_url(article.slug)
         self.client.get(url)  # Fill the cache the donation banner reads.
 
-        # The publication, then the live answers to its related questions.
+        # The publication, then the live answers to its related questions;
+        # the banner and goal tracker come from the cache.
         with self.assertNumQueries(2):
             response = self.client.get(url)
         self.assertEqual(len(response.context["content"]["sections"]), size)
+        self.assertContains(response, "Goal: 1,000 supporters")
+        self.assertContains(response, "<strong>3</strong> supporters so far")
 
     def test_article_page_with_3_parts(self):
         self.assert_detail_queries(3)

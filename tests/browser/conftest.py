@@ -113,5 +113,7 @@ def roles():
     The groups the data migrations create. Browser tests run in transactions
     that end with a flush, which empties every table, groups included.
     """
-    for module in ("articles.migrations.0002_roles",):
-        importlib.import_module(module).create_groups(apps, None)
+    importlib.import_module("articles.migrations.0002_roles").create_groups(apps, None)
+    importlib.import_module(
+        "donations.migrations.0002_fundraising_group"
+    ).create_fundraising_group(apps, None)
