@@ -101,7 +101,7 @@ def test_article_page_screenshots(request, article, width):
 def demo():
     from django.core.management import call_command
 
-    call_command("load_demo_articles", verbosity=0)
+    call_command("load_demo", verbosity=0)
 
 
 @pytest.mark.parametrize(
