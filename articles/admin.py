@@ -3,8 +3,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import CharField, F, OuterRef, Subquery
+from django.db import IntegrityError, transaction
+from django.db.models import CharField, F, OuterRef, ProtectedError, Subquery
 from django.db.models.functions import Cast, Now
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -15,6 +15,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from reversion.errors import RevertError
 from reversion.models import Version
 
 from factually.admin import VersionAdmin
@@ -783,17 +784,25 @@ class ArticleAdmin(VersionAdmin):
             raise PermissionDenied
         version = self._article_version(pk=version_id, object_id=str(article.pk))
         if request.method == "POST":
-            revert(
-                article=article, revision=version.revision, request=request, admin=self
-            )
-            self.message_user(
-                request,
-                _(
-                    "Restored the draft as it was on %(when)s. Readers see no change until you publish."
+            try:
+                revert(
+                    article=article,
+                    revision=version.revision,
+                    request=request,
+                    admin=self,
                 )
-                % {"when": revision_label(version.revision)},
-                messages.SUCCESS,
-            )
+            except REVERT_ERRORS as error:
+                self.message_user(request, revert_failure(error), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "Restored the draft as it was on %(when)s. Readers see no "
+                        "change until you publish."
+                    )
+                    % {"when": revision_label(version.revision)},
+                    messages.SUCCESS,
+                )
             return HttpResponseRedirect(
                 reverse("admin:articles_article_change", args=[article.pk])
             )
@@ -829,11 +838,17 @@ class ArticleAdmin(VersionAdmin):
             pk=version_id,
         )
         if request.method == "POST":
-            with transaction.atomic(), self.create_revision(request):
-                version.revision.revert(delete=True)
-                article = Article.objects.get(pk=version.object_id)
-                publishing.refresh_draft_digest(article)
-                self.log_change(request, article, _("Recovered after deletion."))
+            try:
+                with transaction.atomic(), self.create_revision(request):
+                    version.revision.revert(delete=True)
+                    article = Article.objects.get(pk=version.object_id)
+                    publishing.refresh_draft_digest(article)
+                    self.log_change(request, article, _("Recovered after deletion."))
+            except REVERT_ERRORS as error:
+                self.message_user(request, revert_failure(error), messages.ERROR)
+                return HttpResponseRedirect(
+                    reverse("admin:articles_article_recoverlist")
+                )
             self.message_user(
                 request,
                 _("Recovered, with its sections, claims and citations."),
@@ -904,6 +919,19 @@ def revert(*, article, revision, request, admin):
             _("Reverted to the revision of %(when)s.")
             % {"when": revision_label(revision)},
         )
+
+
+# What can stop an old revision being restored: its slug taken since, a
+# source it cites deleted, a child that no longer fits.
+REVERT_ERRORS = (RevertError, IntegrityError, ProtectedError, Article.DoesNotExist)
+
+
+def revert_failure(error):
+    return _(
+        "Nothing was changed: that revision cannot be restored as it stands "
+        "(%(reason)s). Its slug may now belong to another fact check, or a "
+        "source it cites may have been deleted."
+    ) % {"reason": error}
 
 
 def revision_label(revision):

@@ -750,3 +750,21 @@ class MoreStaleFormTests(AdminTestCase):
             v.field_dict["title"] for v in Version.objects.get_for_object(article)
         ]
         self.assertIn("Fact check: Editor's title?", titles)
+
+
+class RevertFailureTests(AdminTestCase):
+    def test_revision_whose_slug_is_taken_is_refused_with_a_message(self):
+        article = build_article(slug="first-address")
+        self.save_in_admin(self.editor, article)
+        old = Version.objects.get_for_object(article).get()
+        self.save_in_admin(self.editor, article, slug="second-address")
+        build_article(slug="first-address")
+
+        response = self.client.post(
+            reverse("admin:articles_article_revision", args=[article.pk, old.pk]),
+            follow=True,
+        )
+
+        self.assertContains(response, "Nothing was changed")
+        article.refresh_from_db()
+        self.assertEqual(article.slug, "second-address")
