@@ -1,62 +1,30 @@
 """
 What changed between two states of an article: two revisions, a revision
 and the draft, or the draft and what readers see. Each state is the plain
-data of `publishing.draft_data`; the comparison is per field and per
-section, claim, citation and related question, with words marked as
-inserted or deleted.
+data of `shape.Draft.data()`; the comparison walks the same shape (the
+article's fields, then each part's), with words marked as inserted or
+deleted.
 """
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
-from sources.models import Source
-
-from .models import Article, Author, Citation, Claim, RelatedQuestion, Section, Topic
-from .publishing import source_details
+from .models import Article
+from .shape import ARTICLE_FIELDS, PARTS, Draft, field_label
 
 TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
-
-ARTICLE_FIELDS = [
-    ("title", "Title"),
-    ("slug", "Slug"),
-    ("summary", "Executive summary"),
-    ("checked_on", "Checked on"),
-    ("topics", "Topics"),
-    ("authors", "Authors"),
-    ("no_donation_ask", "No donation ask"),
-    ("sources_note", "Note on the sources"),
-]
-CHILDREN = [
-    ("sections", "Section", ["heading", "body"]),
-    (
-        "claims",
-        "Claim",
-        [
-            "statement",
-            "claimant",
-            "claimant_is_organization",
-            "claimed_on",
-            "appearance_url",
-            "appearance",
-            "rating",
-            "explanation",
-        ],
-    ),
-    ("citations", "Citation", ["source", "source_details", "pinpoint", "note"]),
-    ("related_questions", "Related question", ["question", "answer"]),
-]
 
 
 def as_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, list):
         return ", ".join(map(str, value))
     return str(value)
@@ -103,154 +71,73 @@ class Comparison:
         return bool(self.fields or self.children)
 
 
-def _child_label(noun, item):
-    title = item.get("heading") or item.get("question") or item.get("source") or ""
-    if noun == "Claim":
-        title = item.get("claimant", "")
-    return f"{noun} {item['position']}" + (f" “{title}”" if title else "")
+def _child_label(part, item):
+    title = {
+        "sections": "heading",
+        "claims": "claimant",
+        "citations": "source",
+        "related_questions": "question",
+    }[part.name]
+    title = item.get(title) or ""
+    return f"{part.noun} {item['position']}" + (f" “{title}”" if title else "")
+
+
+def _fields(part, before, after, names):
+    return [
+        FieldChange(
+            part.label(name), as_text(before.get(name)), as_text(after.get(name))
+        )
+        for name in names
+        if as_text(before.get(name)) != as_text(after.get(name))
+    ]
 
 
 def compare(old: dict, new: dict) -> Comparison:
     fields = [
-        FieldChange(label, as_text(old.get(name)), as_text(new.get(name)))
-        for name, label in ARTICLE_FIELDS
+        FieldChange(
+            field_label(Article, name), as_text(old.get(name)), as_text(new.get(name))
+        )
+        for name in ARTICLE_FIELDS
         if as_text(old.get(name)) != as_text(new.get(name))
     ]
     children = []
-    for key, noun, names in CHILDREN:
-        old_items = {
-            item.get("id") or f"p{item['position']}": item for item in old.get(key, [])
-        }
-        new_items = {
-            item.get("id") or f"p{item['position']}": item for item in new.get(key, [])
-        }
-        for item_id, item in new_items.items():
-            before = old_items.get(item_id)
+    for part in PARTS:
+
+        def keyed(items):
+            return {item.get("id") or f"p{item['position']}": item for item in items}
+
+        old_items, new_items = (
+            keyed(old.get(part.name, [])),
+            keyed(new.get(part.name, [])),
+        )
+        for key, item in new_items.items():
+            before = old_items.get(key)
             if before is None:
                 children.append(
                     ChildChange(
-                        _child_label(noun, item),
+                        _child_label(part, item),
                         "added",
-                        [
-                            FieldChange(
-                                n.replace("_", " ").capitalize(),
-                                "",
-                                as_text(item.get(n)),
-                            )
-                            for n in names
-                            if as_text(item.get(n))
-                        ],
+                        _fields(part, {}, item, part.fields),
                     )
                 )
                 continue
-            changed = [
-                FieldChange(
-                    n.replace("_", " ").capitalize(),
-                    as_text(before.get(n)),
-                    as_text(item.get(n)),
-                )
-                for n in ["position", *names]
-                if as_text(before.get(n)) != as_text(item.get(n))
-            ]
+            changed = _fields(part, before, item, ["position", *part.fields])
             if changed:
                 children.append(
-                    ChildChange(_child_label(noun, item), "changed", changed)
+                    ChildChange(_child_label(part, item), "changed", changed)
                 )
-        for item_id, item in old_items.items():
-            if item_id not in new_items:
+        for key, item in old_items.items():
+            if key not in new_items:
                 children.append(
                     ChildChange(
-                        _child_label(noun, item),
+                        _child_label(part, item),
                         "removed",
-                        [
-                            FieldChange(
-                                n.replace("_", " ").capitalize(),
-                                as_text(item.get(n)),
-                                "",
-                            )
-                            for n in names
-                            if as_text(item.get(n))
-                        ],
+                        _fields(part, item, {}, part.fields),
                     )
                 )
     return Comparison(fields, children)
 
 
 def revision_data(revision) -> dict:
-    """The article in a reversion revision, in the shape of draft_data()."""
-    by_model = defaultdict(list)
-    for version in revision.version_set.select_related("content_type"):
-        by_model[version.content_type.model_class()].append(version.field_dict)
-    (article,) = by_model[Article] or [{}]
-    # Sources are shared and versioned on their own: a revision shows them
-    # as they are now.
-    sources = Source.objects.in_bulk([c["source_id"] for c in by_model[Citation]])
-    answer_titles = dict(
-        Article.objects.filter(
-            pk__in=[q["answer_id"] for q in by_model[RelatedQuestion] if q["answer_id"]]
-        ).values_list("pk", "title")
-    )
-
-    def ordered(model, build):
-        rows = sorted(by_model[model], key=lambda row: row["position"])
-        return [
-            {"id": row["id"], "position": row["position"], **build(row)} for row in rows
-        ]
-
-    def iso(value):
-        return value.isoformat() if value else None
-
-    return {
-        "title": article.get("title", ""),
-        "slug": article.get("slug", ""),
-        "summary": article.get("summary", ""),
-        "checked_on": iso(article.get("checked_on")),
-        "no_donation_ask": article.get("no_donation_ask", False),
-        "sources_note": article.get("sources_note", ""),
-        "topics": sorted(
-            Topic.objects.filter(pk__in=article.get("topics", [])).values_list(
-                "name", flat=True
-            )
-        ),
-        "authors": sorted(
-            Author.objects.filter(pk__in=article.get("authors", [])).values_list(
-                "name", flat=True
-            )
-        ),
-        "sections": ordered(
-            Section, lambda r: {"heading": r["heading"], "body": r["body"]}
-        ),
-        "claims": ordered(
-            Claim,
-            lambda r: {
-                "statement": r["statement"],
-                "claimant": r["claimant"],
-                "claimant_is_organization": r["claimant_is_organization"],
-                "claimed_on": iso(r["claimed_on"]),
-                "appearance_url": r["appearance_url"],
-                "appearance": r["appearance"],
-                "rating": r["rating"],
-                "explanation": r["explanation"],
-            },
-        ),
-        "citations": ordered(
-            Citation,
-            lambda r: {
-                "source": str(sources[r["source_id"]])
-                if r["source_id"] in sources
-                else f"Deleted source #{r['source_id']}",
-                "source_details": source_details(sources[r["source_id"]])
-                if r["source_id"] in sources
-                else "",
-                "pinpoint": r["pinpoint"],
-                "note": r["note"],
-            },
-        ),
-        "related_questions": ordered(
-            RelatedQuestion,
-            lambda r: {
-                "question": r["question"],
-                "answer": answer_titles.get(r["answer_id"]),
-            },
-        ),
-    }
+    """The article in a django-reversion revision, as `Draft.data()`."""
+    return Draft.from_revision(revision).data()

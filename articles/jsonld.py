@@ -4,7 +4,8 @@ schema.org NewsArticle for every fact check and a ClaimReview for each rated
 claim, built from the frozen publication.
 """
 
-from .models import BEST_RATING, WORST_RATING, Publication
+from .models import Publication
+from .ratings import BEST_RATING, WORST_RATING
 
 ORGANIZATION_NAME = "Factually"
 
@@ -26,7 +27,7 @@ def for_publication(
     logo_url: str,
     author_urls: dict[str, str],
 ) -> list[dict]:
-    content = publication.content
+    content = publication.page_content()
     publisher = organization(home_url, logo_url)
     first_published = publication.first_published_at.isoformat()
     news_article = {

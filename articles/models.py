@@ -2,8 +2,9 @@ from datetime import datetime
 
 import reversion
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import connections, models
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -11,29 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from sources.models import Source, validate_web_url
 
+from .ratings import Rating, rating_value
+from .schema import upgrade
+from .search import matching
+from .state import ArticleQuerySet, PublicationState
 
-class Rating(models.TextChoices):
-    TRUE = "true", _("True")
-    MOSTLY_TRUE = "mostly-true", _("Mostly true")
-    MIXED = "mixed", _("Mixed")
-    MOSTLY_FALSE = "mostly-false", _("Mostly false")
-    FALSE = "false", _("False")
-    UNSUPPORTED = "unsupported", _("Unsupported")
-
-
-# ClaimReview's numeric scale: 1 (false) to 5 (true), with 0 for a claim the
-# evidence does not support either way, so every rating carries a value and
-# its name (alternateName) says what the value means.
-RATING_VALUES = {
-    Rating.TRUE: 5,
-    Rating.MOSTLY_TRUE: 4,
-    Rating.MIXED: 3,
-    Rating.MOSTLY_FALSE: 2,
-    Rating.FALSE: 1,
-    Rating.UNSUPPORTED: 0,
-}
-WORST_RATING = 0
-BEST_RATING = 5
+PREVIEW_SALT = "articles.preview"
+PREVIEW_MAX_AGE = 60 * 60 * 24 * 7
 
 
 @reversion.register()
@@ -131,8 +116,12 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     draft_digest = models.CharField(max_length=64, blank=True, editable=False)
 
+    objects = ArticleQuerySet.as_manager()
+
     class Meta:
         ordering = ["-updated_at"]
+        verbose_name = _("fact check")
+        verbose_name_plural = _("fact checks")
         permissions = [
             ("publish_article", "Can publish fact checks"),
             ("withdraw_article", "Can withdraw fact checks"),
@@ -144,6 +133,42 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def latest_publication(self):
+        """The newest publication, scheduled or withdrawal included, or None."""
+        return self.publications.order_by("-version").first()
+
+    def live_publication(self):
+        """The publication readers see now, or None (never published, withdrawn)."""
+        return Publication.objects.live().filter(article=self).first()
+
+    def publication_state(self) -> PublicationState:
+        """
+        The state from `ArticleQuerySet.with_publication_state()`: from this
+        row's annotations when it was loaded that way, else with one query.
+        """
+        if not hasattr(self, "has_unpublished_changes"):
+            annotated = Article.objects.with_publication_state().get(pk=self.pk)
+            return PublicationState.of(annotated)
+        return PublicationState.of(self)
+
+    def preview_url(self, *, shared=False):
+        """
+        Where to see the draft as readers would. The staff address needs a
+        login with view rights; the shared one carries a signed token that
+        anyone holding it may use for a week, for an outside reviewer.
+        """
+        if not shared:
+            return reverse("articles:preview", kwargs={"pk": self.pk})
+        token = signing.dumps(self.pk, salt=PREVIEW_SALT, compress=True)
+        return reverse(
+            "articles:shared_preview", kwargs={"pk": self.pk, "token": token}
+        )
+
+
+# Parts are moved this far out of the way while positions are rewritten, so
+# that swapping two positions never trips the unique constraint.
+POSITION_OFFSET = 1_000_000
 
 
 class ArticleChild(models.Model):
@@ -242,7 +267,7 @@ class Claim(ArticleChild):
         return f"{self.claimant}: {self.statement[:60]}"
 
     def rating_value(self):
-        return RATING_VALUES[self.rating]
+        return rating_value(self.rating)
 
 
 @reversion.register()
@@ -269,6 +294,10 @@ class Citation(ArticleChild):
 
     def __str__(self):
         return f"[{self.position}] {self.source}"
+
+    def source_details(self):
+        """What readers see of the cited source besides its title."""
+        return self.source.details()
 
 
 @reversion.register()
@@ -300,20 +329,6 @@ class RelatedQuestion(ArticleChild):
         return self.question
 
 
-def search_vector():
-    """
-    The weighted full-text document of a publication (PostgreSQL only). A GIN
-    index on exactly this expression (migration 0003) makes search fast.
-    """
-    from django.contrib.postgres.search import SearchVector
-
-    return (
-        SearchVector("title", weight="A", config="english")
-        + SearchVector("excerpt", weight="B", config="english")
-        + SearchVector("body_text", weight="C", config="english")
-    )
-
-
 class PublicationQuerySet(models.QuerySet):
     def due(self):
         """Publications whose time has come (scheduled ones are not due yet)."""
@@ -337,38 +352,8 @@ class PublicationQuerySet(models.QuerySet):
         return self.current().exclude(kind=Publication.Kind.WITHDRAWAL)
 
     def search(self, query: str):
-        """
-        Live publications matching the words of `query`, best first: full-text
-        search weighted title > summary > body on PostgreSQL, a plain
-        substring match elsewhere.
-        """
-        query = " ".join(query.split())[:200]
-        live = self.live()
-        if not query:
-            return live.none()
-        if connections[self.db].vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank
-
-            search_query = SearchQuery(query, search_type="websearch", config="english")
-            return (
-                live.annotate(document=search_vector())
-                .filter(document=search_query)
-                .annotate(rank=SearchRank(search_vector(), search_query))
-                .order_by("-rank", "-first_published_at")
-                .prefetch_related("topics")
-            )
-        matches = Q()
-        for word in query.split()[:10]:
-            matches &= (
-                Q(title__icontains=word)
-                | Q(excerpt__icontains=word)
-                | Q(body_text__icontains=word)
-            )
-        return (
-            live.filter(matches)
-            .order_by("-first_published_at")
-            .prefetch_related("topics")
-        )
+        """Live publications matching a reader's query, best first."""
+        return matching(self.live(), query)
 
     def for_listing(self):
         """Live publications, newest fact checks first, with their topics."""
@@ -483,6 +468,10 @@ class Publication(models.Model):
     def is_scheduled(self):
         return self.published_at > timezone.now()
 
+    def page_content(self) -> dict:
+        """The frozen content in the current schema, whatever it was made with."""
+        return upgrade(self.content)
+
     def history(self):
         """Every public version up to this one, oldest first."""
         return [
@@ -491,9 +480,5 @@ class Publication(models.Model):
                 "published_at": datetime.fromisoformat(entry["published_at"]),
                 "kind_label": str(Publication.Kind(entry["kind"]).label),
             }
-            for entry in self.content.get("history", [])
+            for entry in self.page_content()["history"]
         ]
-
-    def updates(self):
-        """The public changes after the first publication, newest first."""
-        return [entry for entry in reversed(self.history()) if entry["version"] > 1]

@@ -9,14 +9,13 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from . import jsonld, publishing
-from .models import Article, Author, Publication, Topic
+from .models import PREVIEW_MAX_AGE, PREVIEW_SALT, Article, Author, Publication, Topic
+from .shape import load
 
 PAGE_SIZE = 12
 # Public pages may be kept by browsers and a CDN for a few minutes; a new
 # publication changes the page's ETag and Last-Modified for revalidation.
 PUBLIC_MAX_AGE = 300
-PREVIEW_SALT = "articles.preview"
-PREVIEW_MAX_AGE = 60 * 60 * 24 * 7
 
 
 def paginate(request, queryset):
@@ -30,7 +29,7 @@ def with_last_modified(response, moment):
 
 def related_links(publication):
     """Related questions with a link to the live fact check that answers each."""
-    related = publication.content.get("related", [])
+    related = publication.page_content()["related"]
     answer_ids = {item["answer_id"] for item in related if item["answer_id"]}
     slugs = dict(
         Publication.objects.live()
@@ -52,9 +51,10 @@ def related_links(publication):
 
 def article_context(request, publication, *, url):
     home_url = request.build_absolute_uri("/")
+    content = publication.page_content()
     return {
         "publication": publication,
-        "content": publication.content,
+        "content": content,
         "related": related_links(publication),
         "canonical_url": url,
         "structured_data": jsonld.for_publication(
@@ -66,10 +66,25 @@ def article_context(request, publication, *, url):
                 author["slug"]: request.build_absolute_uri(
                     reverse("articles:author", kwargs={"slug": author["slug"]})
                 )
-                for author in publication.content.get("authors", [])
+                for author in content["authors"]
             },
         ),
     }
+
+
+@require_safe
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+def home(request):
+    page = paginate(request, Publication.objects.for_listing())
+    return render(request, "home.html", {"page_obj": page})
+
+
+@require_safe
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+def search(request):
+    query = request.GET.get("q", "").strip()
+    page = paginate(request, Publication.objects.search(query))
+    return render(request, "search.html", {"query": query, "page_obj": page})
 
 
 @require_safe
@@ -128,20 +143,8 @@ def author_detail(request, slug):
     )
 
 
-def preview_url(article, *, staff=False):
-    """
-    Where to see the draft as readers would. The staff address needs a login
-    with view rights; the other carries a signed token that anyone holding it
-    may use for a week, for an outside reviewer.
-    """
-    if staff:
-        return reverse("articles:preview", kwargs={"pk": article.pk})
-    token = signing.dumps(article.pk, salt=PREVIEW_SALT, compress=True)
-    return reverse("articles:shared_preview", kwargs={"pk": article.pk, "token": token})
-
-
 def render_preview(request, article):
-    publication, problems = publishing.preview(article)
+    publication, problems = publishing.preview(load(article))
     url = request.build_absolute_uri(article.get_absolute_url())
     context = article_context(request, publication, url=url)
     context.update(preview=True, problems=problems)

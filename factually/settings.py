@@ -125,6 +125,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Date and time formats for English, used by templates and Python alike.
+FORMAT_MODULE_PATH = ["factually.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -3,6 +3,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from articles import views as article_views
 from articles.feeds import LatestFactChecksFeed
 from articles.sitemaps import sitemaps
 
@@ -18,8 +19,8 @@ def page(template_name):
 
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
+    path("", article_views.home, name="home"),
+    path("search/", article_views.search, name="search"),
     path("", include("articles.urls")),
     path("feed/", LatestFactChecksFeed(), name="feed"),
     path(

@@ -1,36 +1,12 @@
 import logging
 
-from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
-from articles.models import Publication
-from articles.views import PAGE_SIZE, PUBLIC_MAX_AGE
-
 logger = logging.getLogger(__name__)
-
-
-@require_safe
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
-def home(request):
-    page = Paginator(Publication.objects.for_listing(), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "home.html", {"page_obj": page})
-
-
-@require_safe
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
-def search(request):
-    query = request.GET.get("q", "").strip()
-    page = Paginator(Publication.objects.search(query), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "search.html", {"query": query, "page_obj": page})
 
 
 @require_safe

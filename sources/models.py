@@ -4,7 +4,7 @@ import reversion
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 validate_web_url = URLValidator(
@@ -161,8 +161,22 @@ class Source(models.Model):
         if self.published_on is None:
             return ""
         formats = {
-            self.DatePrecision.DAY: "F j, Y",
-            self.DatePrecision.MONTH: "F Y",
+            self.DatePrecision.DAY: "DATE_FORMAT",
+            self.DatePrecision.MONTH: "YEAR_MONTH_FORMAT",
             self.DatePrecision.YEAR: "Y",
         }
         return date_format(self.published_on, formats[self.date_precision])
+
+    def details(self):
+        """What readers see of the source besides its title, in one line."""
+        return " · ".join(
+            part
+            for part in (
+                self.authors,
+                self.display_date(),
+                self.get_kind_display(),
+                self.url,
+                self.archived_url,
+            )
+            if part
+        )

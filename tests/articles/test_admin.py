@@ -12,7 +12,6 @@ from reversion.models import Version
 
 from articles.models import Article, Publication, Section, Topic
 from articles.publishing import publish
-from articles.views import preview_url
 from sources.models import Source
 from tests.factories import (
     SectionFactory,
@@ -76,7 +75,7 @@ def change_form_data(article, **changes):
 
 
 def edit_token_of(article):
-    from articles.admin import edit_token
+    from articles.admin.forms import edit_token
 
     article.refresh_from_db()
     return edit_token(article)
@@ -510,7 +509,7 @@ class PreviewTests(AdminTestCase):
             body="Draft only text."
         )
 
-        response = self.client.get(preview_url(article))
+        response = self.client.get(article.preview_url(shared=True))
 
         self.assertContains(response, "Draft only text.")
         self.assertContains(response, "Preview of the draft")
@@ -525,7 +524,7 @@ class PreviewTests(AdminTestCase):
 
     def test_tampered_expired_and_other_article_tokens_answer_404(self):
         article, other = build_article(), build_article()
-        url = preview_url(article)
+        url = article.preview_url(shared=True)
         token = url.rstrip("/").rsplit("/", 1)[1]
 
         tampered = url.replace(
@@ -543,7 +542,7 @@ class PreviewTests(AdminTestCase):
 
     def test_staff_preview_needs_view_rights(self):
         article = build_article()
-        url = preview_url(article, staff=True)
+        url = article.preview_url()
 
         self.assertEqual(self.client.get(url).status_code, 404)
         self.client.force_login(self.fundraiser)

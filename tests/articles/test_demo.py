@@ -17,7 +17,8 @@ from articles.models import (
     Section,
     Topic,
 )
-from articles.publishing import build_content, draft_digest
+from articles.publishing import preview
+from articles.shape import load
 from sources.models import Source
 from tests.factories import ArticleFactory, SourceFactory
 
@@ -52,14 +53,14 @@ class LoadDemoArticlesTests(TestCase):
     def test_second_run_changes_nothing(self):
         counts = row_counts()
         digests = {
-            article.slug: draft_digest(article) for article in Article.objects.all()
+            article.slug: load(article).digest() for article in Article.objects.all()
         }
 
         output = load_demo()
 
         self.assertEqual(row_counts(), counts)
         self.assertEqual(
-            {article.slug: draft_digest(article) for article in Article.objects.all()},
+            {article.slug: load(article).digest() for article in Article.objects.all()},
             digests,
         )
         self.assertIn("Loaded 0 demo fact check(s); 5 already existed.", output)
@@ -68,7 +69,8 @@ class LoadDemoArticlesTests(TestCase):
         updates = [
             entry
             for publication in Publication.objects.live()
-            for entry in publication.updates()
+            for entry in publication.history()
+            if entry["version"] > 1
         ]
 
         self.assertEqual(
@@ -121,7 +123,7 @@ class LoadDemoArticlesTests(TestCase):
     def test_every_demo_article_builds_without_problems(self):
         for article in Article.objects.filter(slug__in=DEMO_SLUGS):
             with self.subTest(article=article.slug):
-                self.assertEqual(build_content(article)[1], [])
+                self.assertEqual(preview(load(article))[1], [])
 
     def test_demo_rows_pass_model_validation(self):
         # SQLite does not enforce max_length, so check it here.

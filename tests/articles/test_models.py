@@ -122,7 +122,7 @@ class SearchIndexTests(TestCase):
         from django.contrib.postgres.search import SearchQuery
         from django.db import connection
 
-        from articles.models import search_vector
+        from articles.search import search_vector
 
         if connection.vendor != "postgresql":
             self.skipTest("Full-text search and its index exist on PostgreSQL only.")

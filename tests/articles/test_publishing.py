@@ -7,7 +7,8 @@ from django.test import TestCase
 from django.utils import timezone
 
 from articles.models import Claim, Publication
-from articles.publishing import build_content, draft_digest, publish, withdraw
+from articles.publishing import preview, publish, withdraw
+from articles.shape import load
 from tests.factories import (
     CitationFactory,
     SectionFactory,
@@ -82,7 +83,7 @@ class PublishTests(TestCase):
     def test_incomplete_draft_lists_every_problem(self):
         article = build_article(title="Not a question", summary="", checked_on=None)
 
-        _, problems = build_content(article)
+        _, problems = preview(load(article))
 
         self.assertEqual(
             problems,
@@ -97,7 +98,7 @@ class PublishTests(TestCase):
         article = build_article(citations=1, sections=1)
         CitationFactory(article=article, position=3)
 
-        _, problems = build_content(article)
+        _, problems = preview(load(article))
 
         self.assertIn(
             "Citations must be numbered 1 to 2 without gaps (they are 1, 3).", problems
@@ -145,13 +146,13 @@ class PublishTests(TestCase):
 
     def test_draft_digest_changes_with_any_child(self):
         article = published_article()
-        before = draft_digest(article)
+        before = load(article).digest()
 
         citation = article.citations.get(position=1)
         citation.pinpoint = "p. 4"
         citation.save()
 
-        self.assertNotEqual(draft_digest(article), before)
+        self.assertNotEqual(load(article).digest(), before)
         self.assertEqual(Publication.objects.get(article=article).draft_digest, before)
 
     def test_slug_of_another_fact_check_cannot_be_reused(self):
@@ -169,7 +170,7 @@ class PublishTests(TestCase):
         article = build_article(sections=1)
         article.sections.update(body="x" * 50_001)
 
-        _, problems = build_content(article)
+        _, problems = preview(load(article))
 
         self.assertIn(
             "Section 1 is 50,001 characters long; the limit is 50,000.", problems
@@ -191,7 +192,8 @@ class PublishTests(TestCase):
         source.save()
 
         self.assertNotEqual(
-            draft_digest(article), Publication.objects.get(article=article).draft_digest
+            load(article).digest(),
+            Publication.objects.get(article=article).draft_digest,
         )
 
 

@@ -1,0 +1,163 @@
+"""
+The forms of the article admin: the change form with its edit-conflict
+check, and the publish and withdraw forms.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from reversion.models import Version
+
+from .. import diffs
+from ..models import Article, Publication
+from ..shape import Draft, load
+
+
+def edit_token(article):
+    """What the editor's form was loaded from: the last save and revision."""
+    version = Version.objects.get_for_object(article).only("pk").first()
+    return f"{article.updated_at.isoformat()}|{version.pk if version else ''}"
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """
+    The change form, refusing to save over someone else's save: it carries
+    the token of what it was loaded from and, when that is out of date, shows
+    what they changed and saves only if the editor ticks “overwrite”.
+    """
+
+    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Offered only after a conflict, in the "what changed" box.
+    overwrite = forms.BooleanField(
+        required=False,
+        label=gettext_lazy("Save my version anyway, replacing their changes"),
+    )
+
+    class Meta:
+        model = Article
+        fields = [
+            "title",
+            "slug",
+            "summary",
+            "checked_on",
+            "topics",
+            "authors",
+            "sources_note",
+            "no_donation_ask",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stale = None
+        if self.instance.pk:
+            self.fields["edit_token"].initial = edit_token(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        # Lock the row so that two saves cannot both pass this check.
+        current = Article.objects.select_for_update().get(pk=self.instance.pk)
+        loaded = self.cleaned_data.get("edit_token") or ""
+        if loaded.split("|")[0] == current.updated_at.isoformat():
+            return cleaned
+        if self.cleaned_data.get("overwrite"):
+            # A knowing choice; the other save stays in the history.
+            return cleaned
+        versions = Version.objects.get_for_object(current)
+        latest = versions.select_related("revision__user").first()
+        loaded_at, _sep, loaded_version = loaded.partition("|")
+        base = (
+            versions.filter(pk=loaded_version).first()
+            if loaded_version.isdigit()
+            else None
+        ) or versions.filter(revision__date_created__lte=loaded_at or None).first()
+        self.stale = {
+            "user": latest.revision.user if latest else None,
+            "when": current.updated_at,
+            "changes": diffs.compare(
+                Draft.from_revision(base.revision).data() if base else {},
+                load(current).data(),
+            ),
+        }
+        raise ValidationError(
+            _(
+                "Changed by %(who)s at %(when)s while you were editing; your "
+                "changes were not saved. What they changed is shown above your "
+                "form. Open the article again to build on their version, or "
+                "tick “Save my version anyway” to replace it."
+            )
+            % {
+                "who": self.stale["user"] or _("someone else"),
+                "when": date_format(
+                    timezone.localtime(current.updated_at), "DATETIME_FORMAT"
+                ),
+            }
+        )
+
+
+class PublishForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Kind of change"))
+    note = forms.CharField(
+        label=gettext_lazy("Public note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=gettext_lazy(
+            "Shown to readers in the update history, e.g. “Corrected the number "
+            "of witnesses from 150 to 200.” Required except for a first "
+            "publication or a typo fix."
+        ),
+    )
+    published_at = forms.DateTimeField(
+        label=gettext_lazy("Publish at"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        help_text=gettext_lazy(
+            "Leave empty to publish now; a later time schedules it."
+        ),
+    )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # The draft the editor reviewed: a save in between sends them back to review.
+    digest = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, first, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            (value, label)
+            for value, label in Publication.Kind.choices
+            if value != Publication.Kind.WITHDRAWAL
+            and (value == Publication.Kind.FIRST) == first
+        ]
+        if first:
+            self.fields["kind"].initial = Publication.Kind.FIRST
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if (
+            kind not in (Publication.Kind.FIRST, Publication.Kind.TYPO)
+            and not cleaned.get("note", "").strip()
+        ):
+            self.add_error(
+                "note", _("Write a public note saying what changed and why.")
+            )
+        when = cleaned.get("published_at")
+        if when and when < timezone.now() - timezone.timedelta(minutes=5):
+            self.add_error("published_at", _("Choose a time from now on."))
+        return cleaned
+
+
+class WithdrawForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Public note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=gettext_lazy(
+            "Left at the article’s address, saying why it was withdrawn."
+        ),
+    )
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)

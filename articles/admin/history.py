@@ -1,0 +1,198 @@
+"""
+The article admin's history views: the history page (revisions and
+publications together), comparing any two states, reverting the draft to a
+revision and recovering a deleted fact check.
+
+They replace django-reversion's own revision and recover views, which look
+a version up by its id alone: here every version is checked to be of this
+model (and of this article) before anything is shown or restored.
+"""
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext as _
+from reversion.models import Version
+
+from .. import diffs, history
+from ..shape import Draft, load
+from .base import ArticleViewMixin
+
+
+class HistoryViewsMixin(ArticleViewMixin):
+    def history_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path(
+                "<path:object_id>/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name=f"{prefix}_compare",
+            )
+        ]
+
+    def _version(self, **lookups):
+        return get_object_or_404(
+            Version.objects.select_related("revision__user"),
+            content_type=ContentType.objects.get_for_model(self.model),
+            **lookups,
+        )
+
+    def state_data(self, article, key):
+        """The plain data and a label of one state: "draft", "live" or a version id."""
+        if key == "draft":
+            return load(article).data(), _("Current draft")
+        if key == "live":
+            live = article.live_publication()
+            if live is None:
+                return {}, _("Nothing published")
+            return live.page_content()["draft"], _("Live version %(version)s") % {
+                "version": live.version
+            }
+        version = (
+            Version.objects.get_for_object(article)
+            .select_related("revision__user")
+            .filter(pk=key if str(key).isdigit() else None)
+            .first()
+        )
+        if version is None:
+            raise Http404(_("No such revision of this fact check."))
+        return (
+            Draft.from_revision(version.revision).data(),
+            history.revision_label(version.revision),
+        )
+
+    def compare_view(self, request, object_id):
+        article = self.get_article(request, object_id)
+        old, old_label = self.state_data(article, request.GET.get("from", "live"))
+        new, new_label = self.state_data(article, request.GET.get("to", "draft"))
+        return TemplateResponse(
+            request,
+            "admin/articles/article/compare.html",
+            self.context(
+                request,
+                article,
+                title=_("What changed"),
+                comparison=diffs.compare(old, new),
+                old_label=old_label,
+                new_label=new_label,
+            ),
+        )
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = self.get_article(request, object_id)
+        versions = list(
+            Version.objects.get_for_object(article).select_related("revision__user")
+        )
+        publications = list(article.publications.select_related("published_by"))
+        events = sorted(
+            [
+                {"kind": "revision", "when": v.revision.date_created, "version": v}
+                for v in versions
+            ]
+            + [
+                {"kind": "publication", "when": p.created_at, "publication": p}
+                for p in publications
+            ],
+            key=lambda event: event["when"],
+            reverse=True,
+        )
+        return TemplateResponse(
+            request,
+            self.object_history_template,
+            self.context(
+                request,
+                article,
+                title=_("History: %(title)s") % {"title": article.title},
+                events=events,
+                state=article.publication_state(),
+                can_revert=request.user.has_perm("articles.revert_article")
+                and self.has_change_permission(request, article),
+                default_from=versions[1].pk if len(versions) > 1 else None,
+            ),
+        )
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        article = self.get_article(request, object_id, permission="revert_article")
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        version = self._version(pk=version_id, object_id=str(article.pk))
+        if request.method == "POST":
+            try:
+                history.revert(
+                    article=article, revision=version.revision, user=request.user
+                )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.log_change(
+                    request, article, version.revision.get_comment() or _("Reverted.")
+                )
+                self.message_user(
+                    request,
+                    _(
+                        "Restored the draft as it was on %(when)s. Readers see no "
+                        "change until you publish."
+                    )
+                    % {"when": history.revision_label(version.revision)},
+                    messages.SUCCESS,
+                )
+            return self.redirect_to_article(article)
+        return TemplateResponse(
+            request,
+            "admin/articles/article/revert.html",
+            self.context(
+                request,
+                article,
+                title=_("Revert to an earlier revision"),
+                version=version,
+                label=history.revision_label(version.revision),
+                comparison=diffs.compare(
+                    load(article).data(),
+                    Draft.from_revision(version.revision).data(),
+                ),
+            ),
+        )
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not request.user.has_perm("articles.revert_article"):
+            raise PermissionDenied
+        return super().recoverlist_view(request, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        if not (
+            self.has_add_permission(request)
+            and request.user.has_perm("articles.revert_article")
+        ):
+            raise PermissionDenied
+        version = get_object_or_404(
+            Version.objects.get_deleted(self.model).select_related("revision__user"),
+            pk=version_id,
+        )
+        if request.method == "POST":
+            try:
+                article = history.recover(version=version, user=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+                return HttpResponseRedirect(self.admin_url("recoverlist"))
+            self.log_change(request, article, _("Recovered after deletion."))
+            self.message_user(
+                request,
+                _("Recovered, with its sections, claims and citations."),
+                messages.SUCCESS,
+            )
+            return self.redirect_to_article(article)
+        return TemplateResponse(
+            request,
+            "admin/articles/article/recover.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("Recover “%(title)s”") % {"title": version.object_repr},
+                "version": version,
+                "data": Draft.from_revision(version.revision).data(),
+            },
+        )

@@ -1,0 +1,228 @@
+"""
+The article admin's publishing views: publish (or schedule), withdraw,
+cancel a scheduled version, and preview. Each asks to confirm, showing what
+readers will get, then calls the domain function in `articles.publishing`
+and turns its errors into messages.
+"""
+
+from django.contrib import messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from .. import diffs, publishing
+from ..models import Publication
+from ..shape import load
+from .base import ArticleViewMixin
+from .forms import PublishForm, WithdrawForm
+
+
+def published_message(publication):
+    if publication.is_scheduled():
+        return _("Version %(version)s is scheduled for %(when)s.") % {
+            "version": publication.version,
+            "when": date_format(
+                timezone.localtime(publication.published_at), "DATETIME_FORMAT"
+            ),
+        }
+    return format_html(
+        _('Published version {} — <a href="{}">see it as readers do</a>.'),
+        publication.version,
+        publication.get_absolute_url(),
+    )
+
+
+def admin_form(form):
+    """The form as the admin's fieldset includes render it."""
+    return helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], {})
+
+
+class PublishingViewsMixin(ArticleViewMixin):
+    def publishing_urls(self):
+        view = self.admin_site.admin_view
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path(
+                f"<path:object_id>/{name.replace('_', '-')}/",
+                view(getattr(self, f"{name}_view")),
+                name=f"{prefix}_{name}",
+            )
+            for name in ("publish", "withdraw", "cancel_scheduled", "preview")
+        ]
+
+    def publish_view(self, request, object_id):
+        article = self.get_article(request, object_id, permission="publish_article")
+        draft = load(article)
+        latest = article.latest_publication()
+        first = latest is None
+        form = PublishForm(request.POST or None, first=first)
+        preview, problems = publishing.preview(draft)
+        live = article.live_publication()
+        changes = diffs.compare(
+            live.page_content()["draft"] if live else {}, draft.data()
+        )
+        context = {
+            "preview": preview,
+            "changes": changes,
+            "live": live,
+            "latest": latest,
+        }
+        if request.method == "POST" and form.is_valid() and not problems:
+            if form.cleaned_data["confirm"]:
+                try:
+                    publication = publishing.publish(
+                        article=article,
+                        kind=form.cleaned_data["kind"],
+                        note=form.cleaned_data["note"],
+                        user=request.user,
+                        published_at=form.cleaned_data["published_at"],
+                        expected_digest=form.cleaned_data["digest"],
+                    )
+                except ValidationError as error:
+                    # Back to the first step: review again before confirming.
+                    data = request.POST.copy()
+                    data["confirm"] = data["digest"] = ""
+                    form = PublishForm(data, first=first)
+                    form.is_valid()
+                    for message in error.messages:
+                        form.add_error(None, message)
+                else:
+                    self.log_change(
+                        request,
+                        article,
+                        _("Published version %(version)s (%(kind)s).")
+                        % {
+                            "version": publication.version,
+                            "kind": publication.get_kind_display().lower(),
+                        },
+                    )
+                    self.message_user(
+                        request, published_message(publication), messages.SUCCESS
+                    )
+                    return self.redirect_to_article(article)
+            else:
+                # Valid: ask once more, showing exactly what readers will get.
+                data = request.POST.copy()
+                data["confirm"] = "True"
+                data["digest"] = draft.digest()
+                form = PublishForm(data, first=first)
+                form.is_valid()
+                context.update(
+                    title=_("Confirm publication"),
+                    confirming=True,
+                    kind_label=dict(Publication.Kind.choices)[
+                        form.cleaned_data["kind"]
+                    ],
+                    when=form.cleaned_data["published_at"],
+                )
+        context.setdefault("title", _("Publish an update") if latest else _("Publish"))
+        return TemplateResponse(
+            request,
+            "admin/articles/article/publish.html",
+            self.context(
+                request,
+                article,
+                form=form,
+                adminform=admin_form(form),
+                problems=problems,
+                **context,
+            ),
+        )
+
+    def withdraw_view(self, request, object_id):
+        article = self.get_article(request, object_id, permission="withdraw_article")
+        live = article.live_publication()
+        if live is None:
+            self.message_user(
+                request, _("This fact check is not on the site."), messages.ERROR
+            )
+            return self.redirect_to_article(article)
+        form = WithdrawForm(request.POST or None)
+        confirming = False
+        if request.method == "POST" and form.is_valid():
+            if form.cleaned_data["confirm"]:
+                try:
+                    publishing.withdraw(
+                        article=article,
+                        note=form.cleaned_data["note"],
+                        user=request.user,
+                    )
+                except ValidationError as error:
+                    for message in error.messages:
+                        form.add_error(None, message)
+                else:
+                    self.log_change(request, article, _("Withdrawn."))
+                    self.message_user(
+                        request,
+                        _(
+                            "Withdrawn. Its address now answers “410 Gone” with your note."
+                        ),
+                        messages.SUCCESS,
+                    )
+                    return self.redirect_to_article(article)
+            else:
+                data = request.POST.copy()
+                data["confirm"] = "True"
+                form = WithdrawForm(data)
+                form.is_valid()
+                confirming = True
+        return TemplateResponse(
+            request,
+            "admin/articles/article/withdraw.html",
+            self.context(
+                request,
+                article,
+                title=_("Withdraw this fact check"),
+                form=form,
+                adminform=admin_form(form),
+                confirming=confirming,
+                live=live,
+            ),
+        )
+
+    def cancel_scheduled_view(self, request, object_id):
+        article = self.get_article(request, object_id, permission="publish_article")
+        if request.method != "POST":
+            raise PermissionDenied
+        try:
+            cancelled = publishing.cancel_scheduled(article=article)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.log_change(
+                request,
+                article,
+                _("Cancelled scheduled version %(version)s.")
+                % {"version": cancelled.version},
+            )
+            self.message_user(
+                request,
+                _("Scheduled version %(version)s cancelled.")
+                % {"version": cancelled.version},
+                messages.SUCCESS,
+            )
+        return self.redirect_to_article(article)
+
+    def preview_view(self, request, object_id):
+        article = self.get_article(request, object_id)
+        link = None
+        if request.method == "POST":
+            link = request.build_absolute_uri(article.preview_url(shared=True))
+        _publication, problems = publishing.preview(load(article))
+        return TemplateResponse(
+            request,
+            "admin/articles/article/preview_link.html",
+            self.context(
+                request,
+                article,
+                title=_("Preview and share"),
+                link=link,
+                problems=problems,
+                staff_preview_url=article.preview_url(),
+            ),
+        )

@@ -1,0 +1,48 @@
+"""
+The frozen content of a publication, and its schema.
+
+`Publication.content` is JSON written once, at publish time, and read for
+as long as the publication exists, so its shape is versioned. Schema 2
+(`SCHEMA_VERSION`), every key always present:
+
+- `schema`: 2.
+- `summary_html`, `sources_note_html`: sanitised HTML.
+- `sections`: `[{number, anchor, heading, html}]`.
+- `claims`: `[{number, anchor, statement, claimant,
+  claimant_is_organization, claimed_on (ISO date or null), appearance_url,
+  appearance, rating, rating_label, rating_value, explanation_html}]`.
+- `sources`: `[{number, anchor, title, publisher, authors, date, kind, url,
+  archived_url, pinpoint, note, backlinks: [anchor ids]}]`.
+- `related`: `[{question, answer_id (article id or null)}]`.
+- `authors`: `[{name, slug, role}]`; `topics`: `[{name, slug}]`.
+- `no_donation_ask`: bool.
+- `history`: every public version up to this one, oldest first:
+  `[{version, kind, note, published_at (ISO)}]`.
+- `draft`: the draft's plain data (`shape.Draft.data()`), for comparing.
+
+A withdrawal's content holds only `schema` and `history`. Schema 1 is the
+same without the `schema` key (publications made before it existed).
+`upgrade()` brings content of any older schema up to the current one, and
+code that reads content goes through it (`Publication.page_content()`),
+never through the raw JSON, so a change of shape is one more step in
+`UPGRADES` and old publications keep rendering.
+"""
+
+SCHEMA_VERSION = 2
+
+
+def _from_schema_1(content: dict) -> dict:
+    return {**content, "schema": 2}
+
+
+# UPGRADES[n] turns schema n into schema n + 1.
+UPGRADES = {1: _from_schema_1}
+
+
+def upgrade(content: dict) -> dict:
+    """Content of any schema version, in the current one."""
+    version = content.get("schema", 1)
+    while version < SCHEMA_VERSION:
+        content = UPGRADES[version](content)
+        version = content["schema"]
+    return content
