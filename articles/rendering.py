@@ -141,10 +141,6 @@ def render(text: str, citations: CitationIndex, *, location: str) -> str:
     return _cleaner.clean(rendered).strip()
 
 
-def sanitize(fragment: str) -> str:
-    return _cleaner.clean(fragment)
-
-
 def plain_text(text: str, *, words: int | None = None) -> str:
     """Markdown reduced to plain text without citation markers, for excerpts."""
     without_markers = re.sub(r"[ \t]*" + MARKER.pattern, "", clean_text(text))

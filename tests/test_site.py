@@ -130,7 +130,7 @@ class SettingsTests(SimpleTestCase):
                 "True",
                 "django.core.cache.backends.locmem.LocMemCache",
                 "django.db.backends.sqlite3",
-                "django.contrib.sessions.backends.db",
+                "django.contrib.sessions.backends.cached_db",
             ],
         )
 

@@ -1,10 +1,8 @@
 import datetime
-import importlib
 
 import reversion
 import time_machine
-from django.apps import apps
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.test import TestCase
 from django.urls import reverse
@@ -13,14 +11,14 @@ from reversion.models import Version
 from articles.models import Article, Publication, Section, Topic
 from articles.publishing import publish
 from sources.models import Source
-from tests.factories import (
+from tests.articles.factories import (
     SectionFactory,
-    SourceFactory,
     TopicFactory,
-    UserFactory,
     build_article,
     published_article,
 )
+from tests.roles import UserFactory, create_roles, staff
+from tests.sources.factories import SourceFactory
 
 INLINES = {
     "sections": ["position", "heading", "body"],
@@ -81,24 +79,13 @@ def edit_token_of(article):
     return edit_token(article)
 
 
-def create_roles():
-    """The groups the data migrations made, again if a flush removed them."""
-    importlib.import_module("articles.migrations.0002_roles").create_groups(apps, None)
-    importlib.import_module(
-        "donations.migrations.0002_fundraising_group"
-    ).create_fundraising_group(apps, None)
-
-
 class AdminTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
         create_roles()
-        cls.writer = UserFactory(username="writer", is_staff=True)
-        cls.writer.groups.add(Group.objects.get(name="Writer"))
-        cls.editor = UserFactory(username="editor", is_staff=True)
-        cls.editor.groups.add(Group.objects.get(name="Editor"))
-        cls.fundraiser = UserFactory(username="fundraiser", is_staff=True)
-        cls.fundraiser.groups.add(Group.objects.get(name="Fundraising"))
+        cls.writer = staff("Writer")
+        cls.editor = staff("Editor")
+        cls.fundraiser = staff("Fundraising")
 
     def change_url(self, article):
         return reverse("admin:articles_article_change", args=[article.pk])
@@ -264,10 +251,10 @@ class RoleTests(AdminTestCase):
         self.save_in_admin(self.editor, changed, summary="New summary.")
         self.client.force_login(self.editor)
 
-        # Session, user, permissions (2), filter choices (2), counts (2), the
-        # rows with their status and last editor, date hierarchy (2): no
-        # query per row.
-        with self.assertNumQueries(11):
+        # User (the session comes from the cache), permissions (2), filter
+        # choices (2), counts (2), the rows with their status and last
+        # editor, date hierarchy (2): no query per row.
+        with self.assertNumQueries(10):
             response = self.client.get(reverse("admin:articles_article_changelist"))
 
         rows = {a.title: a for a in response.context["cl"].result_list}

@@ -20,7 +20,8 @@ from articles.models import (
 from articles.publishing import preview
 from articles.shape import load
 from sources.models import Source
-from tests.factories import ArticleFactory, SourceFactory
+from tests.articles.factories import ArticleFactory
+from tests.sources.factories import SourceFactory
 
 NOW = datetime.datetime(2026, 11, 27, 12, 0, tzinfo=datetime.UTC)
 DEMO_SLUGS = sorted(data["slug"] for data in demo_content.ARTICLES)

@@ -6,7 +6,7 @@ from django.test import TestCase
 
 from articles.models import Article, Publication
 from articles.publishing import publish, withdraw
-from tests.factories import (
+from tests.articles.factories import (
     ArticleFactory,
     CitationFactory,
     RelatedQuestionFactory,

@@ -9,13 +9,13 @@ from django.utils import timezone
 from articles.models import Claim, Publication
 from articles.publishing import preview, publish, withdraw
 from articles.shape import load
-from tests.factories import (
+from tests.articles.factories import (
     CitationFactory,
     SectionFactory,
-    UserFactory,
     build_article,
     published_article,
 )
+from tests.roles import UserFactory
 
 NOW = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=datetime.UTC)
 

@@ -12,17 +12,17 @@ from markdown_it import MarkdownIt
 
 from articles.models import Publication
 from articles.publishing import publish, withdraw
-from tests.donations.factories import (
-    BannerMessageFactory,
-    CampaignFactory,
-    DonationFactory,
-)
-from tests.factories import (
+from tests.articles.factories import (
     AuthorFactory,
     RelatedQuestionFactory,
     TopicFactory,
     build_article,
     published_article,
+)
+from tests.donations.factories import (
+    BannerMessageFactory,
+    CampaignFactory,
+    DonationFactory,
 )
 
 NOW = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=datetime.UTC)

@@ -6,13 +6,13 @@ Without Chromium these tests skip on a developer machine and fail under
 CI=true, so CI never passes by skipping them.
 """
 
-import importlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from django.apps import apps
+
+from tests.roles import create_roles
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 PHONE = {"width": 390, "height": 844}
@@ -113,7 +113,4 @@ def roles():
     The groups the data migrations create. Browser tests run in transactions
     that end with a flush, which empties every table, groups included.
     """
-    importlib.import_module("articles.migrations.0002_roles").create_groups(apps, None)
-    importlib.import_module(
-        "donations.migrations.0002_fundraising_group"
-    ).create_fundraising_group(apps, None)
+    create_roles()

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from articles.publishing import publish
-from tests.factories import (
+from tests.articles.factories import (
     AuthorFactory,
     RelatedQuestionFactory,
     TopicFactory,

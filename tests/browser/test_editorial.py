@@ -1,8 +1,8 @@
 import pytest
-from django.contrib.auth.models import Group
 
 from articles.models import Article, Publication
-from tests.factories import SourceFactory, UserFactory
+from tests.roles import staff
+from tests.sources.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,8 +22,7 @@ def pick_source(page, row, text):
 
 
 def test_editor_writes_publishes_and_corrects_a_fact_check(page, roles):
-    editor = UserFactory(username="eddie", is_staff=True)
-    editor.groups.add(Group.objects.get(name="Editor"))
+    editor = staff("Editor", "eddie")
     SourceFactory(title="County canvass report", url="https://example.org/canvass")
     SourceFactory(title="Observer logbook", url="https://example.org/logbook")
     log_in(page, editor)

@@ -2,11 +2,12 @@ from datetime import timedelta
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from donations.models import BannerMessage, Campaign, Donation, Supporter
+from tests.roles import staff
 
 
 class CampaignFactory(DjangoModelFactory):
@@ -53,9 +54,7 @@ class DonationFactory(DjangoModelFactory):
 
 def fundraiser(username="fundraiser"):
     """A staff member of the Fundraising group, as created by the migration."""
-    user = get_user_model().objects.create_user(username, is_staff=True)
-    user.groups.add(Group.objects.get(name="Fundraising"))
-    return user
+    return staff("Fundraising", username)
 
 
 def newsroom_editor(username="editor"):

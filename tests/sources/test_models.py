@@ -5,7 +5,7 @@ from django.db import IntegrityError
 from django.test import SimpleTestCase, TestCase
 
 from sources.models import Source, normalize_url
-from tests.factories import SourceFactory
+from tests.sources.factories import SourceFactory
 
 
 class NormalizeUrlTests(SimpleTestCase):

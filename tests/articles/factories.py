@@ -1,7 +1,6 @@
 import datetime
 
 import factory
-from django.contrib.auth import get_user_model
 
 from articles.models import (
     Article,
@@ -14,17 +13,7 @@ from articles.models import (
     Topic,
 )
 from articles.publishing import publish
-from sources.models import Source
-
-
-class UserFactory(factory.django.DjangoModelFactory):
-    username = factory.Sequence(lambda n: f"user{n}")
-    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
-    password = factory.django.Password("a-long-test-password")
-
-    class Meta:
-        model = get_user_model()
-        skip_postgeneration_save = True
+from tests.sources.factories import SourceFactory
 
 
 class TopicFactory(factory.django.DjangoModelFactory):
@@ -41,14 +30,6 @@ class AuthorFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Author
-
-
-class SourceFactory(factory.django.DjangoModelFactory):
-    title = factory.Sequence(lambda n: f"Report number {n}")
-    url = factory.Sequence(lambda n: f"https://example.org/reports/{n}")
-
-    class Meta:
-        model = Source
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):

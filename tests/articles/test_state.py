@@ -1,0 +1,197 @@
+import datetime
+
+import time_machine
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from articles.models import Article, Publication
+from articles.publishing import publish
+from tests.articles.factories import (
+    AuthorFactory,
+    TopicFactory,
+    build_article,
+    published_article,
+)
+from tests.articles.test_admin import change_form_data
+from tests.roles import create_roles, staff
+
+# The test clock: days before the database server's own clock, so that a
+# rule reading the database's NOW() would see a different moment.
+NOW = datetime.datetime(2026, 1, 10, 12, 0, tzinfo=datetime.UTC)
+
+
+def state_everywhere(client, article):
+    """What the change list, its status filter and the change form each say."""
+    changelist = client.get(reverse("admin:articles_article_changelist"))
+    row = next(a for a in changelist.context["cl"].result_list if a.pk == article.pk)
+    listed = changelist.context["cl"].model_admin.status(row)
+    filtered = {
+        status
+        for status in ("draft", "live", "changed", "scheduled", "withdrawn")
+        if article.pk
+        in [
+            a.pk
+            for a in client.get(
+                reverse("admin:articles_article_changelist") + f"?status={status}"
+            )
+            .context["cl"]
+            .result_list
+        ]
+    }
+    form = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    return listed, filtered, str(form.context["state"])
+
+
+@time_machine.travel(NOW, tick=False)
+class OneAnswerTests(TestCase):
+    """Cases where the list, its filter and the change form used to disagree."""
+
+    @classmethod
+    def setUpTestData(cls):
+        create_roles()
+        cls.editor = staff("Editor")
+
+    def setUp(self):
+        self.client.force_login(self.editor)
+
+    def test_version_scheduled_by_our_clock_is_scheduled_everywhere(self):
+        # Due by the database server's clock, scheduled by the site's.
+        article = published_article(published_at=NOW - datetime.timedelta(days=2))
+        publish(
+            article=article,
+            kind="update",
+            note="Added the final count.",
+            published_at=NOW + datetime.timedelta(days=1),
+        )
+
+        listed, filtered, on_form = state_everywhere(self.client, article)
+
+        expected = "Published v1 · v2 scheduled for Jan 11, 2026 12:00"
+        self.assertEqual(listed, expected)
+        self.assertEqual(on_form, expected)
+        self.assertEqual(filtered, {"live", "scheduled"})
+
+    def test_scheduled_version_with_later_draft_edits_has_unpublished_changes(self):
+        article = published_article(published_at=NOW - datetime.timedelta(days=2))
+        publish(
+            article=article,
+            kind="update",
+            note="More.",
+            published_at=NOW + datetime.timedelta(days=1),
+        )
+        self.client.post(
+            reverse("admin:articles_article_change", args=[article.pk]),
+            change_form_data(article, summary="Edited after scheduling."),
+        )
+
+        listed, filtered, on_form = state_everywhere(self.client, article)
+
+        self.assertEqual(listed, on_form)
+        self.assertTrue(listed.endswith("unpublished changes"))
+        self.assertEqual(filtered, {"live", "scheduled", "changed"})
+
+    def test_source_edited_after_publishing_is_an_unpublished_change_everywhere(self):
+        article = published_article(published_at=NOW - datetime.timedelta(days=2))
+        with time_machine.travel(NOW + datetime.timedelta(minutes=5), tick=False):
+            source = article.citations.get(position=1).source
+            source.title = "Corrected report title"
+            source.save()
+
+        listed, filtered, on_form = state_everywhere(self.client, article)
+
+        self.assertEqual(listed, "Published v1 · unpublished changes")
+        self.assertEqual(on_form, listed)
+        self.assertEqual(filtered, {"live", "changed"})
+
+    def test_withdrawn_and_never_published(self):
+        from articles.publishing import withdraw
+
+        gone = published_article(published_at=NOW - datetime.timedelta(days=2))
+        withdraw(article=gone, note="Withdrawn: the source was forged.")
+        draft = build_article()
+
+        self.assertEqual(
+            state_everywhere(self.client, gone)[:2], ("Withdrawn", {"withdrawn"})
+        )
+        self.assertEqual(state_everywhere(self.client, draft)[:2], ("Draft", {"draft"}))
+
+    def test_state_without_annotations_matches_the_annotated_one(self):
+        article = published_article(published_at=NOW - datetime.timedelta(days=2))
+
+        plain = Article.objects.get(pk=article.pk).publication_state()
+        annotated = (
+            Article.objects.with_publication_state()
+            .get(pk=article.pk)
+            .publication_state()
+        )
+
+        self.assertEqual(plain, annotated)
+        self.assertEqual(str(plain), "Published v1")
+
+
+class ChangeListQueryTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        create_roles()
+        cls.editor = staff("Editor")
+
+    def test_change_list_queries_do_not_grow_with_rows(self):
+        self.client.force_login(self.editor)
+        counts = []
+        for rows in (3, 12):
+            while Article.objects.count() < rows:
+                published_article()
+            self.client.get(reverse("admin:articles_article_changelist"))  # Warm.
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get(reverse("admin:articles_article_changelist"))
+            self.assertEqual(len(response.context["cl"].result_list), rows)
+            counts.append(len(queries))
+
+        self.assertEqual(counts[0], counts[1])
+
+
+class LoadOnceQueryTests(TestCase):
+    """Publishing and previews load the article once, whatever its size."""
+
+    @classmethod
+    def setUpTestData(cls):
+        create_roles()
+        cls.writer = staff("Writer")
+
+    def article(self, size):
+        return build_article(sections=size, citations=size, claims=size, related=size)
+
+    def test_staff_preview_in_at_most_12_queries_at_4_and_60_parts(self):
+        self.client.force_login(self.writer)
+        for size in (4, 60):
+            article = self.article(size)
+            url = reverse("articles:preview", args=[article.pk])
+            with self.subTest(size=size), self.assertNumQueries(12):
+                response = self.client.get(url)
+            self.assertEqual(len(response.context["content"]["sections"]), size)
+
+    def test_publish_in_at_most_15_queries_at_4_and_60_parts(self):
+        for size in (4, 60):
+            article = self.article(size)
+            article.topics.add(TopicFactory(), TopicFactory())
+            article.authors.add(AuthorFactory())
+            article = Article.objects.get(pk=article.pk)
+            with self.subTest(size=size), self.assertNumQueries(15):
+                publication = publish(article=article, kind="first")
+            self.assertEqual(len(publication.content["sections"]), size)
+
+
+class SchemaTests(TestCase):
+    def test_publication_with_schema_1_content_still_renders(self):
+        article = published_article(sections=2, citations=1)
+        content = dict(Publication.objects.get(article=article).content)
+        del content["schema"]  # Made before content carried a schema version.
+        Publication.objects.filter(article=article).update(content=content)
+
+        response = self.client.get(article.get_absolute_url())
+
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "Part 2")
+        self.assertEqual(response.context["content"]["schema"], 2)

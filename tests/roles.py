@@ -1,0 +1,36 @@
+"""
+Staff as the roles the migrations create (Writer, Editor, Fundraising), for
+tests to act as real people rather than superusers.
+"""
+
+import importlib
+
+import factory
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    password = factory.django.Password("a-long-test-password")
+
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+
+def create_roles():
+    """The groups the data migrations made, again if a flush removed them."""
+    importlib.import_module("articles.migrations.0002_roles").create_groups(apps, None)
+    importlib.import_module(
+        "donations.migrations.0002_fundraising_group"
+    ).create_fundraising_group(apps, None)
+
+
+def staff(role, username=None, **fields):
+    """A staff member in the group `role` ("Writer", "Editor", "Fundraising")."""
+    user = UserFactory(username=username or role.lower(), is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=role))
+    return user
