@@ -1,6 +1,6 @@
 import json
 import string
-from datetime import date
+from datetime import UTC, date, datetime
 
 from django import template
 from django.utils.html import format_html
@@ -34,3 +34,11 @@ def letter(number):
 def iso_date(value):
     """A date stored as ISO text in frozen content, as a date for |date."""
     return date.fromisoformat(value) if value else None
+
+
+@register.filter
+def machine_time(value):
+    """A datetime as a valid HTML `<time datetime>`: UTC, to the second."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -102,7 +102,7 @@ class ArticleDetailViewTests(PublicPageTestCase):
 
         self.assertContains(
             response,
-            'Updated on <time datetime="2026-11-19T12:00:00+00:00">November 19, 2026</time>',
+            'Updated on <time datetime="2026-11-19T12:00:00Z">November 19, 2026</time>',
             html=True,
         )
         self.assertContains(
