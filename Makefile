@@ -40,8 +40,9 @@ serve: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(BIN)/gunicorn factually.wsgi --bind $(BIND) --workers $(WORKERS) --access-logfile -
 
+# Runs the suite and prints line and branch coverage (configured in pyproject.toml).
 test: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

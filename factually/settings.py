@@ -15,14 +15,12 @@ from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
 def env_list(name, default=""):
     return [
         item.strip()
         for item in os.environ.get(name, default).split(",")
         if item.strip()
     ]
-
 
 DEBUG = os.environ.get("DJANGO_DEBUG") == "1"
 
@@ -97,8 +95,6 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when the server is down, so /readyz answers instead of hanging.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
-
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if REDIS_URL := os.environ.get("REDIS_URL"):
     CACHES = {

@@ -41,8 +41,15 @@ class SourceAdmin(VersionAdmin):
 
     @admin.display(description=_("cited in"))
     def cited_in(self, source):
-        # The article admin lives in another app; reverse() keeps this
-        # module free of imports from it.
+        # The article admin lives in another app; its URL name comes from
+        # the citing model's _meta, keeping this module free of imports from it.
+        article_opts = Source.citations.rel.related_model._meta.get_field(
+            "article"
+        ).related_model._meta
+        change = (
+            f"{self.admin_site.name}:{article_opts.app_label}_"
+            f"{article_opts.model_name}_change"
+        )
         articles = (
             source.citations.select_related("article")
             .order_by("article__title", "position")
@@ -55,9 +62,6 @@ class SourceAdmin(VersionAdmin):
             format_html_join(
                 "",
                 '<li><a href="{}">{}</a> [{}]</li>',
-                (
-                    (reverse("admin:articles_article_change", args=[pk]), title, n)
-                    for pk, title, n in articles
-                ),
+                ((reverse(change, args=[pk]), title, n) for pk, title, n in articles),
             ),
         )

@@ -123,7 +123,7 @@ class BannerEventTests(TestCase):
             self.url,
             {"event": "view", "message": self.message.pk},
             REMOTE_ADDR="203.0.113.9",
-            HTTP_USER_AGENT="Reader's browser",
+            headers={"user-agent": "Reader's browser"},
         )
 
         self.assertEqual(response.status_code, 204)
