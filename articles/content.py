@@ -44,6 +44,11 @@ def render_draft(draft: Draft) -> Rendered:
         }
         for number, section in enumerate(draft.sections, 1)
     ]
+    # The headline claim: the one ticked, else the first.
+    headline = next(
+        (c.pk for c in draft.claims if c.is_headline),
+        draft.claims[0].pk if draft.claims else None,
+    )
     claims = [
         {
             "number": number,
@@ -57,6 +62,7 @@ def render_draft(draft: Draft) -> Rendered:
             "rating": claim.rating,
             "rating_label": str(Rating(claim.rating).label),
             "rating_value": claim.rating_value(),
+            "is_headline": claim.pk == headline,
             "explanation_html": render(
                 claim.explanation,
                 index,

@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from .models import Article
-from .shape import ARTICLE_FIELDS, PARTS, Draft, field_label
+from .shape import ARTICLE_FIELDS, PARTS, field_label
 
 TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
@@ -49,6 +49,7 @@ class FieldChange:
     label: str
     old: str
     new: str
+    name: str = ""  # The field, e.g. "rating".
 
     @property
     def marked(self):
@@ -60,6 +61,9 @@ class ChildChange:
     label: str
     status: str  # "added", "removed" or "changed"
     fields: list[FieldChange] = field(default_factory=list)
+    part: str = ""  # The part's relation, e.g. "claims".
+    old: dict = field(default_factory=dict)  # The part's data before and after.
+    new: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -85,46 +89,52 @@ def _child_label(part, item):
 def _fields(part, before, after, names):
     return [
         FieldChange(
-            part.label(name), as_text(before.get(name)), as_text(after.get(name))
+            part.label(name),
+            as_text(before.get(name)),
+            as_text(after.get(name)),
+            name,
         )
         for name in names
         if as_text(before.get(name)) != as_text(after.get(name))
     ]
 
 
+def _keyed(items):
+    return {item.get("id") or f"p{item['position']}": item for item in items}
+
+
 def compare(old: dict, new: dict) -> Comparison:
     fields = [
         FieldChange(
-            field_label(Article, name), as_text(old.get(name)), as_text(new.get(name))
+            field_label(Article, name),
+            as_text(old.get(name)),
+            as_text(new.get(name)),
+            name,
         )
         for name in ARTICLE_FIELDS
         if as_text(old.get(name)) != as_text(new.get(name))
     ]
     children = []
     for part in PARTS:
-
-        def keyed(items):
-            return {item.get("id") or f"p{item['position']}": item for item in items}
-
-        old_items, new_items = (
-            keyed(old.get(part.name, [])),
-            keyed(new.get(part.name, [])),
-        )
+        old_items = _keyed(old.get(part.name, []))
+        new_items = _keyed(new.get(part.name, []))
         for key, item in new_items.items():
             before = old_items.get(key)
             if before is None:
+                status, names = "added", part.fields
+            else:
+                status, names = "changed", ["position", *part.fields]
+            changed = _fields(part, before or {}, item, names)
+            if changed or status == "added":
                 children.append(
                     ChildChange(
                         _child_label(part, item),
-                        "added",
-                        _fields(part, {}, item, part.fields),
+                        status,
+                        changed,
+                        part.name,
+                        before or {},
+                        item,
                     )
-                )
-                continue
-            changed = _fields(part, before, item, ["position", *part.fields])
-            if changed:
-                children.append(
-                    ChildChange(_child_label(part, item), "changed", changed)
                 )
         for key, item in old_items.items():
             if key not in new_items:
@@ -133,11 +143,9 @@ def compare(old: dict, new: dict) -> Comparison:
                         _child_label(part, item),
                         "removed",
                         _fields(part, item, {}, part.fields),
+                        part.name,
+                        item,
+                        {},
                     )
                 )
     return Comparison(fields, children)
-
-
-def revision_data(revision) -> dict:
-    """The article in a django-reversion revision, as `Draft.data()`."""
-    return Draft.from_revision(revision).data()

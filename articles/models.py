@@ -246,6 +246,14 @@ class Claim(ArticleChild):
         help_text=_("E.g. “Speech in Springfield” when there is no link."),
     )
     rating = models.CharField(_("rating"), max_length=20, choices=Rating)
+    is_headline = models.BooleanField(
+        _("headline claim"),
+        default=False,
+        help_text=_(
+            "The claim the fact check is mainly about. With none ticked, the "
+            "first claim is the headline one."
+        ),
+    )
     explanation = models.TextField(
         _("explanation"),
         max_length=10_000,
@@ -255,6 +263,12 @@ class Claim(ArticleChild):
     class Meta(ArticleChild.Meta):
         constraints = [
             *ArticleChild.ordering_constraints("claim"),
+            models.UniqueConstraint(
+                fields=["article"],
+                condition=Q(is_headline=True),
+                name="articles_claim_one_headline",
+                violation_error_message=_("Only one claim can be the headline claim."),
+            ),
             models.CheckConstraint(
                 condition=Q(appearance_url="")
                 | Q(appearance_url__startswith="http://")
@@ -377,7 +391,11 @@ class Publication(models.Model):
         CORRECTION = "correction", _("Correction")
         CLARIFICATION = "clarification", _("Clarification")
         TYPO = "typo", _("Typo fix")
+        DETAILS = "details", _("Details updated")
         WITHDRAWAL = "withdrawal", _("Withdrawal")
+
+    # Kinds that need no note from the editor: the change speaks for itself.
+    UNNOTED_KINDS = (Kind.FIRST, Kind.TYPO, Kind.DETAILS)
 
     article = models.ForeignKey(
         Article, on_delete=models.PROTECT, related_name="publications"
@@ -444,7 +462,7 @@ class Publication(models.Model):
                 name="articles_publication_first_is_version_one",
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["first", "typo"]) | ~Q(note=""),
+                condition=Q(kind__in=["first", "typo", "details"]) | ~Q(note=""),
                 name="articles_publication_note_required",
             ),
         ]

@@ -16,26 +16,50 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from . import changes
 from .content import render_draft
 from .models import Article, Publication
+from .schema import SCHEMA_VERSION
 from .shape import Draft, load
 from .validation import problems
 
 WITHDRAWAL = Publication.Kind.WITHDRAWAL
 
 
-def _history_entry(*, version, kind, note, published_at):
+def _history_entry(*, version, kind, note, published_at, details=()):
     return {
         "version": version,
         "kind": kind,
         "note": note,
+        "details": list(details),
         "published_at": published_at.isoformat(),
     }
 
 
-def _lock(article: Article) -> None:
-    """Serialise publishing acts on one article until the transaction ends."""
-    Article.objects.select_for_update().filter(pk=article.pk).first()
+def shown_before(latest: Publication | None) -> Publication | None:
+    """The last version readers were shown text of, before the next one."""
+    if latest is None or not latest.is_withdrawn():
+        return latest
+    return (
+        latest.article.publications.exclude(kind=WITHDRAWAL)
+        .order_by("-version")
+        .first()
+    )
+
+
+def change_since(previous: Publication | None, draft: Draft):
+    """What publishing the draft would change for readers (None: nothing before)."""
+    if previous is None:
+        return None
+    return changes.between(previous.page_content()["draft"], draft.data())
+
+
+def _lock(article: Article) -> Article:
+    """
+    The article as saved now, locked: publishing acts on one article are
+    serialised until the transaction ends.
+    """
+    return Article.objects.select_for_update().get(pk=article.pk)
 
 
 def _rule_errors(latest, *, kind, note, published_at) -> list[str]:
@@ -45,7 +69,7 @@ def _rule_errors(latest, *, kind, note, published_at) -> list[str]:
         errors.append(_("This fact check has never been published: publish it first."))
     if latest is not None and kind == Publication.Kind.FIRST:
         errors.append(_("This fact check is already published: choose another kind."))
-    if not note.strip() and kind not in (Publication.Kind.FIRST, Publication.Kind.TYPO):
+    if not note.strip() and kind not in Publication.UNNOTED_KINDS:
         errors.append(_("Write a public note saying what changed and why."))
     if latest is not None and latest.published_at > published_at:
         errors.append(
@@ -64,15 +88,29 @@ def _rule_errors(latest, *, kind, note, published_at) -> list[str]:
 
 
 def _new_publication(draft: Draft, *, latest, kind, note, published_at, user=None):
-    """The next publication of the draft, unsaved, and what blocks publishing it."""
+    """
+    The next publication of the draft, unsaved, what blocks publishing it,
+    and what it changes for readers.
+    """
     article = draft.article
     rendered = render_draft(draft)
     data = draft.data()
     version = latest.version + 1 if latest else 1
+    previous = shown_before(latest)
+    change = change_since(previous, draft)
     content = rendered.content
     content["draft"] = data
+    content["changes"] = (
+        changes.for_readers(change, against=previous.version) if change else None
+    )
     content["history"] = (latest.page_content()["history"] if latest else []) + [
-        _history_entry(version=version, kind=kind, note=note, published_at=published_at)
+        _history_entry(
+            version=version,
+            kind=kind,
+            note=note,
+            published_at=published_at,
+            details=change.details if change else (),
+        )
     ]
     publication = Publication(
         article=article,
@@ -90,7 +128,7 @@ def _new_publication(draft: Draft, *, latest, kind, note, published_at, user=Non
         content=content,
         draft_digest=draft.digest(),
     )
-    return publication, problems(draft, rendered)
+    return publication, problems(draft, rendered), change
 
 
 def preview(draft: Draft) -> tuple[Publication, list[str]]:
@@ -100,9 +138,17 @@ def preview(draft: Draft) -> tuple[Publication, list[str]]:
     """
     latest = draft.article.latest_publication()
     kind = Publication.Kind.UPDATE if latest else Publication.Kind.FIRST
-    return _new_publication(
+    publication, found, _change = _new_publication(
         draft, latest=latest, kind=kind, note="", published_at=timezone.now()
     )
+    return publication, found
+
+
+def kind_errors(latest: Publication | None, change, kind: str) -> list[str]:
+    """Why `kind` would not tell readers the truth about this publication."""
+    if latest is None:
+        return []
+    return changes.kind_errors(None if latest.is_withdrawn() else change, kind)
 
 
 def publish(
@@ -124,12 +170,12 @@ def publish(
         raise ValueError("Use withdraw() to withdraw an article.")
     published_at = published_at or timezone.now()
     with transaction.atomic():
-        _lock(article)
         # What is saved now, not what the caller may have loaded before.
+        article = _lock(article)
         draft = load(article)
         latest = article.latest_publication()
         errors = _rule_errors(latest, kind=kind, note=note, published_at=published_at)
-        publication, found = _new_publication(
+        publication, found, change = _new_publication(
             draft,
             latest=latest,
             kind=kind,
@@ -137,6 +183,7 @@ def publish(
             published_at=published_at,
             user=user,
         )
+        errors += kind_errors(latest, change, kind)
         if expected_digest and expected_digest != publication.draft_digest:
             errors.append(
                 _(
@@ -167,7 +214,7 @@ def withdraw(
     """Take a published article off the site, leaving the note at its address."""
     published_at = published_at or timezone.now()
     with transaction.atomic():
-        _lock(article)
+        article = _lock(article)
         latest = article.latest_publication()
         errors = _rule_errors(
             latest, kind=WITHDRAWAL, note=note, published_at=published_at
@@ -193,7 +240,7 @@ def withdraw(
             checked_on=latest.checked_on,
             first_published_at=latest.first_published_at,
             content={
-                "schema": latest.page_content()["schema"],
+                "schema": SCHEMA_VERSION,
                 "history": latest.page_content()["history"] + [entry],
             },
             draft_digest=latest.draft_digest,
@@ -207,7 +254,7 @@ def cancel_scheduled(*, article: Article) -> Publication:
     removed publication (unsaved).
     """
     with transaction.atomic():
-        _lock(article)
+        article = _lock(article)
         latest = article.latest_publication()
         if latest is None or not latest.is_scheduled():
             raise ValidationError(_("Nothing is scheduled."))

@@ -2,41 +2,69 @@
 The frozen content of a publication, and its schema.
 
 `Publication.content` is JSON written once, at publish time, and read for
-as long as the publication exists, so its shape is versioned. Schema 2
+as long as the publication exists, so its shape is versioned. Schema 3
 (`SCHEMA_VERSION`), every key always present:
 
-- `schema`: 2.
+- `schema`: 3.
 - `summary_html`, `sources_note_html`: sanitised HTML.
 - `sections`: `[{number, anchor, heading, html}]`.
 - `claims`: `[{number, anchor, statement, claimant,
   claimant_is_organization, claimed_on (ISO date or null), appearance_url,
-  appearance, rating, rating_label, rating_value, explanation_html}]`.
+  appearance, rating, rating_label, rating_value, is_headline,
+  explanation_html}]`.
 - `sources`: `[{number, anchor, title, publisher, authors, date, kind, url,
   archived_url, pinpoint, note, backlinks: [anchor ids]}]`.
 - `related`: `[{question, answer_id (article id or null)}]`.
 - `authors`: `[{name, slug, role}]`; `topics`: `[{name, slug}]`.
 - `no_donation_ask`: bool.
 - `history`: every public version up to this one, oldest first:
-  `[{version, kind, note, published_at (ISO)}]`.
+  `[{version, kind, note, details: [what changed besides the text, e.g.
+  "Topics changed"], published_at (ISO)}]`.
 - `draft`: the draft's plain data (`shape.Draft.data()`), for comparing.
+- `changes`: what this version changed for readers against the version
+  before it, marked word by word (`changes.for_readers()`): `{against,
+  ratings: [{claim, old, new}], details, fields: [{label, html}], parts:
+  [{label, status, fields: [{label, html}]}]}`, or null for a first
+  publication.
 
-A withdrawal's content holds only `schema` and `history`. Schema 1 is the
-same without the `schema` key (publications made before it existed).
+A withdrawal's content holds only `schema` and `history`. Schema 1 is
+schema 2 without the `schema` key (publications made before it existed);
+schema 2 lacked `changes`, history `details` and the claims' `is_headline`.
 `upgrade()` brings content of any older schema up to the current one, and
 code that reads content goes through it (`Publication.page_content()`),
 never through the raw JSON, so a change of shape is one more step in
 `UPGRADES` and old publications keep rendering.
 """
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _from_schema_1(content: dict) -> dict:
     return {**content, "schema": 2}
 
 
+def _from_schema_2(content: dict) -> dict:
+    content = {**content, "schema": 3}
+    content["history"] = [
+        {"details": [], **entry} for entry in content.get("history", [])
+    ]
+    if "claims" in content:
+        content["changes"] = content.get("changes")
+        content["claims"] = [
+            {"is_headline": False, **claim} for claim in content["claims"]
+        ]
+        content["draft"] = {
+            **content["draft"],
+            "claims": [
+                {"is_headline": False, **claim}
+                for claim in content["draft"].get("claims", [])
+            ],
+        }
+    return content
+
+
 # UPGRADES[n] turns schema n into schema n + 1.
-UPGRADES = {1: _from_schema_1}
+UPGRADES = {1: _from_schema_1, 2: _from_schema_2}
 
 
 def upgrade(content: dict) -> dict:

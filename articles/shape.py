@@ -65,6 +65,7 @@ PARTS = (
             "appearance_url",
             "appearance",
             "rating",
+            "is_headline",
             "explanation",
         ),
     ),

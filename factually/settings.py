@@ -15,12 +15,14 @@ from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+
 def env_list(name, default=""):
     return [
         item.strip()
         for item in os.environ.get(name, default).split(",")
         if item.strip()
     ]
+
 
 DEBUG = os.environ.get("DJANGO_DEBUG") == "1"
 

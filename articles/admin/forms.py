@@ -109,7 +109,7 @@ class PublishForm(forms.Form):
         help_text=gettext_lazy(
             "Shown to readers in the update history, e.g. “Corrected the number "
             "of witnesses from 150 to 200.” Required except for a first "
-            "publication or a typo fix."
+            "publication, a typo fix or a change of details."
         ),
     )
     published_at = forms.DateTimeField(
@@ -124,7 +124,9 @@ class PublishForm(forms.Form):
     # The draft the editor reviewed: a save in between sends them back to review.
     digest = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, first, **kwargs):
+    def __init__(self, *args, first, kind_errors=None, **kwargs):
+        # kind_errors(kind) says why a kind would not tell the truth.
+        self.kind_errors = kind_errors
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [
             (value, label)
@@ -139,12 +141,15 @@ class PublishForm(forms.Form):
         cleaned = super().clean()
         kind = cleaned.get("kind")
         if (
-            kind not in (Publication.Kind.FIRST, Publication.Kind.TYPO)
+            kind not in Publication.UNNOTED_KINDS
             and not cleaned.get("note", "").strip()
         ):
             self.add_error(
                 "note", _("Write a public note saying what changed and why.")
             )
+        if kind and self.kind_errors:
+            for error in self.kind_errors(kind):
+                self.add_error("kind", error)
         when = cleaned.get("published_at")
         if when and when < timezone.now() - timezone.timedelta(minutes=5):
             self.add_error("published_at", _("Choose a time from now on."))

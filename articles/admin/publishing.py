@@ -60,13 +60,20 @@ class PublishingViewsMixin(ArticleViewMixin):
         draft = load(article)
         latest = article.latest_publication()
         first = latest is None
-        form = PublishForm(request.POST or None, first=first)
+        change = publishing.change_since(publishing.shown_before(latest), draft)
+
+        def kind_errors(kind):
+            return publishing.kind_errors(latest, change, kind)
+
+        form = PublishForm(request.POST or None, first=first, kind_errors=kind_errors)
         preview, problems = publishing.preview(draft)
         live = article.live_publication()
         changes = diffs.compare(
             live.page_content()["draft"] if live else {}, draft.data()
         )
         context = {
+            "typo_blockers": change.typo_blockers() if change else [],
+            "details_only": bool(change and change.details_only),
             "preview": preview,
             "changes": changes,
             "live": live,
@@ -87,7 +94,7 @@ class PublishingViewsMixin(ArticleViewMixin):
                     # Back to the first step: review again before confirming.
                     data = request.POST.copy()
                     data["confirm"] = data["digest"] = ""
-                    form = PublishForm(data, first=first)
+                    form = PublishForm(data, first=first, kind_errors=kind_errors)
                     form.is_valid()
                     for message in error.messages:
                         form.add_error(None, message)
@@ -110,7 +117,7 @@ class PublishingViewsMixin(ArticleViewMixin):
                 data = request.POST.copy()
                 data["confirm"] = "True"
                 data["digest"] = draft.digest()
-                form = PublishForm(data, first=first)
+                form = PublishForm(data, first=first, kind_errors=kind_errors)
                 form.is_valid()
                 context.update(
                     title=_("Confirm publication"),

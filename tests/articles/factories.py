@@ -108,3 +108,10 @@ def published_article(*, kind="first", published_at=None, **fields):
     article = build_article(**fields)
     publish(article=article, kind=kind, published_at=published_at)
     return article
+
+
+def edit_summary(article, text="A sentence added since."):
+    """Change what readers see (the summary), as a new version would."""
+    article.summary = f"{article.summary} {text}"
+    article.save(update_fields=["summary", "updated_at"])
+    return article

@@ -15,6 +15,7 @@ from tests.articles.factories import (
     SectionFactory,
     TopicFactory,
     build_article,
+    edit_summary,
     published_article,
 )
 from tests.roles import UserFactory, create_roles, staff
@@ -668,6 +669,7 @@ class MoreRoleTests(AdminTestCase):
         article = published_article(
             published_at=datetime.datetime(2026, 11, 1, tzinfo=datetime.UTC)
         )
+        edit_summary(article)
         publish(
             article=article,
             kind="update",

@@ -12,6 +12,7 @@ from tests.articles.factories import (
     RelatedQuestionFactory,
     SectionFactory,
     build_article,
+    edit_summary,
     published_article,
 )
 
@@ -75,8 +76,10 @@ class PublicationQuerySetTests(TestCase):
         with time_machine.travel(NOW - datetime.timedelta(days=5), tick=False):
             article = published_article()
         with time_machine.travel(NOW - datetime.timedelta(days=1), tick=False):
+            edit_summary(article)
             second = publish(article=article, kind="update", note="New data.")
         with time_machine.travel(NOW, tick=False):
+            edit_summary(article, "And later data.")
             publish(
                 article=article,
                 kind="update",

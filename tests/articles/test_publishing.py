@@ -13,6 +13,7 @@ from tests.articles.factories import (
     CitationFactory,
     SectionFactory,
     build_article,
+    edit_summary,
     published_article,
 )
 from tests.roles import UserFactory
@@ -54,6 +55,7 @@ class PublishTests(TestCase):
 
     def test_versions_count_up_and_history_accumulates(self):
         article = published_article(published_at=NOW - datetime.timedelta(days=3))
+        edit_summary(article, "It was 200, not 150.")
 
         second = publish(article=article, kind="correction", note="Fixed a figure.")
 
@@ -111,7 +113,11 @@ class PublishTests(TestCase):
             publish(article=article, kind="update", note="  ")
 
     def test_typo_fix_needs_no_note(self):
-        article = published_article(published_at=NOW - datetime.timedelta(days=1))
+        article = published_article(
+            summary="The shrot answer.", published_at=NOW - datetime.timedelta(days=1)
+        )
+        article.summary = "The short answer."
+        article.save()
 
         publication = publish(article=article, kind="typo")
 

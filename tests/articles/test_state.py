@@ -8,10 +8,12 @@ from django.urls import reverse
 
 from articles.models import Article, Publication
 from articles.publishing import publish
+from articles.schema import SCHEMA_VERSION
 from tests.articles.factories import (
     AuthorFactory,
     TopicFactory,
     build_article,
+    edit_summary,
     published_article,
 )
 from tests.articles.test_admin import change_form_data
@@ -59,6 +61,7 @@ class OneAnswerTests(TestCase):
     def test_version_scheduled_by_our_clock_is_scheduled_everywhere(self):
         # Due by the database server's clock, scheduled by the site's.
         article = published_article(published_at=NOW - datetime.timedelta(days=2))
+        edit_summary(article)
         publish(
             article=article,
             kind="update",
@@ -75,6 +78,7 @@ class OneAnswerTests(TestCase):
 
     def test_scheduled_version_with_later_draft_edits_has_unpublished_changes(self):
         article = published_article(published_at=NOW - datetime.timedelta(days=2))
+        edit_summary(article)
         publish(
             article=article,
             kind="update",
@@ -185,13 +189,19 @@ class LoadOnceQueryTests(TestCase):
 
 class SchemaTests(TestCase):
     def test_publication_with_schema_1_content_still_renders(self):
-        article = published_article(sections=2, citations=1)
-        content = dict(Publication.objects.get(article=article).content)
-        del content["schema"]  # Made before content carried a schema version.
+        article = published_article(sections=2, citations=1, claims=1)
+        content = Publication.objects.get(article=article).content
+        # As publications made before content carried a schema version were.
+        del content["schema"], content["changes"]
+        for entry in content["history"]:
+            del entry["details"]
+        for claim in [*content["claims"], *content["draft"]["claims"]]:
+            del claim["is_headline"]
         Publication.objects.filter(article=article).update(content=content)
 
         response = self.client.get(article.get_absolute_url())
 
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Part 2")
-        self.assertEqual(response.context["content"]["schema"], 2)
+        self.assertContains(response, "Our rating: False")
+        self.assertEqual(response.context["content"]["schema"], SCHEMA_VERSION)

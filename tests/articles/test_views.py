@@ -17,6 +17,7 @@ from tests.articles.factories import (
     RelatedQuestionFactory,
     TopicFactory,
     build_article,
+    edit_summary,
     published_article,
 )
 from tests.donations.factories import (
@@ -91,6 +92,7 @@ class ArticleDetailViewTests(PublicPageTestCase):
 
     def test_updated_article_shows_update_date_and_history(self):
         article = published_article(published_at=EARLIER)
+        edit_summary(article, "There were 200 witnesses.")
         publish(
             article=article,
             kind="correction",
@@ -203,7 +205,7 @@ class ArticleDetailViewTests(PublicPageTestCase):
         article = published_article(slug="old-address", published_at=EARLIER)
         article.slug = "new-address"
         article.save()
-        publish(article=article, kind="update", note="Clearer address.")
+        publish(article=article, kind="details")
 
         response = self.client.get(detail_url("old-address"))
 
@@ -213,7 +215,7 @@ class ArticleDetailViewTests(PublicPageTestCase):
         article = published_article(slug="old-address", published_at=EARLIER)
         article.slug = "new-address"
         article.save()
-        publish(article=article, kind="update", note="Clearer address.")
+        publish(article=article, kind="details")
         withdraw(article=article, note="Withdrawn after review.")
 
         response = self.client.get(detail_url("old-address"), follow=True)
@@ -382,7 +384,7 @@ class ListPageTests(PublicPageTestCase):
         older = published_article(published_at=EARLIER)
         newer = published_article(published_at=NOW - datetime.timedelta(days=1))
         newer.topics.add(topic)
-        publish(article=newer, kind="typo")
+        publish(article=newer, kind="details")
 
         response = self.client.get(reverse("home"))
 
@@ -482,6 +484,7 @@ class QueryCountTests(PublicPageTestCase):
 class FeedSitemapRobotsTests(PublicPageTestCase):
     def test_feed_lists_latest_publications(self):
         article = published_article(published_at=EARLIER)
+        edit_summary(article)
         publish(article=article, kind="update", note="More.")
 
         response = self.client.get(reverse("feed"))
