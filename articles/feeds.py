@@ -1,29 +1,71 @@
+"""
+Atom feeds: the latest fact checks (one entry per fact check, updated with
+each new version) and the site-wide corrections log.
+
+Entry ids are tag URIs that never change for a fact check, so feed readers
+show an update as the same entry, updated; summaries are plain text and
+marked as such, so text that looks like markup stays text.
+"""
+
 from django.contrib.syndication.views import Feed
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
 
 from .models import Publication
 
+FEED_SIZE = 30
 
-class LatestFactChecksFeed(Feed):
-    """The latest public changes: new fact checks and updates to them."""
 
-    feed_type = Atom1Feed
-    title = "Factually: latest fact checks"
-    subtitle = "Independent, reader-funded fact checks that show every source."
-    link = reverse_lazy("home")
-    feed_url = reverse_lazy("feed")
+class PlainTextAtomFeed(Atom1Feed):
+    """Atom whose summaries are `type="text"`, never HTML."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
+
+
+def tag_uri(host, publication, specific):
+    """A tag URI (RFC 4151) minted once: the host and the first day published."""
+    return f"tag:{host},{publication.first_published_at:%Y-%m-%d}:{specific}"
+
+
+class PublicationFeed(Feed):
+    feed_type = PlainTextAtomFeed
     author_name = "Factually"
 
-    def items(self):
-        return (
-            Publication.objects.live()
-            .order_by("-published_at")
-            .prefetch_related("topics", "authors")[:30]
-        )
+    def get_object(self, request, *args, **kwargs):
+        # The host the feed is read at mints the entries' tag URIs.
+        return request.get_host().split(":")[0]
 
     def item_title(self, item):
         return item.title
+
+    def item_author_name(self, item):
+        return ", ".join(author.name for author in item.authors.all()) or "Factually"
+
+    def item_categories(self, item):
+        return [topic.name for topic in item.topics.all()]
+
+
+class LatestFactChecksFeed(PublicationFeed):
+    """The latest fact checks, each entry updated when a new version appears."""
+
+    title = _("Factually: latest fact checks")
+    subtitle = _("Independent, reader-funded fact checks that show every source.")
+    link = reverse_lazy("home")
+    feed_url = reverse_lazy("feed")
+
+    def items(self, host):
+        items = list(
+            Publication.objects.live()
+            .order_by("-published_at")
+            .prefetch_related("topics", "authors")[:FEED_SIZE]
+        )
+        for item in items:
+            item.feed_host = host
+        return items
 
     def item_description(self, item):
         return item.excerpt
@@ -32,7 +74,7 @@ class LatestFactChecksFeed(Feed):
         return item.get_absolute_url()
 
     def item_guid(self, item):
-        return f"{item.get_absolute_url()}#v{item.version}"
+        return tag_uri(item.feed_host, item, f"fact-check-{item.article_id}")
 
     item_guid_is_permalink = False
 
@@ -42,8 +84,45 @@ class LatestFactChecksFeed(Feed):
     def item_updateddate(self, item):
         return item.published_at
 
-    def item_author_name(self, item):
-        return ", ".join(author.name for author in item.authors.all()) or "Factually"
 
-    def item_categories(self, item):
-        return [topic.name for topic in item.topics.all()]
+class CorrectionsFeed(PublicationFeed):
+    """Every correction and clarification, newest first."""
+
+    title = _("Factually: corrections and clarifications")
+    subtitle = _("Every correction and clarification we have published.")
+    link = reverse_lazy("articles:corrections")
+    feed_url = reverse_lazy("articles:corrections_feed")
+
+    def items(self, host):
+        items = list(
+            Publication.objects.corrections().prefetch_related("topics", "authors")[
+                :FEED_SIZE
+            ]
+        )
+        for item in items:
+            item.feed_host = host
+        return items
+
+    def item_title(self, item):
+        return _("%(kind)s: %(title)s") % {
+            "kind": item.get_kind_display(),
+            "title": item.title,
+        }
+
+    def item_description(self, item):
+        return item.note
+
+    def item_link(self, item):
+        return reverse(
+            "articles:changes", kwargs={"slug": item.slug, "version": item.version}
+        )
+
+    def item_guid(self, item):
+        return tag_uri(
+            item.feed_host, item, f"fact-check-{item.article_id}-v{item.version}"
+        )
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item):
+        return item.published_at

@@ -1,20 +1,15 @@
-from datetime import datetime
-
 import reversion
-from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sources.models import Source, validate_web_url
 
+# Publications live in their own module; importing them here registers them.
+from .publications import Publication, PublicationQuerySet, VersionRemoval  # noqa: F401
 from .ratings import Rating, rating_value
-from .schema import upgrade
-from .search import matching
 from .state import ArticleQuerySet, PublicationState
 
 PREVIEW_SALT = "articles.preview"
@@ -341,162 +336,3 @@ class RelatedQuestion(ArticleChild):
 
     def __str__(self):
         return self.question
-
-
-class PublicationQuerySet(models.QuerySet):
-    def due(self):
-        """Publications whose time has come (scheduled ones are not due yet)."""
-        return self.filter(published_at__lte=timezone.now())
-
-    def current(self):
-        """
-        Each article's latest publication whose time has come, withdrawals
-        included. Publishing keeps versions in time order, so the latest
-        version due is what readers see.
-        """
-        later = Publication.objects.filter(
-            article=OuterRef("article"),
-            version__gt=OuterRef("version"),
-            published_at__lte=timezone.now(),
-        )
-        return self.due().filter(~Exists(later))
-
-    def live(self):
-        """What readers may see: current publications that are not withdrawals."""
-        return self.current().exclude(kind=Publication.Kind.WITHDRAWAL)
-
-    def search(self, query: str):
-        """Live publications matching a reader's query, best first."""
-        return matching(self.live(), query)
-
-    def for_listing(self):
-        """Live publications, newest fact checks first, with their topics."""
-        return (
-            self.live()
-            .order_by("-first_published_at", "-pk")
-            .prefetch_related("topics")
-        )
-
-
-class Publication(models.Model):
-    """
-    What readers see: an article frozen at publish time, rendered and
-    sanitised, with its version, kind and public note. Never changed once
-    created; a change to the article is a new publication.
-    """
-
-    class Kind(models.TextChoices):
-        FIRST = "first", _("First publication")
-        UPDATE = "update", _("Update")
-        CORRECTION = "correction", _("Correction")
-        CLARIFICATION = "clarification", _("Clarification")
-        TYPO = "typo", _("Typo fix")
-        DETAILS = "details", _("Details updated")
-        WITHDRAWAL = "withdrawal", _("Withdrawal")
-
-    # Kinds that need no note from the editor: the change speaks for itself.
-    UNNOTED_KINDS = (Kind.FIRST, Kind.TYPO, Kind.DETAILS)
-
-    article = models.ForeignKey(
-        Article, on_delete=models.PROTECT, related_name="publications"
-    )
-    version = models.PositiveIntegerField(_("version"))
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
-    note = models.TextField(
-        _("public note"),
-        blank=True,
-        help_text=_("Shown to readers in the update history."),
-    )
-    published_at = models.DateTimeField(
-        _("published at"),
-        help_text=_("Readers see this version from this time on."),
-    )
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("published by"),
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    # Denormalised from the frozen content for lists, feeds and lookups.
-    slug = models.SlugField(max_length=200)
-    title = models.CharField(max_length=300)
-    excerpt = models.TextField(blank=True)
-    body_text = models.TextField(blank=True, help_text=_("Plain text, for search."))
-    checked_on = models.DateField(null=True, blank=True)
-    first_published_at = models.DateTimeField()
-    topics = models.ManyToManyField(Topic, blank=True, related_name="publications")
-    authors = models.ManyToManyField(Author, blank=True, related_name="publications")
-    content = models.JSONField(default=dict)
-    draft_digest = models.CharField(
-        max_length=64,
-        blank=True,
-        help_text=_(
-            "Digest of the draft it was made from, to spot unpublished changes."
-        ),
-    )
-
-    objects = PublicationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["article", "-version"]
-        get_latest_by = "version"
-        indexes = [
-            models.Index(fields=["slug", "published_at"]),
-            models.Index(fields=["first_published_at"]),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["article", "version"],
-                name="articles_publication_unique_version",
-            ),
-            models.CheckConstraint(
-                condition=Q(version__gte=1),
-                name="articles_publication_version_positive",
-            ),
-            models.CheckConstraint(
-                condition=(Q(version=1) & Q(kind="first"))
-                | (Q(version__gt=1) & ~Q(kind="first")),
-                name="articles_publication_first_is_version_one",
-            ),
-            models.CheckConstraint(
-                condition=Q(kind__in=["first", "typo", "details"]) | ~Q(note=""),
-                name="articles_publication_note_required",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.title} (v{self.version}, {self.get_kind_display().lower()})"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise ValidationError(
-                _("A publication is a public record and cannot be changed.")
-            )
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
-
-    def is_withdrawn(self):
-        return self.kind == self.Kind.WITHDRAWAL
-
-    def is_scheduled(self):
-        return self.published_at > timezone.now()
-
-    def page_content(self) -> dict:
-        """The frozen content in the current schema, whatever it was made with."""
-        return upgrade(self.content)
-
-    def history(self):
-        """Every public version up to this one, oldest first."""
-        return [
-            {
-                **entry,
-                "published_at": datetime.fromisoformat(entry["published_at"]),
-                "kind_label": str(Publication.Kind(entry["kind"]).label),
-            }
-            for entry in self.page_content()["history"]
-        ]

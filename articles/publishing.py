@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from . import changes
 from .content import render_draft
 from .models import Article, Publication
+from .publications import VersionRemoval
 from .schema import SCHEMA_VERSION
 from .shape import Draft, load
 from .validation import problems
@@ -260,3 +261,32 @@ def cancel_scheduled(*, article: Article) -> Publication:
             raise ValidationError(_("Nothing is scheduled."))
         Publication.objects.filter(pk=latest.pk).delete()
     return latest
+
+
+def remove_version(*, publication: Publication, note: str, user=None) -> VersionRemoval:
+    """
+    Take one version off its public address for legal reasons, leaving a
+    public note there. The version readers see now cannot be removed:
+    withdraw the fact check first.
+    """
+    if not note.strip():
+        raise ValidationError(_("Write the public note left in its place."))
+    with transaction.atomic():
+        _lock(publication.article)
+        if VersionRemoval.objects.filter(publication=publication).exists():
+            raise ValidationError(_("This version is already removed."))
+        live = publication.article.live_publication()
+        if live is not None and live.pk == publication.pk:
+            raise ValidationError(
+                _(
+                    "Readers see this version now: withdraw the fact check before "
+                    "removing it."
+                )
+            )
+        if publication.is_scheduled():
+            raise ValidationError(
+                _("A scheduled version has not been seen: cancel it instead.")
+            )
+        return VersionRemoval.objects.create(
+            publication=publication, note=note, removed_by=user
+        )

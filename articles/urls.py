@@ -1,11 +1,24 @@
 from django.urls import path
 
 from . import views
+from .feeds import CorrectionsFeed
 
 app_name = "articles"
 
 urlpatterns = [
     path("fact-checks/<slug:slug>/", views.article_detail, name="detail"),
+    path(
+        "fact-checks/<slug:slug>/versions/<int:version>/",
+        views.version_detail,
+        name="version",
+    ),
+    path(
+        "fact-checks/<slug:slug>/versions/<int:version>/changes/",
+        views.version_changes,
+        name="changes",
+    ),
+    path("corrections/", views.corrections, name="corrections"),
+    path("corrections/feed/", CorrectionsFeed(), name="corrections_feed"),
     path("topics/", views.topic_list, name="topics"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),

@@ -117,6 +117,83 @@ def article_detail(request, slug):
     return with_last_modified(response, publication.published_at)
 
 
+def public_version(slug, version):
+    """A version readers may see at this address, or 404 like a missing page."""
+    publication = Publication.objects.of_version(slug, version)
+    if publication is None:
+        raise Http404("No fact check at this address.")
+    return publication
+
+
+def version_response(request, template, publication, context):
+    """A page of one version: its own address canonical, never indexed."""
+    removal = getattr(publication, "removal", None)
+    if removal is not None:
+        template, status = "articles/version_removed.html", 410
+        context = {"removal": removal}
+    else:
+        status = 200
+    response = render(
+        request, template, {"publication": publication, **context}, status=status
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return with_last_modified(response, publication.published_at)
+
+
+@require_safe
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+def version_detail(request, slug, version):
+    publication = public_version(slug, version)
+    current = Publication.objects.current().get(article_id=publication.article_id)
+    if current.slug != slug:
+        return redirect(
+            "articles:version", slug=current.slug, version=version, permanent=True
+        )
+    url = request.build_absolute_uri(current.get_absolute_url())
+    context = {"current": current}
+    if not publication.is_withdrawn():
+        context |= article_context(request, publication, url=url)
+    return version_response(
+        request, "articles/version_detail.html", publication, context
+    )
+
+
+@require_safe
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+def version_changes(request, slug, version):
+    publication = public_version(slug, version)
+    changes = (
+        None if publication.is_withdrawn() else publication.page_content()["changes"]
+    )
+    if changes is None:
+        raise Http404("This version changed nothing it could show.")
+    current = Publication.objects.current().get(article_id=publication.article_id)
+    if current.slug != slug:
+        return redirect(
+            "articles:changes", slug=current.slug, version=version, permanent=True
+        )
+    history = {entry["version"]: entry for entry in publication.history()}
+    return version_response(
+        request,
+        "articles/version_changes.html",
+        publication,
+        {
+            "current": current,
+            "canonical_url": request.build_absolute_uri(current.get_absolute_url()),
+            "changes": changes,
+            "entry": history[publication.version],
+            "previous": history.get(changes["against"]),
+        },
+    )
+
+
+@require_safe
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+def corrections(request):
+    page = paginate(request, Publication.objects.corrections())
+    return render(request, "articles/corrections.html", {"page_obj": page})
+
+
 @require_safe
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 def topic_list(request):

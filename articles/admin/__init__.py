@@ -9,9 +9,15 @@ forms (`forms`), the publishing views (`publishing`) and the history views
 
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import CharField, OuterRef, Subquery
 from django.db.models.functions import Cast
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
@@ -19,8 +25,10 @@ from reversion.models import Version
 from factually.admin import VersionAdmin
 
 from ..models import Article, Author, Publication, Topic
+from ..publishing import remove_version
 from ..shape import refresh_draft_digest
-from .forms import ArticleAdminForm
+from .base import ArticleViewMixin
+from .forms import ArticleAdminForm, RemoveVersionForm
 from .history import HistoryViewsMixin
 from .inlines import (
     CitationInline,
@@ -29,7 +37,7 @@ from .inlines import (
     RelatedQuestionInline,
     SectionInline,
 )
-from .publishing import PublishingViewsMixin
+from .publishing import PublishingViewsMixin, admin_form
 
 
 @admin.register(Topic)
@@ -229,7 +237,7 @@ class ArticleAdmin(HistoryViewsMixin, PublishingViewsMixin, VersionAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(admin.ModelAdmin):
+class PublicationAdmin(ArticleViewMixin, admin.ModelAdmin):
     """The public record, read-only: publications are never edited."""
 
     list_display = ["title", "version", "kind", "published_at", "published_by"]
@@ -246,6 +254,7 @@ class PublicationAdmin(admin.ModelAdmin):
         "published_by",
         "slug",
         "title",
+        "public_address",
     ]
     readonly_fields = fields
 
@@ -257,3 +266,75 @@ class PublicationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=gettext_lazy("public address"))
+    def public_address(self, publication):
+        removal = getattr(publication, "removal", None)
+        links = [format_html('<a href="{0}">{0}</a>', publication.get_version_url())]
+        if removal is not None:
+            links.append(
+                format_html("{} {}", _("Removed from public view:"), removal.note)
+            )
+        elif self.may_remove:
+            links.append(
+                format_html(
+                    '<a href="{}">{}</a>',
+                    self.admin_url("remove", publication.pk),
+                    _("Remove from public view for legal reasons"),
+                )
+            )
+        return format_html_join(mark_safe("<br>"), "{}", ((link,) for link in links))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self.may_remove = request.user.has_perm("articles.remove_publication")
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/remove/",
+                self.admin_site.admin_view(self.remove_view),
+                name=f"{self.opts.app_label}_{self.opts.model_name}_remove",
+            ),
+            *super().get_urls(),
+        ]
+
+    def remove_view(self, request, object_id):
+        if not request.user.has_perm("articles.remove_publication"):
+            raise PermissionDenied
+        publication = self.get_object(request, object_id)
+        if publication is None:
+            raise Http404(_("No version with that id."))
+        form = RemoveVersionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                remove_version(
+                    publication=publication,
+                    note=form.cleaned_data["note"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                self.log_change(request, publication, _("Removed from public view."))
+                self.message_user(
+                    request,
+                    _("Version %(version)s now shows your note instead of its text.")
+                    % {"version": publication.version},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(self.admin_url("change", publication.pk))
+        return TemplateResponse(
+            request,
+            "admin/articles/publication/remove.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("Remove version %(version)s from public view")
+                % {"version": publication.version},
+                "publication": publication,
+                "form": form,
+                "adminform": admin_form(form),
+            },
+        )

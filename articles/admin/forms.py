@@ -166,3 +166,15 @@ class WithdrawForm(forms.Form):
         ),
     )
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class RemoveVersionForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("Public note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=gettext_lazy(
+            "Left at the version’s address instead of its text, saying that it "
+            "was removed for legal reasons."
+        ),
+    )

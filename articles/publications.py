@@ -1,0 +1,279 @@
+"""
+Publications: what readers see. A publication freezes an article at
+publish time and is never changed; every public change is a new one.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .schema import upgrade
+from .search import matching
+
+
+class PublicationQuerySet(models.QuerySet):
+    def due(self):
+        """Publications whose time has come (scheduled ones are not due yet)."""
+        return self.filter(published_at__lte=timezone.now())
+
+    def current(self):
+        """
+        Each article's latest publication whose time has come, withdrawals
+        included. Publishing keeps versions in time order, so the latest
+        version due is what readers see.
+        """
+        later = Publication.objects.filter(
+            article=OuterRef("article"),
+            version__gt=OuterRef("version"),
+            published_at__lte=timezone.now(),
+        )
+        return self.due().filter(~Exists(later))
+
+    def live(self):
+        """What readers may see: current publications that are not withdrawals."""
+        return self.current().exclude(kind=Publication.Kind.WITHDRAWAL)
+
+    def corrections(self):
+        """Corrections and clarifications readers have been shown, newest first."""
+        return (
+            self.due()
+            .filter(
+                kind__in=[Publication.Kind.CORRECTION, Publication.Kind.CLARIFICATION]
+            )
+            .filter(removal__isnull=True)
+            .order_by("-published_at", "-pk")
+        )
+
+    def of_version(self, slug: str, version: int):
+        """
+        Version `version` of the fact check found at `slug` (at any time),
+        if readers may see it: due, scheduled ones never. The article's
+        current slug may differ.
+        """
+        article_id = (
+            self.due().filter(slug=slug).values_list("article_id", flat=True).first()
+        )
+        return (
+            self.due()
+            .filter(article_id=article_id, version=version)
+            .select_related("removal")
+            .first()
+        )
+
+    def search(self, query: str):
+        """Live publications matching a reader's query, best first."""
+        return matching(self.live(), query)
+
+    def for_listing(self):
+        """Live publications, newest fact checks first, with their topics."""
+        return (
+            self.live()
+            .order_by("-first_published_at", "-pk")
+            .prefetch_related("topics")
+        )
+
+
+class Publication(models.Model):
+    """
+    What readers see: an article frozen at publish time, rendered and
+    sanitised, with its version, kind and public note. Never changed once
+    created; a change to the article is a new publication.
+    """
+
+    class Kind(models.TextChoices):
+        FIRST = "first", _("First publication")
+        UPDATE = "update", _("Update")
+        CORRECTION = "correction", _("Correction")
+        CLARIFICATION = "clarification", _("Clarification")
+        TYPO = "typo", _("Typo fix")
+        DETAILS = "details", _("Details updated")
+        WITHDRAWAL = "withdrawal", _("Withdrawal")
+
+    # Kinds that need no note from the editor: the change speaks for itself.
+    UNNOTED_KINDS = (Kind.FIRST, Kind.TYPO, Kind.DETAILS)
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.PROTECT, related_name="publications"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    note = models.TextField(
+        _("public note"),
+        blank=True,
+        help_text=_("Shown to readers in the update history."),
+    )
+    published_at = models.DateTimeField(
+        _("published at"),
+        help_text=_("Readers see this version from this time on."),
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Denormalised from the frozen content for lists, feeds and lookups.
+    slug = models.SlugField(max_length=200)
+    title = models.CharField(max_length=300)
+    excerpt = models.TextField(blank=True)
+    body_text = models.TextField(blank=True, help_text=_("Plain text, for search."))
+    checked_on = models.DateField(null=True, blank=True)
+    first_published_at = models.DateTimeField()
+    topics = models.ManyToManyField(
+        "articles.Topic", blank=True, related_name="publications"
+    )
+    authors = models.ManyToManyField(
+        "articles.Author", blank=True, related_name="publications"
+    )
+    content = models.JSONField(default=dict)
+    draft_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "Digest of the draft it was made from, to spot unpublished changes."
+        ),
+    )
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["article", "-version"]
+        get_latest_by = "version"
+        permissions = [
+            (
+                "remove_publication",
+                "Can remove a version from public view for legal reasons",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["slug", "published_at"]),
+            models.Index(fields=["first_published_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "version"],
+                name="articles_publication_unique_version",
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1),
+                name="articles_publication_version_positive",
+            ),
+            models.CheckConstraint(
+                condition=(Q(version=1) & Q(kind="first"))
+                | (Q(version__gt=1) & ~Q(kind="first")),
+                name="articles_publication_first_is_version_one",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["first", "typo", "details"]) | ~Q(note=""),
+                name="articles_publication_note_required",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} (v{self.version}, {self.get_kind_display().lower()})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(
+                _("A publication is a public record and cannot be changed.")
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def get_version_url(self):
+        return reverse(
+            "articles:version", kwargs={"slug": self.slug, "version": self.version}
+        )
+
+    def get_changes_url(self):
+        return reverse(
+            "articles:changes", kwargs={"slug": self.slug, "version": self.version}
+        )
+
+    def is_withdrawn(self):
+        return self.kind == self.Kind.WITHDRAWAL
+
+    def is_scheduled(self):
+        return self.published_at > timezone.now()
+
+    def page_content(self) -> dict:
+        """The frozen content in the current schema, whatever it was made with."""
+        return upgrade(self.content)
+
+    def history(self):
+        """
+        Every public version up to this one, oldest first, each with the
+        address of its public changes page (none for the first).
+        """
+        return [
+            {
+                **entry,
+                "published_at": datetime.fromisoformat(entry["published_at"]),
+                "kind_label": str(Publication.Kind(entry["kind"]).label),
+                "version_url": reverse(
+                    "articles:version",
+                    kwargs={"slug": self.slug, "version": entry["version"]},
+                ),
+                "changes_url": reverse(
+                    "articles:changes",
+                    kwargs={"slug": self.slug, "version": entry["version"]},
+                )
+                if entry["version"] > 1 and entry["kind"] != Publication.Kind.WITHDRAWAL
+                else None,
+            }
+            for entry in self.page_content()["history"]
+        ]
+
+    def corrections(self):
+        """The corrections and clarifications up to this version, newest first."""
+        noted = (Publication.Kind.CORRECTION, Publication.Kind.CLARIFICATION)
+        return [entry for entry in reversed(self.history()) if entry["kind"] in noted]
+
+
+class VersionRemoval(models.Model):
+    """
+    A version taken off its public address for legal reasons. The
+    publication itself stays unchanged in the record; its version and
+    changes pages show this note instead of its text.
+    """
+
+    publication = models.OneToOneField(
+        Publication,
+        on_delete=models.PROTECT,
+        related_name="removal",
+        verbose_name=_("version"),
+    )
+    note = models.TextField(
+        _("public note"),
+        help_text=_("Shown at the version's address instead of its text."),
+    )
+    removed_at = models.DateTimeField(_("removed at"), default=timezone.now)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("removed by"),
+    )
+
+    class Meta:
+        verbose_name = _("removed version")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(note=""), name="articles_versionremoval_note_required"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.publication)
