@@ -454,6 +454,7 @@ ARTICLES = [
                     "visible to the human eye from the moon"
                 ),
                 "claimant": "Ripley's Believe It or Not!",
+                "claimant_is_organization": True,
                 "appearance": "Syndicated newspaper cartoon, 1932, as quoted by Scientific American",
                 "rating": "false",
                 "explanation": (
@@ -814,6 +815,7 @@ ARTICLES = [
             {
                 "statement": "About 97 percent of Earth's water is in the ocean.",
                 "claimant": "NOAA National Ocean Service",
+                "claimant_is_organization": True,
                 "appearance": "Ocean Facts: “How much water is in the ocean?”",
                 "appearance_url": "https://oceanservice.noaa.gov/facts/oceanwater.html",
                 "rating": "true",
@@ -825,6 +827,7 @@ ARTICLES = [
             {
                 "statement": "Less than one percent of all the water on Earth is fresh.",
                 "claimant": "NOAA National Ocean Service",
+                "claimant_is_organization": True,
                 "appearance": "Ocean Facts: “How much water is in the ocean?”",
                 "appearance_url": "https://oceanservice.noaa.gov/facts/oceanwater.html",
                 "rating": "mixed",

@@ -1,34 +1,59 @@
 """
 Structured data for search engines and fact-check aggregators: a
 schema.org NewsArticle for every fact check and a ClaimReview for each rated
-claim, built from the frozen publication.
+claim, built from the frozen publication, with the publisher described as a
+news organisation with its policies.
 """
 
+from collections.abc import Callable
+
+from django.urls import reverse
+
 from .models import Publication
-from .ratings import BEST_RATING, WORST_RATING
+from .ratings import BEST_RATING, WORST_RATING, rating_value
 
 ORGANIZATION_NAME = "Factually"
+# The publisher's policies, by schema.org property: URL names of our pages.
+POLICIES = {
+    "correctionsPolicy": "corrections",
+    "ethicsPolicy": "methodology",
+    "verificationFactCheckingPolicy": "methodology",
+    "ownershipFundingInfo": "funding",
+    "masthead": "team",
+    "actionableFeedbackPolicy": "corrections",
+}
 
 
-def organization(home_url: str, logo_url: str) -> dict:
+def organization(absolute: Callable[[str], str], logo_url: str) -> dict:
     return {
-        "@type": "Organization",
+        "@type": "NewsMediaOrganization",
         "name": ORGANIZATION_NAME,
-        "url": home_url,
+        "url": absolute("/"),
         "logo": {"@type": "ImageObject", "url": logo_url},
+        **{prop: absolute(reverse(name)) for prop, name in POLICIES.items()},
     }
+
+
+def rating(claim: dict) -> dict:
+    value = rating_value(claim["rating"])
+    scale = (
+        {"ratingValue": value, "bestRating": BEST_RATING, "worstRating": WORST_RATING}
+        if value is not None
+        else {}
+    )
+    return {"@type": "Rating", **scale, "alternateName": claim["rating_label"]}
 
 
 def for_publication(
     publication: Publication,
     *,
     url: str,
-    home_url: str,
+    absolute: Callable[[str], str],
     logo_url: str,
-    author_urls: dict[str, str],
 ) -> list[dict]:
+    """`absolute` turns a path into an absolute URL."""
     content = publication.page_content()
-    publisher = organization(home_url, logo_url)
+    publisher = organization(absolute, logo_url)
     first_published = publication.first_published_at.isoformat()
     news_article = {
         "@context": "https://schema.org",
@@ -43,7 +68,9 @@ def for_publication(
             {
                 "@type": "Person",
                 "name": author["name"],
-                "url": author_urls[author["slug"]],
+                "url": absolute(
+                    reverse("articles:author", kwargs={"slug": author["slug"]})
+                ),
             }
             for author in content["authors"]
         ]
@@ -51,15 +78,19 @@ def for_publication(
         "publisher": publisher,
         "isAccessibleForFree": True,
     }
+    corrections = [
+        {
+            "@type": "CorrectionComment",
+            "text": entry["note"],
+            "datePublished": entry["published_at"].isoformat(),
+            "url": absolute(entry["changes_url"]),
+        }
+        for entry in publication.corrections()
+    ]
+    if corrections:
+        news_article["correction"] = corrections
     reviews = []
     for claim in content["claims"]:
-        rating = {
-            "@type": "Rating",
-            "ratingValue": claim["rating_value"],
-            "bestRating": BEST_RATING,
-            "worstRating": WORST_RATING,
-            "alternateName": claim["rating_label"],
-        }
         item_reviewed = {
             "@type": "Claim",
             "author": {
@@ -78,16 +109,22 @@ def for_publication(
             item_reviewed["appearance"] = {"@type": "CreativeWork", **appearance}
         if claim["claimed_on"]:
             item_reviewed["datePublished"] = claim["claimed_on"]
+        review_url = f"{url}#{claim['anchor']}"
         reviews.append(
             {
                 "@context": "https://schema.org",
                 "@type": "ClaimReview",
-                "url": f"{url}#{claim['anchor']}",
+                "@id": review_url,
+                "url": review_url,
                 "claimReviewed": claim["statement"],
                 "datePublished": first_published,
                 "author": publisher,
-                "reviewRating": rating,
+                "reviewRating": rating(claim),
                 "itemReviewed": item_reviewed,
             }
         )
+        if claim["is_headline"]:
+            # The claim the fact check is mainly about.
+            news_article["mainEntity"] = {"@id": review_url}
+            reviews.insert(0, reviews.pop())
     return [news_article, *reviews]

@@ -15,20 +15,21 @@ class Rating(models.TextChoices):
     UNSUPPORTED = "unsupported", _("Unsupported")
 
 
-# ClaimReview's numeric scale: 1 (false) to 5 (true), with 0 for a claim the
-# evidence does not support either way, so every rating carries a value and
-# its name (alternateName) says what the value means.
+# ClaimReview's numeric scale: 1 (false) to 5 (true). "Unsupported" says
+# the evidence settles nothing either way, so it has no place on that scale
+# and gets no number at all, only its name (alternateName): scoring it 0
+# would tell machines it is worse than false.
 RATING_VALUES = {
     Rating.TRUE: 5,
     Rating.MOSTLY_TRUE: 4,
     Rating.MIXED: 3,
     Rating.MOSTLY_FALSE: 2,
     Rating.FALSE: 1,
-    Rating.UNSUPPORTED: 0,
+    Rating.UNSUPPORTED: None,
 }
-WORST_RATING = 0
+WORST_RATING = 1
 BEST_RATING = 5
 
 
-def rating_value(rating: str) -> int:
+def rating_value(rating: str) -> int | None:
     return RATING_VALUES[rating]

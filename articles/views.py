@@ -50,7 +50,6 @@ def related_links(publication):
 
 
 def article_context(request, publication, *, url):
-    home_url = request.build_absolute_uri("/")
     content = publication.page_content()
     return {
         "publication": publication,
@@ -60,14 +59,8 @@ def article_context(request, publication, *, url):
         "structured_data": jsonld.for_publication(
             publication,
             url=url,
-            home_url=home_url,
+            absolute=request.build_absolute_uri,
             logo_url=request.build_absolute_uri(static("img/logo.png")),
-            author_urls={
-                author["slug"]: request.build_absolute_uri(
-                    reverse("articles:author", kwargs={"slug": author["slug"]})
-                )
-                for author in content["authors"]
-            },
         ),
     }
 

@@ -107,8 +107,9 @@ class ArticleDetailViewTests(PublicPageTestCase):
             'Updated on <time datetime="2026-11-19T12:00:00Z">November 19, 2026</time>',
             html=True,
         )
+        # In the correction notice, the update history and the structured data.
         self.assertContains(
-            response, "Corrected the number of witnesses from 150 to 200.", count=2
+            response, "Corrected the number of witnesses from 150 to 200.", count=3
         )
         self.assertContains(response, "history__item--correction")
         self.assertContains(response, "notice--correction")
@@ -321,10 +322,9 @@ class StructuredDataTests(PublicPageTestCase):
         for review in (first, second):
             self.assertEqual(review["@type"], "ClaimReview")
             self.assertEqual(review["claimReviewed"], "Something was said.")
-            self.assertEqual(review["author"]["@type"], "Organization")
+            self.assertEqual(review["author"]["@type"], "NewsMediaOrganization")
             self.assertEqual(review["itemReviewed"]["@type"], "Claim")
             self.assertEqual(review["itemReviewed"]["author"]["name"], "A. Speaker")
-            self.assertIn("ratingValue", review["reviewRating"])
             self.assertIn("alternateName", review["reviewRating"])
             self.assertEqual(review["datePublished"], EARLIER.isoformat())
             self.assertTrue(review["url"].startswith(url + "#claim-"))
@@ -334,17 +334,62 @@ class StructuredDataTests(PublicPageTestCase):
                 "@type": "Rating",
                 "ratingValue": 1,
                 "bestRating": 5,
-                "worstRating": 0,
+                "worstRating": 1,
                 "alternateName": "False",
             },
         )
-        self.assertEqual(second["reviewRating"]["alternateName"], "Unsupported")
-        self.assertEqual(second["reviewRating"]["ratingValue"], 0)
+        # "Unsupported" is not scored below "False": it has no number at all.
+        self.assertEqual(
+            second["reviewRating"], {"@type": "Rating", "alternateName": "Unsupported"}
+        )
+        self.assertEqual(news["mainEntity"], {"@id": first["@id"]})
         self.assertNotIn("appearance", first["itemReviewed"])
         self.assertEqual(
             second["itemReviewed"]["appearance"]["url"], "https://example.org/speech"
         )
         self.assertEqual(second["itemReviewed"]["datePublished"], "2026-10-01")
+
+    def test_publisher_is_a_news_organisation_with_its_policies(self):
+        article = published_article(published_at=EARLIER)
+
+        publisher = json_ld(self.client.get(detail_url(article.slug)))[0]["publisher"]
+
+        self.assertEqual(publisher["@type"], "NewsMediaOrganization")
+        for prop, path in [
+            ("correctionsPolicy", "/about/corrections/"),
+            ("verificationFactCheckingPolicy", "/about/methodology/"),
+            ("ethicsPolicy", "/about/methodology/"),
+            ("ownershipFundingInfo", "/about/funding/"),
+            ("masthead", "/about/team/"),
+            ("actionableFeedbackPolicy", "/about/corrections/"),
+        ]:
+            with self.subTest(prop=prop):
+                self.assertEqual(publisher[prop], f"http://testserver{path}")
+
+    def test_corrected_article_carries_its_corrections(self):
+        article = published_article(published_at=EARLIER)
+        edit_summary(article, "It was 200.")
+        publish(article=article, kind="correction", note="It was 200, not 150.")
+
+        news = json_ld(self.client.get(detail_url(article.slug)))[0]
+
+        (correction,) = news["correction"]
+        self.assertEqual(correction["@type"], "CorrectionComment")
+        self.assertEqual(correction["text"], "It was 200, not 150.")
+        self.assertEqual(
+            correction["url"],
+            f"http://testserver/fact-checks/{article.slug}/versions/2/changes/",
+        )
+
+    def test_headline_claim_is_the_main_entity_and_comes_first(self):
+        article = build_article(claims=3)
+        article.claims.filter(position=2).update(is_headline=True, statement="Main.")
+        publish(article=article, kind="first")
+
+        news, first, *_rest = json_ld(self.client.get(detail_url(article.slug)))
+
+        self.assertEqual(first["claimReviewed"], "Main.")
+        self.assertEqual(news["mainEntity"], {"@id": first["@id"]})
 
     def test_script_closing_text_cannot_break_out_of_json_ld(self):
         article = build_article(claims=1)
