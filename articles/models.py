@@ -10,6 +10,7 @@ from sources.models import Source, validate_web_url
 # Publications live in their own module; importing them here registers them.
 from .publications import Publication, PublicationQuerySet, VersionRemoval  # noqa: F401
 from .ratings import Rating, rating_value
+from .rendering import render_page
 from .state import ArticleQuerySet, PublicationState
 
 PREVIEW_SALT = "articles.preview"
@@ -336,3 +337,49 @@ class RelatedQuestion(ArticleChild):
 
     def __str__(self):
         return self.question
+
+
+@reversion.register()
+class Page(models.Model):
+    """
+    One of the pages about how Factually works (methodology, corrections,
+    funding, team), written by editors and kept with its revision history.
+    """
+
+    class Slug(models.TextChoices):
+        METHODOLOGY = "methodology", _("How we check facts")
+        CORRECTIONS = "corrections", _("Corrections policy")
+        FUNDING = "funding", _("Who funds us")
+        TEAM = "team", _("Our team")
+
+    slug = models.CharField(_("page"), max_length=20, choices=Slug, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.CharField(
+        _("description"),
+        max_length=300,
+        help_text=_("One sentence for search engines and link previews."),
+    )
+    lede = models.TextField(_("lede"), blank=True, max_length=1_000)
+    body = models.TextField(
+        _("body"),
+        max_length=20_000,
+        help_text=_("Markdown. Links to our own pages may be written /about/…/."),
+    )
+    body_html = models.TextField(editable=False)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+
+    class Meta:
+        ordering = ["slug"]
+        verbose_name = _("about page")
+        verbose_name_plural = _("about pages")
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Rendered once, when saved, like a publication's text.
+        self.body_html = render_page(self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(self.slug)

@@ -151,3 +151,21 @@ def plain_text(text: str, *, words: int | None = None) -> str:
     if words:
         plain = Truncator(plain).words(words, truncate="…")
     return plain
+
+
+_page_markdown = MarkdownIt("commonmark", {"html": True}).enable(
+    ["table", "strikethrough"]
+)
+# An about page's own sections are h2 under its title.
+_page_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS | {"h2"},
+    clean_content_tags={"script", "style", "template", "textarea", "title"},
+    attributes={**ALLOWED_ATTRIBUTES, "a": {"href", "title"}},
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer nofollow",
+)
+
+
+def render_page(text: str) -> str:
+    """Render the Markdown of an about page (no citations) to sanitised HTML."""
+    return _page_cleaner.clean(_page_markdown.render(clean_text(text))).strip()

@@ -1,5 +1,6 @@
 from django.core import signing
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
@@ -9,7 +10,15 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from . import jsonld, publishing
-from .models import PREVIEW_MAX_AGE, PREVIEW_SALT, Article, Author, Publication, Topic
+from .models import (
+    PREVIEW_MAX_AGE,
+    PREVIEW_SALT,
+    Article,
+    Author,
+    Page,
+    Publication,
+    Topic,
+)
 from .shape import load
 
 PAGE_SIZE = 12
@@ -185,6 +194,23 @@ def version_changes(request, slug, version):
 def corrections(request):
     page = paginate(request, Publication.objects.corrections())
     return render(request, "articles/corrections.html", {"page_obj": page})
+
+
+@require_safe
+@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+def about_page(request, slug):
+    """One of the about pages; the team page lists the team from the database."""
+    page = get_object_or_404(Page, slug=slug)
+    context = {"page": page}
+    if slug == Page.Slug.TEAM:
+        context["authors"] = Author.objects.prefetch_related(
+            Prefetch(
+                "publications",
+                queryset=Publication.objects.live().order_by("-first_published_at"),
+                to_attr="live_fact_checks",
+            )
+        )
+    return render(request, f"pages/{slug}.html", context)
 
 
 @require_safe

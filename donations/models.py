@@ -289,6 +289,11 @@ class DonationQuerySet(models.QuerySet):
 MAX_DONATION_AMOUNT = 100_000_000
 
 
+def format_amount(amount: int, currency: str) -> str:
+    """An amount in minor units, in major units with its currency: "25.00 USD"."""
+    return f"{Decimal(amount) / 100:,.2f} {currency}"
+
+
 class DonationKind(models.TextChoices):
     ONE_OFF = "one_off", _("One-off")
     RECURRING = "recurring", _("Recurring")
@@ -408,7 +413,7 @@ class Donation(models.Model):
 
     def amount_display(self):
         """The amount in major units with its currency: "25.00 USD"."""
-        return f"{Decimal(self.amount) / 100:,.2f} {self.currency}"
+        return format_amount(self.amount, self.currency)
 
     def is_counted(self):
         return self.refunded_at is None and not self.excluded_reason

@@ -219,3 +219,8 @@ SUPPORTER_HASH_KEY = (
 # A reader who closes the donation banner does not see it again for this many
 # days (per campaign, remembered in their browser).
 DONATION_BANNER_DISMISS_DAYS = int(os.environ.get("DONATION_BANNER_DISMISS_DAYS", "7"))
+# Donors who gave at least this much this year (in minor units, e.g. cents)
+# are named on the funding page, and only when they agreed to be named.
+FUNDING_NAMED_DONOR_THRESHOLD = int(
+    os.environ.get("FUNDING_NAMED_DONOR_THRESHOLD", "100000")
+)

@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 from articles import views as article_views
 from articles.feeds import LatestFactChecksFeed
@@ -12,10 +11,6 @@ from . import views
 admin.site.site_header = "Factually newsroom"
 admin.site.site_title = "Factually newsroom"
 admin.site.index_title = "Newsroom"
-
-
-def page(template_name):
-    return TemplateView.as_view(template_name=f"pages/{template_name}.html")
 
 
 urlpatterns = [
@@ -31,10 +26,20 @@ urlpatterns = [
     ),
     path("robots.txt", views.robots_txt, name="robots"),
     path("donations/", include("donations.urls")),
-    path("about/methodology/", page("methodology"), name="methodology"),
-    path("about/corrections/", page("corrections"), name="corrections"),
-    path("about/funding/", page("funding"), name="funding"),
-    path("about/team/", page("team"), name="team"),
+    path(
+        "about/methodology/",
+        article_views.about_page,
+        {"slug": "methodology"},
+        name="methodology",
+    ),
+    path(
+        "about/corrections/",
+        article_views.about_page,
+        {"slug": "corrections"},
+        name="corrections",
+    ),
+    path("about/funding/", views.funding, name="funding"),
+    path("about/team/", article_views.about_page, {"slug": "team"}, name="team"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),

@@ -2,11 +2,32 @@ import logging
 
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
+from articles.models import Page
+from donations.funding import figures as funding_figures
+
 logger = logging.getLogger(__name__)
+
+
+@require_safe
+@cache_control(public=True, max_age=60)
+def funding(request):
+    """
+    Who funds us: the editors' text, with the figures computed live from
+    donation data. It lives here because it reads both apps.
+    """
+    return render(
+        request,
+        "pages/funding.html",
+        {
+            "page": get_object_or_404(Page, slug=Page.Slug.FUNDING),
+            "figures": funding_figures(),
+        },
+    )
 
 
 @require_safe

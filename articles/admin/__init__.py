@@ -24,7 +24,7 @@ from reversion.models import Version
 
 from factually.admin import VersionAdmin
 
-from ..models import Article, Author, Publication, Topic
+from ..models import Article, Author, Page, Publication, Topic
 from ..publishing import remove_version
 from ..shape import refresh_draft_digest
 from .base import ArticleViewMixin
@@ -52,6 +52,22 @@ class AuthorAdmin(VersionAdmin):
     list_display = ["name", "role", "slug"]
     search_fields = ["name", "role"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Page)
+class PageAdmin(VersionAdmin):
+    """The about pages: a fixed set, edited with their revision history."""
+
+    list_display = ["title", "slug", "updated_at"]
+    fields = ["title", "description", "lede", "body"]
+    search_fields = ["title", "body"]
+    date_hierarchy = "updated_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class StatusFilter(admin.SimpleListFilter):
