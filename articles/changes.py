@@ -19,7 +19,7 @@ from difflib import SequenceMatcher
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .diffs import Comparison, compare
+from .diffs import Comparison, compare, mark_words
 from .ratings import Rating
 
 # Fields that say where and under what a fact check is filed, not what it says.
@@ -194,6 +194,14 @@ def kind_errors(change: VersionChange | None, kind: str) -> list[str]:
             % {"reasons": "; ".join(blockers)}
         ]
     return []
+
+
+def _readable(field) -> str:
+    """A field's change marked word by word, ratings by their names."""
+    if field.name == "rating":
+        old, new = (str(Rating(v).label) if v else "" for v in (field.old, field.new))
+        return str(mark_words(old, new))
+    return str(field.marked)
 
 
 def for_readers(change: VersionChange, *, against: int) -> dict:

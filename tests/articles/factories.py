@@ -1,4 +1,5 @@
 import datetime
+import importlib
 
 import factory
 
@@ -115,3 +116,12 @@ def edit_summary(article, text="A sentence added since."):
     article.summary = f"{article.summary} {text}"
     article.save(update_fields=["summary", "updated_at"])
     return article
+
+
+def create_about_pages():
+    """The about pages the data migration made, again if a flush removed them."""
+    from django.apps import apps
+
+    importlib.import_module(
+        "articles.migrations.0010_about_pages_content"
+    ).create_pages(apps, None)
