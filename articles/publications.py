@@ -142,6 +142,12 @@ class Publication(models.Model):
             "Digest of the draft it was made from, to spot unpublished changes."
         ),
     )
+    no_donation_ask = models.BooleanField(default=False, editable=False)
+    # The page's own HTML, rendered once from the content (articles.prerender):
+    # derived from the record, never part of it.
+    page_head = models.TextField(blank=True, editable=False)
+    page_body = models.TextField(blank=True, editable=False)
+    rendered_with = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = PublicationQuerySet.as_manager()
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from . import changes
 from .content import render_draft
 from .models import Article, Publication
+from .prerender import prerender
 from .publications import VersionRemoval
 from .schema import SCHEMA_VERSION
 from .shape import Draft, load
@@ -128,6 +129,7 @@ def _new_publication(draft: Draft, *, latest, kind, note, published_at, user=Non
         first_published_at=latest.first_published_at if latest else published_at,
         content=content,
         draft_digest=draft.digest(),
+        no_donation_ask=article.no_donation_ask,
     )
     return publication, problems(draft, rendered), change
 
@@ -194,6 +196,7 @@ def publish(
             )
         if errors or found:
             raise ValidationError(errors + found)
+        prerender(publication)
         publication.save()
         publication.topics.add(*draft.topics)
         publication.authors.add(*draft.authors)

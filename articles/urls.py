@@ -17,6 +17,7 @@ urlpatterns = [
         views.version_changes,
         name="changes",
     ),
+    path("answers/<int:pk>/", views.answer, name="answer"),
     path("corrections/", views.corrections, name="corrections"),
     path("corrections/feed/", CorrectionsFeed(), name="corrections_feed"),
     path("topics/", views.topic_list, name="topics"),

@@ -1,15 +1,17 @@
+from urllib.parse import urlencode
+
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from . import jsonld, publishing
+from . import publishing
 from .models import (
     PREVIEW_MAX_AGE,
     PREVIEW_SALT,
@@ -19,6 +21,7 @@ from .models import (
     Publication,
     Topic,
 )
+from .prerender import absolute, prerender, rendered
 from .shape import load
 
 PAGE_SIZE = 12
@@ -34,44 +37,6 @@ def paginate(request, queryset):
 def with_last_modified(response, moment):
     response["Last-Modified"] = http_date(moment.timestamp())
     return response
-
-
-def related_links(publication):
-    """Related questions with a link to the live fact check that answers each."""
-    related = publication.page_content()["related"]
-    answer_ids = {item["answer_id"] for item in related if item["answer_id"]}
-    slugs = dict(
-        Publication.objects.live()
-        .filter(article_id__in=answer_ids)
-        .values_list("article_id", "slug")
-        if answer_ids
-        else ()
-    )
-    return [
-        {
-            "question": item["question"],
-            "url": reverse("articles:detail", kwargs={"slug": slugs[item["answer_id"]]})
-            if item["answer_id"] in slugs
-            else None,
-        }
-        for item in related
-    ]
-
-
-def article_context(request, publication, *, url):
-    content = publication.page_content()
-    return {
-        "publication": publication,
-        "content": content,
-        "related": related_links(publication),
-        "canonical_url": url,
-        "structured_data": jsonld.for_publication(
-            publication,
-            url=url,
-            absolute=request.build_absolute_uri,
-            logo_url=request.build_absolute_uri(static("img/logo.png")),
-        ),
-    }
 
 
 @require_safe
@@ -110,13 +75,34 @@ def article_detail(request, slug):
             request, "articles/withdrawn.html", {"publication": publication}, status=410
         )
         return with_last_modified(response, publication.published_at)
-    url = request.build_absolute_uri(publication.get_absolute_url())
     response = render(
-        request,
-        "articles/article_detail.html",
-        article_context(request, publication, url=url),
+        request, "articles/article_detail.html", page_context(rendered(publication))
     )
     return with_last_modified(response, publication.published_at)
+
+
+def page_context(publication):
+    """What the article page template needs around the pre-rendered HTML."""
+    return {
+        "publication": publication,
+        "no_donation_ask": publication.no_donation_ask,
+        "page_head": mark_safe(publication.page_head),
+        "page_body": mark_safe(publication.page_body),
+    }
+
+
+@require_safe
+def answer(request, pk):
+    """
+    Where a related question's answer is now: its fact check's current
+    address, or, when it is not on the site, a search for the question.
+    """
+    current = Publication.objects.live().filter(article_id=pk).first()
+    if current is None:
+        return redirect(
+            f"{reverse('search')}?{urlencode({'q': request.GET.get('q', '')})}"
+        )
+    return redirect(current)
 
 
 def public_version(slug, version):
@@ -151,10 +137,12 @@ def version_detail(request, slug, version):
         return redirect(
             "articles:version", slug=current.slug, version=version, permanent=True
         )
-    url = request.build_absolute_uri(current.get_absolute_url())
-    context = {"current": current}
+    context = {
+        "current": current,
+        "canonical_url": absolute(current.get_absolute_url()),
+    }
     if not publication.is_withdrawn():
-        context |= article_context(request, publication, url=url)
+        context |= page_context(rendered(publication))
     return version_response(
         request, "articles/version_detail.html", publication, context
     )
@@ -181,7 +169,7 @@ def version_changes(request, slug, version):
         publication,
         {
             "current": current,
-            "canonical_url": request.build_absolute_uri(current.get_absolute_url()),
+            "canonical_url": absolute(current.get_absolute_url()),
             "changes": changes,
             "entry": history[publication.version],
             "previous": history.get(changes["against"]),
@@ -241,8 +229,8 @@ def author_detail(request, slug):
 
 def render_preview(request, article):
     publication, problems = publishing.preview(load(article))
-    url = request.build_absolute_uri(article.get_absolute_url())
-    context = article_context(request, publication, url=url)
+    prerender(publication)
+    context = page_context(publication)
     context.update(preview=True, problems=problems)
     response = render(request, "articles/preview.html", context)
     response["Cache-Control"] = "private, no-store"

@@ -224,3 +224,11 @@ DONATION_BANNER_DISMISS_DAYS = int(os.environ.get("DONATION_BANNER_DISMISS_DAYS"
 FUNDING_NAMED_DONOR_THRESHOLD = int(
     os.environ.get("FUNDING_NAMED_DONOR_THRESHOLD", "100000")
 )
+
+# The site's own address, for links made without a request: the structured
+# data, canonical and sharing tags rendered once when a version is published.
+SITE_URL = os.environ.get("SITE_URL") or (
+    f"https://{ALLOWED_HOSTS[0]}"
+    if ALLOWED_HOSTS and not DEBUG
+    else "http://127.0.0.1:8000"
+)

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from articles.models import Article, Publication
+from articles.prerender import render_key
 from articles.publishing import publish
 from articles.schema import SCHEMA_VERSION
 from tests.articles.factories import (
@@ -197,11 +198,17 @@ class SchemaTests(TestCase):
             del entry["details"]
         for claim in [*content["claims"], *content["draft"]["claims"]]:
             del claim["is_headline"]
-        Publication.objects.filter(article=article).update(content=content)
+        # Rendered by other templates: rendered again, from the old content.
+        Publication.objects.filter(article=article).update(
+            content=content, page_body="", rendered_with="old"
+        )
 
         response = self.client.get(article.get_absolute_url())
 
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "Part 2")
         self.assertContains(response, "Our rating: False")
-        self.assertEqual(response.context["content"]["schema"], SCHEMA_VERSION)
+        publication = Publication.objects.get(article=article)
+        self.assertEqual(publication.page_content()["schema"], SCHEMA_VERSION)
+        self.assertEqual(publication.rendered_with, render_key())
+        self.assertIn("Part 2", publication.page_body)

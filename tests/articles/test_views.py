@@ -127,14 +127,16 @@ class ArticleDetailViewTests(PublicPageTestCase):
 
         response = self.client.get(detail_url(article.slug))
 
+        answer_link = f"/answers/{answer.pk}/?q=Is+the+answer+here%3F"
         self.assertContains(
-            response,
-            f'<a href="{detail_url(answer.slug)}">Is the answer here?</a>',
-            html=True,
+            response, f'<a href="{answer_link}">Is the answer here?</a>', html=True
+        )
+        self.assertRedirects(
+            self.client.get(answer_link), detail_url(answer.slug), status_code=302
         )
         self.assertContains(
             response,
-            '<a href="/search/?q=What%20about%20unchecked%20things%3F">'
+            '<a href="/search/?q=What+about+unchecked+things%3F">'
             "What about unchecked things?</a>",
             html=True,
         )
@@ -150,7 +152,13 @@ class ArticleDetailViewTests(PublicPageTestCase):
         response = self.client.get(detail_url(article.slug))
 
         self.assertNotContains(response, detail_url(draft_answer.slug))
-        self.assertContains(response, "/search/?q=Drafted%3F")
+        link = f"/answers/{draft_answer.pk}/?q=Drafted%3F"
+        self.assertContains(response, link)
+        self.assertRedirects(
+            self.client.get(link),
+            "/search/?q=Drafted%3F",
+            fetch_redirect_response=False,
+        )
 
     def test_serving_the_page_renders_no_markdown_and_sanitises_nothing(self):
         article = published_article(sections=3, citations=3, claims=2)
@@ -490,11 +498,13 @@ class QueryCountTests(PublicPageTestCase):
         url = detail_url(article.slug)
         self.client.get(url)  # Fill the cache the donation banner reads.
 
-        # The publication, then the live answers to its related questions;
-        # the banner and goal tracker come from the cache.
-        with self.assertNumQueries(2):
+        # The publication, its page rendered when published; the banner and
+        # goal tracker come from the cache, related answers are followed
+        # through /answers/<id>/ only when a reader clicks.
+        with self.assertNumQueries(1):
             response = self.client.get(url)
-        self.assertEqual(len(response.context["content"]["sections"]), size)
+        self.assertContains(response, 'id="section-1"')
+        self.assertContains(response, f'id="section-{size}"')
         self.assertContains(response, "Goal: 1,000 supporters")
         self.assertContains(response, "<strong>3</strong> supporters so far")
 
