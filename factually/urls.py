@@ -29,7 +29,7 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("donations/", include("donations.urls")),
+    path("", include("donations.urls")),
     path("about/methodology/", page("methodology"), name="methodology"),
     path("about/corrections/", page("corrections"), name="corrections"),
     path("about/funding/", page("funding"), name="funding"),
