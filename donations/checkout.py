@@ -106,15 +106,16 @@ def retrieve_checkout_session(session_id: str) -> PaidSession | None:
         return None
     except stripe.StripeError as exc:
         raise CheckoutUnavailable(str(exc)) from exc
-    metadata = session.get("metadata") or {}
+    data = session.to_dict()
+    metadata = data.get("metadata") or {}
     return PaidSession(
-        id=session.id,
-        paid=session.get("status") == "complete"
-        and session.get("payment_status") in ("paid", "no_payment_required"),
-        amount=session.get("amount_total") or 0,
-        currency=(session.get("currency") or "").upper(),
-        monthly=session.get("mode") == "subscription",
-        campaign_id=metadata.get("campaign", ""),
+        id=data["id"],
+        paid=data.get("status") == "complete"
+        and data.get("payment_status") in ("paid", "no_payment_required"),
+        amount=data.get("amount_total") or 0,
+        currency=(data.get("currency") or "").upper(),
+        monthly=data.get("mode") == "subscription",
+        campaign_id=str(metadata.get("campaign", "")),
     )
 
 

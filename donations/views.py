@@ -270,13 +270,11 @@ def thanks(request):
         session = checkout.retrieve_checkout_session(session_id)
     except checkout.CheckoutUnavailable as exc:
         logger.error("Could not retrieve Checkout Session %s: %s", session_id, exc)
-        return render(
-            request,
-            "donations/thanks_unknown.html",
-            {"unavailable": True},
-            status=503,
-            headers={"Retry-After": "30"},
+        response = render(
+            request, "donations/thanks_unknown.html", {"unavailable": True}, status=503
         )
+        response["Retry-After"] = "30"
+        return response
     if session is None or not session.paid:
         return render(request, "donations/thanks_unknown.html", status=404)
     return render(
@@ -348,13 +346,11 @@ def manage_open(request, token):
         )
     except checkout.CheckoutUnavailable as exc:
         logger.error("Could not open the customer portal: %s", exc)
-        return render(
-            request,
-            "donations/manage_open.html",
-            {"unavailable": True},
-            status=503,
-            headers={"Retry-After": "30"},
+        response = render(
+            request, "donations/manage_open.html", {"unavailable": True}, status=503
         )
+        response["Retry-After"] = "30"
+        return response
     return render(request, "donations/manage_open.html")
 
 
