@@ -244,6 +244,8 @@ class ManageLinkSettingTests(TestCase):
         supporter = SupporterFactory(stripe_customer_id="cus_1")
         token = supporters.manage_token(supporter)
 
-        with time_machine.travel(timezone.now() + timezone.timedelta(minutes=6)):
-            with self.assertRaisesMessage(supporters.LinkInvalid, "expired"):
-                supporters.supporter_for_manage_token(token)
+        with (
+            time_machine.travel(timezone.now() + timezone.timedelta(minutes=6)),
+            self.assertRaisesMessage(supporters.LinkInvalid, "expired"),
+        ):
+            supporters.supporter_for_manage_token(token)
