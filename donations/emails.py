@@ -219,8 +219,13 @@ def build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
         context["amount"] = format_amount(
             email.context.get("amount", 0), email.context.get("currency", "")
         )
-    if email.kind == OutgoingEmail.Kind.LARGE_GIFT:
+    if email.kind in (OutgoingEmail.Kind.LARGE_GIFT, OutgoingEmail.Kind.DIGEST):
         to = fundraising_recipients()
+    if email.kind == OutgoingEmail.Kind.DIGEST:
+        context["dashboard_url"] = absolute(
+            reverse("admin:donations_campaign_current_dashboard")
+        )
+    if email.kind == OutgoingEmail.Kind.LARGE_GIFT:
         context["admin_url"] = absolute(
             reverse("admin:donations_donation_change", args=[email.donation_id])
         )

@@ -574,6 +574,7 @@ class OutgoingEmail(models.Model):
         THANKS = "thanks", _("Thank-you for a first gift")
         PAYMENT_FAILED = "payment_failed", _("Monthly payment failed")
         LARGE_GIFT = "large_gift", _("Large gift alert (to staff)")
+        DIGEST = "digest", _("Daily digest (to staff)")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
