@@ -1,7 +1,7 @@
 import pytest
 from django.test import override_settings
 
-from .stripe_server import fake_stripe  # noqa: F401 (a fixture for plain tests)
+from .stripe_server import running_fake_stripe
 
 IMMEDIATE_TASKS = {
     "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}
@@ -17,3 +17,10 @@ def _immediate_tasks():
     """
     with override_settings(TASKS=IMMEDIATE_TASKS):
         yield
+
+
+@pytest.fixture
+def fake_stripe():
+    """The local stand-in for Stripe's API, for tests written as functions."""
+    with running_fake_stripe() as fake:
+        yield fake

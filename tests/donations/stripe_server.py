@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-import pytest
 from django.test import override_settings
 
 SECRET_KEY = "sk_test_fake_for_tests_only"
@@ -208,9 +207,3 @@ class FakeStripeMixin:
         running = running_fake_stripe()
         self.stripe = running.__enter__()
         self.addCleanup(running.__exit__, None, None, None)
-
-
-@pytest.fixture
-def fake_stripe():
-    with running_fake_stripe() as fake:
-        yield fake
