@@ -3,7 +3,7 @@
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from donations import tracker
+from donations import checkout, tracker
 
 from .factories import BannerMessageFactory, CampaignFactory
 from .stripe_server import SECRET_KEY, FakeStripeMixin
@@ -282,3 +282,17 @@ class ThanksPageTests(FakeStripeMixin, TestCase):
         self.assertContains(
             response, "We could not check your payment just now", status_code=503
         )
+
+
+def test_a_portal_session_is_created_for_the_customer(fake_stripe):
+    url = checkout.create_portal_session(
+        customer_id="cus_42", return_url="https://factually.example/support/"
+    )
+
+    [request] = fake_stripe.api_requests()
+    assert (request.method, request.path) == ("POST", "/v1/billing_portal/sessions")
+    assert request.params == {
+        "customer": "cus_42",
+        "return_url": "https://factually.example/support/",
+    }
+    assert url == f"{fake_stripe.base_url}/portal/bps_fake00001"
