@@ -53,6 +53,14 @@ def whole_amount(minor_units: int, currency: str) -> str:
     return f"{CURRENCY_SYMBOLS.get(currency, currency + ' ')}{minor_units // 100:,}"
 
 
+def reader_amount(minor_units: int, currency: str) -> str:
+    """A gift as the reader chose it: "$10", or "$12.50" when it has cents."""
+    if minor_units % 100 == 0:
+        return whole_amount(minor_units, currency)
+    symbol = CURRENCY_SYMBOLS.get(currency, currency + " ")
+    return f"{symbol}{minor_units / 100:,.2f}"
+
+
 @dataclass(frozen=True)
 class Tracker:
     """

@@ -282,10 +282,7 @@ def thanks(request):
         "donations/thanks.html",
         {
             "session": session,
-            "amount": tracker.whole_amount(session.amount, session.currency)
-            if session.amount % 100 == 0
-            else f"{tracker.CURRENCY_SYMBOLS.get(session.currency, '')}"
-            f"{session.amount / 100:,.2f}",
+            "amount": tracker.reader_amount(session.amount, session.currency),
             "campaign_id": session.campaign_id,
         },
     )

@@ -479,3 +479,28 @@ def test_dashboard_with_money_screenshot(page, demo):
     money.scroll_into_view_if_needed()
     page.screenshot("donations-dashboard-money")
     assert page.errors == []
+
+
+def test_support_page_on_a_phone(phone_page, campaign, fake_stripe):
+    phone_page.visit("/support/")
+
+    choices = phone_page.locator(".support-form__choices").first
+    # Every amount is a tap target at least 44 px high, and none overflows.
+    for box in (
+        choices.locator(".choice span").nth(i).bounding_box() for i in range(5)
+    ):
+        assert box["height"] >= 44
+        assert box["x"] + box["width"] <= 390
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    phone_page.screenshot("donations-support-phone")
+    assert phone_page.errors == []
+
+
+def test_supporters_page_screenshot(page, demo):
+    page.visit("/supporters/")
+
+    names = page.locator(".supporter-wall li")
+    assert names.count() > 10
+    assert re.fullmatch(r"\w+ [A-Z]\.", names.first.inner_text())
+    page.screenshot("donations-supporters", full_page=False)
+    assert page.errors == []

@@ -296,3 +296,9 @@ def test_a_portal_session_is_created_for_the_customer(fake_stripe):
         "return_url": "https://factually.example/support/",
     }
     assert url == f"{fake_stripe.base_url}/portal/bps_fake00001"
+
+
+def test_amounts_read_as_the_reader_chose_them():
+    assert tracker.reader_amount(1000, "USD") == "$10"
+    assert tracker.reader_amount(1250, "GBP") == "£12.50"
+    assert tracker.reader_amount(123_456_700, "EUR") == "€1,234,567"

@@ -122,19 +122,20 @@ class Command(BaseCommand):
         hashes = {email: Supporter.hash_email(email) for _, email, *_ in planned}
         # A second generator, so the plan above stays what it always was.
         extra = random.Random(2000)
-        names = [
-            "Ana G.",
-            "The Okafor family",
-            "R. Iyer",
-            "Maya and Tom",
-            "J. Kowalski",
-        ]
+        firsts = ["Ana", "Tomás", "Priya", "Wen", "Amara", "Jonas", "Leila", "Sam"]
+        firsts += ["Grace", "Mateo", "Yusuf", "Hannah", "Kofi", "Ines", "Ravi"]
+        initials = "ABCDFGHJKLMNOPRSTVW"
         Supporter.objects.bulk_create(
             [
                 Supporter(
                     email_hash=value,
                     created_at=now,
-                    display_name=names[index % len(names)] if index % 9 == 0 else "",
+                    display_name=(
+                        f"{firsts[index // 9 % len(firsts)]} "
+                        f"{initials[index * 7 % len(initials)]}."
+                    )
+                    if index % 9 == 0
+                    else "",
                     display_name_consented_at=now if index % 9 == 0 else None,
                 )
                 for index, value in enumerate(hashes.values())
