@@ -325,3 +325,28 @@ class DeliveryTests(TestCase):
         delays = [emails.retry_delay(n).total_seconds() / 60 for n in range(1, 9)]
 
         self.assertEqual(delays, [1, 2, 4, 8, 16, 32, 60, 60])
+
+
+class OutgoingEmailAdminTests(TestCase):
+    def test_a_fundraiser_can_send_a_failed_email_again(self):
+        supporter = SupporterFactory(email="ada@example.org")
+        donation = DonationFactory(supporter=supporter, provider_id="pi_1")
+        email = OutgoingEmail.objects.create(
+            kind="receipt",
+            reference="donation:1",
+            donation=donation,
+            to=supporter.email,
+            status="failed",
+            attempts=8,
+        )
+        self.client.force_login(fundraiser())
+
+        with self.captureOnCommitCallbacks(execute=True):
+            self.client.post(
+                reverse("admin:donations_outgoingemail_changelist"),
+                {"action": "send_again", "_selected_action": [email.pk]},
+            )
+
+        email.refresh_from_db()
+        self.assertEqual(email.status, "sent")
+        self.assertEqual([m.to for m in mail.outbox], [["ada@example.org"]])

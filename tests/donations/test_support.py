@@ -302,3 +302,23 @@ def test_amounts_read_as_the_reader_chose_them():
     assert tracker.reader_amount(1000, "USD") == "$10"
     assert tracker.reader_amount(1250, "GBP") == "£12.50"
     assert tracker.reader_amount(123_456_700, "EUR") == "€1,234,567"
+
+
+class SupportPageQueryTests(FakeStripeMixin, TestCase):
+    def test_the_support_page_costs_one_query(self):
+        campaign = CampaignFactory(is_current=True)
+        BannerMessageFactory.create_batch(3, campaign=campaign)
+
+        with self.assertNumQueries(1):  # The current campaign.
+            self.client.get(SUPPORT)
+
+    def test_the_thank_you_page_asks_stripe_not_the_database(self):
+        CampaignFactory(is_current=True)
+        self.client.post(SUPPORT, {"amount": "5", "frequency": "once"})
+        [session_id] = self.stripe.sessions
+        self.stripe.pay(session_id)
+
+        with self.assertNumQueries(0):
+            response = self.client.get(THANKS, {"session_id": session_id})
+
+        self.assertEqual(response.status_code, 200)
