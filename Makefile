@@ -19,12 +19,17 @@ $(STAMP): requirements/dev.txt
 	$(PY) -m pip install --quiet --require-hashes -r requirements/dev.txt
 	@touch $@
 
-# Local development server on the SQLite default, with demo content.
+# Local development server on the SQLite default, with demo content, and
+# the background task worker (receipts and other emails) beside it: the
+# worker stops when runserver does, however runserver ends.
 run: export DJANGO_DEBUG = 1
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py local_admin
+	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(PY) manage.py runserver $(BIND)
 
 demo: export DJANGO_DEBUG = 1
@@ -34,6 +39,7 @@ demo: $(STAMP)
 
 # Production-like: debug off, hashed static files, gunicorn. Needs
 # DJANGO_SECRET_KEY and ALLOWED_HOSTS (and DATABASE_URL, REDIS_URL) set.
+# Run the task worker beside it (`manage.py db_worker`), see README.md.
 serve: export DJANGO_DEBUG = 0
 serve: $(STAMP)
 	$(PY) manage.py collectstatic --noinput

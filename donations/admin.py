@@ -17,11 +17,18 @@ from django.utils.html import format_html
 
 from factually.admin import VersionAdmin
 
-from . import payments, tracker
-from .dashboard import MIN_VIEWS_TO_COMPARE, campaign_dashboard
+from . import emails, payments, tracker
+from .dashboard import MIN_VIEWS_TO_COMPARE, campaign_dashboard, campaign_money
 from .forms import DonationImportForm, OfflineGiftForm, SupporterForm
 from .imports import RowResult, import_donations
-from .models import BannerMessage, Campaign, Donation, Supporter, WebhookEvent
+from .models import (
+    BannerMessage,
+    Campaign,
+    Donation,
+    OutgoingEmail,
+    Supporter,
+    WebhookEvent,
+)
 
 
 class InvalidatesTrackerMixin:
@@ -42,11 +49,30 @@ class InvalidatesTrackerMixin:
 
 @admin.register(Campaign)
 class CampaignAdmin(InvalidatesTrackerMixin, VersionAdmin):
-    list_display = ["name", "goal", "starts_at", "ends_at", "is_current", "dashboard"]
-    list_filter = ["is_current"]
+    list_display = [
+        "name",
+        "goal",
+        "goal_kind",
+        "currency",
+        "starts_at",
+        "ends_at",
+        "is_current",
+        "dashboard",
+    ]
+    list_filter = ["is_current", "goal_kind", "currency"]
     search_fields = ["name"]
     date_hierarchy = "starts_at"
-    fields = ["name", "goal", "starts_at", "ends_at", "donate_url", "is_current"]
+    fields = [
+        "name",
+        "goal_kind",
+        "goal",
+        "currency",
+        "starts_at",
+        "ends_at",
+        "banner_views_per_day",
+        "donate_url",
+        "is_current",
+    ]
     actions = ["make_current"]
     change_list_template = "admin/donations/campaign/change_list.html"
 
@@ -115,6 +141,7 @@ class CampaignAdmin(InvalidatesTrackerMixin, VersionAdmin):
             "subtitle": None,
             "campaign": campaign,
             "dashboard": dashboard,
+            "money": campaign_money(campaign),
             "chart": dashboard.chart(),
             "bars": dashboard.bar_chart(),
             "min_views": MIN_VIEWS_TO_COMPARE,
@@ -562,3 +589,48 @@ class WebhookEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """What the site owes or sent by email, for staff to watch a mail outage."""
+
+    list_display = ["kind", "reference", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["reference"]
+    date_hierarchy = "created_at"
+    fields = [
+        "kind",
+        "reference",
+        "donation",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "claimed_at",
+        "sent_at",
+    ]
+    readonly_fields = fields
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(
+        description="Try sending the selected emails now", permissions=["change"]
+    )
+    def send_again(self, request, queryset):
+        ids = list(
+            queryset.filter(
+                status__in=[OutgoingEmail.Status.PENDING, OutgoingEmail.Status.FAILED]
+            ).values_list("pk", flat=True)
+        )
+        OutgoingEmail.objects.filter(pk__in=ids).update(
+            status=OutgoingEmail.Status.PENDING
+        )
+        for email_id in ids:
+            emails.enqueue(email_id)
+        self.message_user(request, f"{len(ids)} email(s) queued to send again.")

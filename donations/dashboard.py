@@ -10,10 +10,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Min
+from django.db.models import Avg, Count, Exists, Min, OuterRef, Q, Sum
 from django.utils import timezone
 
-from .models import BannerMessage, Campaign, Donation
+from .models import (
+    BannerMessage,
+    Campaign,
+    Donation,
+    DonationKind,
+    GoalKind,
+    OutgoingEmail,
+    Supporter,
+    format_amount,
+)
+from .tracker import whole_amount
 
 # A variant needs this many views before its click-through rate says much.
 MIN_VIEWS_TO_COMPARE = 100
@@ -120,22 +130,65 @@ def start_of(day: date) -> datetime:
 
 @dataclass
 class CampaignDashboard:
+    """
+    Progress toward the goal, day by day. Each day's figure is new supporters,
+    or, for an amount goal, whole units raised in the campaign's currency.
+    """
+
     campaign: Campaign
     now: datetime
     days: list[Day]
     messages: list[BannerMessage]
 
     @property
+    def goal_is_amount(self) -> bool:
+        return self.campaign.goal_kind == GoalKind.AMOUNT
+
+    @property
     def supporters(self) -> int:
+        """The figure so far: supporters, or whole units raised."""
         return self.days[-1].cumulative if self.days else 0
 
     @property
     def percent(self) -> float:
-        return self.campaign.percent_of_goal(self.supporters)
+        value = self.supporters * 100 if self.goal_is_amount else self.supporters
+        return self.campaign.percent_of_goal(value)
 
     @property
     def progress(self) -> int:
         return min(self.supporters, self.campaign.goal)
+
+    def display(self, value: float) -> str:
+        """A figure as staff read it: "1,204 supporters" or "$12,040"."""
+        if self.goal_is_amount:
+            return whole_amount(int(value) * 100, self.campaign.currency)
+        return f"{int(value):,} supporter{'' if int(value) == 1 else 's'}"
+
+    @property
+    def unit_name(self) -> str:
+        return "Raised" if self.goal_is_amount else "Supporters"
+
+    @property
+    def so_far_display(self) -> str:
+        return self.display(self.supporters)
+
+    @property
+    def goal_display(self) -> str:
+        return self.display(self.campaign.goal)
+
+    @property
+    def expected_display(self) -> str:
+        return self.display(self.expected_by_now)
+
+    @property
+    def ahead_display(self) -> str:
+        return self.display(abs(self.ahead_by))
+
+    @property
+    def rate_display(self) -> str:
+        if self.goal_is_amount:
+            return f"{whole_amount(int(self.recent_rate * 100), self.campaign.currency)} raised"
+        return f"{self.recent_rate:.1f} new supporters"
 
     @property
     def elapsed_fraction(self) -> float:
@@ -246,16 +299,24 @@ class CampaignDashboard:
 
 
 def campaign_dashboard(campaign: Campaign, now: datetime | None = None):
-    """Everything the dashboard shows: two queries, whatever the campaign's size."""
+    """Progress, pace and variants: two queries, whatever the campaign's size."""
     now = now or timezone.now()
-    firsts = (
-        Donation.objects.counted()
-        .for_campaign(campaign)
-        .values("supporter")
-        .annotate(first=Min("received_at"))
-        .values_list("first", flat=True)
-    )
-    per_day = Counter(timezone.localdate(first) for first in firsts)
+    counted = Donation.objects.counted().for_campaign(campaign)
+    if campaign.goal_kind == GoalKind.AMOUNT:
+        per_day = Counter()
+        gifts = counted.filter(currency=campaign.currency).values_list(
+            "received_at", "amount"
+        )
+        for received_at, amount in gifts:
+            per_day[timezone.localdate(received_at)] += amount
+        per_day = Counter({day: total // 100 for day, total in per_day.items()})
+    else:
+        firsts = (
+            counted.values("supporter")
+            .annotate(first=Min("received_at"))
+            .values_list("first", flat=True)
+        )
+        per_day = Counter(timezone.localdate(first) for first in firsts)
     days = []
     if campaign.starts_at <= now:
         day = timezone.localdate(campaign.starts_at)
@@ -269,5 +330,198 @@ def campaign_dashboard(campaign: Campaign, now: datetime | None = None):
             cumulative += per_day.get(day, 0)
             days.append(Day(date=day, new=per_day.get(day, 0), cumulative=cumulative))
             day += timedelta(days=1)
-    messages = list(campaign.banner_messages.order_by("-active", "-weight", "pk"))
+    messages = list(
+        campaign.banner_messages.annotate(
+            gift_count=Count(
+                "donations",
+                filter=Q(
+                    donations__refunded_at__isnull=True, donations__excluded_reason=""
+                ),
+            )
+        ).order_by("-active", "-weight", "pk")
+    )
     return CampaignDashboard(campaign=campaign, now=now, days=days, messages=messages)
+
+
+# Money. Monthly recurring revenue counts each monthly supporter whose last
+# payment is recent enough that the next is still expected.
+MONTHLY_GRACE = timedelta(days=35)
+
+
+@dataclass(frozen=True)
+class CurrencyFigures:
+    currency: str
+    gifts: int
+    total: int
+    average: int
+    median: int
+    monthly_recurring: int
+    monthly_supporters: int
+    refunds: int
+    refunded: int
+
+    @property
+    def total_display(self) -> str:
+        return format_amount(self.total, self.currency)
+
+    @property
+    def average_display(self) -> str:
+        return format_amount(self.average, self.currency)
+
+    @property
+    def median_display(self) -> str:
+        return format_amount(self.median, self.currency)
+
+    @property
+    def monthly_recurring_display(self) -> str:
+        return format_amount(self.monthly_recurring, self.currency)
+
+    @property
+    def refunded_display(self) -> str:
+        return format_amount(self.refunded, self.currency)
+
+
+@dataclass(frozen=True)
+class MoneyFigures:
+    currencies: list[CurrencyFigures]
+    first_time: int
+    returning: int
+
+
+def median(queryset, count: int) -> int:
+    """The median amount of `count` gifts, by offset: one or two small queries."""
+    if not count:
+        return 0
+    amounts = queryset.order_by("amount").values_list("amount", flat=True)
+    middle = count // 2
+    if count % 2:
+        return amounts[middle]
+    low, high = amounts[middle - 1 : middle + 1]
+    return (low + high) // 2
+
+
+def campaign_money(campaign: Campaign, now: datetime | None = None) -> MoneyFigures:
+    """
+    Money raised in the campaign's window, by currency (amounts are never
+    added across currencies), with monthly recurring revenue, average and
+    median gift and refunds; and the campaign's supporters split into first
+    time and returning. A handful of queries per currency.
+    """
+    now = now or timezone.now()
+    in_window = Donation.objects.for_campaign(campaign)
+    counted = in_window.counted()
+    totals = {
+        row["currency"]: row
+        for row in counted.values("currency")
+        .annotate(gifts=Count("pk"), total=Sum("amount"), average=Avg("amount"))
+        .order_by()
+    }
+    refunds = {
+        row["currency"]: row
+        for row in in_window.refunded()
+        .values("currency")
+        .annotate(refunds=Count("pk"), refunded=Sum("amount"))
+        .order_by()
+    }
+    latest_monthly = {}
+    recent_monthly = (
+        Donation.objects.counted()
+        .filter(kind=DonationKind.RECURRING, received_at__gt=now - MONTHLY_GRACE)
+        .order_by("received_at")
+        .values_list("supporter", "currency", "amount")
+    )
+    for supporter, currency, amount in recent_monthly:
+        latest_monthly[supporter, currency] = amount
+    monthly = Counter()
+    monthly_supporters = Counter()
+    for (_supporter, currency), amount in latest_monthly.items():
+        monthly[currency] += amount
+        monthly_supporters[currency] += 1
+    currencies = []
+    for currency in sorted(set(totals) | set(refunds) | set(monthly)):
+        row = totals.get(currency, {})
+        gifts = row.get("gifts", 0)
+        currencies.append(
+            CurrencyFigures(
+                currency=currency,
+                gifts=gifts,
+                total=row.get("total") or 0,
+                average=round(row.get("average") or 0),
+                median=median(counted.filter(currency=currency), gifts),
+                monthly_recurring=monthly[currency],
+                monthly_supporters=monthly_supporters[currency],
+                refunds=refunds.get(currency, {}).get("refunds", 0),
+                refunded=refunds.get(currency, {}).get("refunded") or 0,
+            )
+        )
+    supporters = Supporter.objects.for_campaign(campaign)
+    returning = supporters.filter(
+        Exists(
+            Donation.objects.counted().filter(
+                supporter=OuterRef("pk"), received_at__lt=campaign.starts_at
+            )
+        )
+    ).count()
+    return MoneyFigures(
+        currencies=currencies,
+        first_time=supporters.count() - returning,
+        returning=returning,
+    )
+
+
+def daily_digest(day: date) -> dict:
+    """
+    The figures of the Fundraising group's daily email for one day (local
+    time), as plain values so they can be stored with the email.
+    """
+    start = start_of(day)
+    end = start_of(day + timedelta(days=1))
+    received = Donation.objects.received_between(start, end)
+    by_currency = [
+        {
+            "currency": row["currency"],
+            "gifts": row["gifts"],
+            "total": format_amount(row["total"], row["currency"]),
+        }
+        for row in received.counted()
+        .values("currency")
+        .annotate(gifts=Count("pk"), total=Sum("amount"))
+        .order_by("currency")
+    ]
+    new_supporters = (
+        Supporter.objects.annotate(
+            first=Min(
+                "donations__received_at",
+                filter=Q(
+                    donations__refunded_at__isnull=True, donations__excluded_reason=""
+                ),
+            )
+        )
+        .filter(first__gte=start, first__lt=end)
+        .count()
+    )
+    refunds = Donation.objects.filter(refunded_at__gte=start, refunded_at__lt=end)
+    campaign = Campaign.objects.current().first()
+    progress = None
+    if campaign is not None:
+        dashboard = campaign_dashboard(campaign, now=min(end, timezone.now()))
+        progress = {
+            "campaign": campaign.name,
+            "so_far": dashboard.so_far_display,
+            "goal": dashboard.goal_display,
+            "percent": dashboard.percent,
+            "ends_on": timezone.localdate(campaign.ends_at).isoformat(),
+        }
+    return {
+        "day": day.isoformat(),
+        "by_currency": by_currency,
+        "gifts": sum(row["gifts"] for row in by_currency),
+        "new_supporters": new_supporters,
+        "refunds": refunds.count(),
+        "monthly_failed": OutgoingEmail.objects.filter(
+            kind=OutgoingEmail.Kind.PAYMENT_FAILED,
+            created_at__gte=start,
+            created_at__lt=end,
+        ).count(),
+        "progress": progress,
+    }

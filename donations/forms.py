@@ -2,8 +2,10 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin import widgets
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import Currency, Donation, Supporter
 
@@ -181,3 +183,130 @@ class SupporterForm(forms.ModelForm):
                 "address is a different supporter."
             )
         return email
+
+
+# Readers' forms
+
+# Whole units, in the campaign's currency; the banner promises the first.
+PRESET_AMOUNTS = (5, 10, 25, 50)
+# Every accepted currency has two minor digits (see models.Currency).
+MINOR_DIGITS = 2
+READER_AMOUNT_PATTERN = re.compile(r"[0-9]+(?:\.([0-9]+))?")
+
+
+def parse_reader_amount(text: str, *, maximum: int) -> int:
+    """
+    A reader's amount in minor units. Only plain decimals are accepted:
+    "5", "12.50". Raises ValidationError with a message the reader can act on.
+    """
+    text = text.strip().replace(",", "")
+    match = READER_AMOUNT_PATTERN.fullmatch(text) if text.isascii() else None
+    if match is None:
+        raise forms.ValidationError(
+            _("Enter the amount as a number, such as 5 or 12.50."), code="invalid"
+        )
+    if match.group(1) and len(match.group(1)) > MINOR_DIGITS:
+        raise forms.ValidationError(
+            _("Enter at most two digits after the decimal point."), code="precision"
+        )
+    value = Decimal(text)
+    if value < 1:
+        raise forms.ValidationError(
+            _("The smallest gift we can take is 1.00."), code="min_value"
+        )
+    if value > maximum:
+        raise forms.ValidationError(
+            _(
+                "The largest gift this page takes is %(maximum)s. For a larger gift, "
+                "please write to us."
+            )
+            % {"maximum": f"{maximum:,}"},
+            code="max_value",
+        )
+    return int(value * 100)
+
+
+class SupportForm(forms.Form):
+    """The reader's choice on /support/: how much, how often, and whether to be named."""
+
+    ONCE = "once"
+    MONTHLY = "monthly"
+    OTHER = "other"
+
+    amount = forms.ChoiceField(
+        label=_("Amount"),
+        widget=forms.RadioSelect,
+        initial="5",
+        error_messages={"required": _("Choose an amount.")},
+    )
+    other_amount = forms.CharField(
+        label=_("Other amount"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "decimal",
+                "autocomplete": "off",
+                "aria-describedby": "other-amount-hint",
+            }
+        ),
+    )
+    frequency = forms.ChoiceField(
+        label=_("How often"),
+        widget=forms.RadioSelect,
+        choices=[(ONCE, _("Once")), (MONTHLY, _("Monthly"))],
+        initial=ONCE,
+    )
+    name_me = forms.BooleanField(
+        label=_("You may name me on the supporters page"), required=False
+    )
+    public_name = forms.CharField(
+        label=_("Name to show"),
+        required=False,
+        max_length=100,
+        help_text=_("As you would like it to appear, for example “Ana G.”"),
+    )
+    variant = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, currency_symbol="$", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["amount"].choices = [
+            (str(value), f"{currency_symbol}{value}") for value in PRESET_AMOUNTS
+        ] + [(self.OTHER, _("Other"))]
+
+    def clean_variant(self):
+        # A stale or edited link still gives: the variant is simply not credited.
+        variant = self.cleaned_data.get("variant")
+        return variant if variant and 0 < variant < 2**63 else None
+
+    def clean(self):
+        cleaned_data = super().clean()
+        choice = cleaned_data.get("amount")
+        if choice == self.OTHER:
+            try:
+                cleaned_data["amount_minor"] = parse_reader_amount(
+                    cleaned_data.get("other_amount", ""),
+                    maximum=settings.DONATION_MAX_AMOUNT,
+                )
+            except forms.ValidationError as error:
+                self.add_error("other_amount", error)
+        elif choice:
+            cleaned_data["amount_minor"] = int(choice) * 100
+        name = cleaned_data.get("public_name", "").strip()
+        if cleaned_data.get("name_me") and not name:
+            self.add_error(
+                "public_name", _("Write the name to show, or untick the box above.")
+            )
+        cleaned_data["public_name"] = name if cleaned_data.get("name_me") else ""
+        return cleaned_data
+
+    @property
+    def monthly(self):
+        return self.cleaned_data["frequency"] == self.MONTHLY
+
+
+class ManageDonationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Your email address"),
+        help_text=_("The one you gave when you started your monthly gift."),
+    )

@@ -34,13 +34,41 @@ class CampaignQuerySet(models.QuerySet):
         return self.filter(is_current=True)
 
 
+class GoalKind(models.TextChoices):
+    SUPPORTERS = "supporters", _("Supporters")
+    AMOUNT = "amount", _("Amount raised")
+
+
 @reversion.register()
 class Campaign(models.Model):
+    GoalKind = GoalKind
+
     name = models.CharField(_("name"), max_length=120)
+    goal_kind = models.CharField(
+        _("goal is"),
+        max_length=10,
+        choices=GoalKind,
+        default=GoalKind.SUPPORTERS,
+        help_text=_(
+            "Count distinct supporters, or the money raised in the campaign's "
+            "currency (gifts in other currencies do not count toward it)."
+        ),
+    )
     goal = models.PositiveIntegerField(
         _("goal"),
         validators=[MinValueValidator(1), MaxValueValidator(10_000_000)],
-        help_text=_("The number of distinct supporters the campaign aims for."),
+        help_text=_(
+            "The number of distinct supporters the campaign aims for, or, for "
+            "an amount, the sum in whole units of its currency (50000 for "
+            "$50,000)."
+        ),
+    )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        choices=Currency,
+        default=Currency.USD,
+        help_text=_("The currency readers give in on the support page."),
     )
     starts_at = models.DateTimeField(
         _("starts at"),
@@ -54,15 +82,25 @@ class Campaign(models.Model):
         ),
     )
     donate_url = models.URLField(
-        _("donate URL"),
+        _("Payment Link"),
+        blank=True,
         validators=[
             URLValidator(
                 schemes=["https"], message=_("Enter a URL that starts with https://.")
             )
         ],
         help_text=_(
-            "Where the donate button leads, such as a Stripe Payment Link "
-            "(https://buy.stripe.com/…)."
+            "A Stripe Payment Link (https://buy.stripe.com/…), offered on the "
+            "support page when the site has no Stripe secret key."
+        ),
+    )
+    banner_views_per_day = models.PositiveSmallIntegerField(
+        _("banner views per reader a day"),
+        default=0,
+        validators=[MaxValueValidator(1000)],
+        help_text=_(
+            "Show the banner on at most this many page views a day to one "
+            "reader (counted in their browser). 0 means no limit."
         ),
     )
     is_current = models.BooleanField(
@@ -99,6 +137,14 @@ class Campaign(models.Model):
                 name="donations_campaign_goal_positive",
                 violation_error_message=_("The goal must be at least one supporter."),
             ),
+            models.CheckConstraint(
+                condition=Q(goal_kind__in=GoalKind.values),
+                name="donations_campaign_goal_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(currency__in=Currency.values),
+                name="donations_campaign_currency_allowed",
+            ),
         ]
 
     def __str__(self):
@@ -109,10 +155,28 @@ class Campaign(models.Model):
         now = now or timezone.now()
         return self.starts_at <= now < self.ends_at
 
-    def percent_of_goal(self, supporters):
-        """Progress toward the goal, from 0 to 100 (never beyond), to 0.1 %."""
-        percent = Decimal(max(supporters, 0) * 100) / Decimal(self.goal)
+    def percent_of_goal(self, progress):
+        """
+        Progress toward the goal, from 0 to 100 (never beyond), to 0.1 %.
+        `progress` is a supporter count, or an amount raised in minor units.
+        """
+        target = self.goal * 100 if self.goal_kind == GoalKind.AMOUNT else self.goal
+        percent = Decimal(max(progress, 0) * 100) / Decimal(target)
         return float(min(percent, Decimal(100)).quantize(Decimal("0.1")))
+
+    def goal_in_minor_units(self):
+        """The amount goal in minor units (cents), or None for a supporter goal."""
+        return self.goal * 100 if self.goal_kind == GoalKind.AMOUNT else None
+
+    def amount_raised(self):
+        """Counted gifts in the campaign's currency, in minor units (one query)."""
+        return (
+            Donation.objects.counted()
+            .for_campaign(self)
+            .filter(currency=self.currency)
+            .aggregate(total=models.Sum("amount"))["total"]
+            or 0
+        )
 
     def count_supporters(self):
         """
@@ -188,12 +252,23 @@ class BannerMessage(models.Model):
         return round(self.clicks * 100 / self.views, 1)
 
 
+def format_amount(amount, currency):
+    """An amount in minor units, shown in major units: "1,025.00 USD"."""
+    return f"{Decimal(amount) / 100:,.2f} {currency}"
+
+
 def normalise_email(email):
     """The form of an address that identifies a person: trimmed, case-folded."""
     return unicodedata.normalize("NFKC", email).strip().casefold()
 
 
 class SupporterQuerySet(models.QuerySet):
+    def named(self) -> "SupporterQuerySet":
+        """Supporters who asked to be named publicly, newest consent first."""
+        return self.exclude(display_name="").order_by(
+            "-display_name_consented_at", "-pk"
+        )
+
     def for_campaign(self, campaign: "Campaign") -> "SupporterQuerySet":
         """
         Supporters who count toward the campaign: at least one donation
@@ -236,6 +311,20 @@ class Supporter(models.Model):
     display_name_consented_at = models.DateTimeField(
         _("public name consent given at"), null=True, blank=True
     )
+    stripe_customer_id = models.CharField(
+        _("Stripe customer"),
+        max_length=255,
+        blank=True,
+        db_index=True,
+        help_text=_("Lets the supporter manage a monthly gift in Stripe's portal."),
+    )
+    portal_link_used_at = models.DateTimeField(
+        _("manage link last used at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Using a manage link retires every link sent before it."),
+    )
     created_at = models.DateTimeField(_("first seen at"), default=timezone.now)
 
     objects = SupporterQuerySet.as_manager()
@@ -271,6 +360,10 @@ class Supporter(models.Model):
 
 
 class DonationQuerySet(models.QuerySet):
+    def refunded(self) -> "DonationQuerySet":
+        """Donations given back to the donor."""
+        return self.filter(refunded_at__isnull=False)
+
     def counted(self) -> "DonationQuerySet":
         """Donations that count toward a goal: neither refunded nor excluded."""
         return self.filter(refunded_at__isnull=True, excluded_reason="")
@@ -287,11 +380,6 @@ class DonationQuerySet(models.QuerySet):
 # A single gift above this (in minor units: one million in the currency) is
 # taken to be a typing or data error, not a donation.
 MAX_DONATION_AMOUNT = 100_000_000
-
-
-def format_amount(amount: int, currency: str) -> str:
-    """An amount in minor units, in major units with its currency: "25.00 USD"."""
-    return f"{Decimal(amount) / 100:,.2f} {currency}"
 
 
 class DonationKind(models.TextChoices):
@@ -359,6 +447,21 @@ class Donation(models.Model):
         ),
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    banner_message = models.ForeignKey(
+        BannerMessage,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="donations",
+        verbose_name=_("banner variant"),
+        help_text=_("The banner message the supporter clicked, when known."),
+    )
+    card_last4 = models.CharField(
+        _("card's last four digits"),
+        max_length=4,
+        blank=True,
+        help_text=_("Shown on the receipt, when Stripe reports them."),
+    )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     objects = DonationQuerySet.as_manager()
@@ -424,6 +527,7 @@ class WebhookEvent(models.Model):
         RECORDED = "recorded", _("Donation recorded")
         REFUNDED = "refunded", _("Refund applied")
         HELD = "held", _("Refund held until its payment arrives")
+        NOTIFIED = "notified", _("Supporter notified")
         IGNORED = "ignored", _("Ignored")
         REJECTED = "rejected", _("Rejected")
 
@@ -449,3 +553,78 @@ class WebhookEvent(models.Model):
 
     def __str__(self):
         return f"{self.type} {self.event_id}"
+
+
+class OutgoingEmailQuerySet(models.QuerySet):
+    def pending(self) -> "OutgoingEmailQuerySet":
+        """Emails still to send (whether or not a send was tried)."""
+        return self.filter(status=OutgoingEmail.Status.PENDING)
+
+
+class OutgoingEmail(models.Model):
+    """
+    An email owed to a supporter or to staff, recorded in the same
+    transaction as what caused it, so that it is never lost, and once per
+    cause (the kind and reference are unique), so that it is never doubled.
+    A background task sends it and retries until the mail server accepts it.
+    """
+
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt", _("Receipt")
+        THANKS = "thanks", _("Thank-you for a first gift")
+        PAYMENT_FAILED = "payment_failed", _("Monthly payment failed")
+        LARGE_GIFT = "large_gift", _("Large gift alert (to staff)")
+        DIGEST = "digest", _("Daily digest (to staff)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENDING = "sending", _("Being sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Gave up")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    reference = models.CharField(
+        _("reference"),
+        max_length=255,
+        help_text=_("What the email is about: a donation, a supporter, an invoice."),
+    )
+    donation = models.ForeignKey(
+        Donation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="emails",
+        verbose_name=_("donation"),
+    )
+    to = models.EmailField(
+        _("to"),
+        blank=True,
+        help_text=_("Empty for staff alerts, which go to the Fundraising group."),
+    )
+    context = models.JSONField(_("details"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("last tried at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = OutgoingEmailQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("outgoing email")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "reference"], name="donations_outgoingemail_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="sent") | Q(sent_at__isnull=True),
+                name="donations_outgoingemail_sent_has_status",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.reference}"

@@ -14,8 +14,15 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import tracker
-from .models import Currency, Donation, Supporter, WebhookEvent
+from . import emails, tracker
+from .models import (
+    BannerMessage,
+    Currency,
+    Donation,
+    OutgoingEmail,
+    Supporter,
+    WebhookEvent,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +77,9 @@ def record_donation(
     keep_email: bool = False,
     display_name: str = "",
     note: str = "",
+    stripe_customer_id: str = "",
+    banner_message_id: int | None = None,
+    card_last4: str = "",
 ) -> tuple[Donation, bool]:
     """
     Record a donation, and its supporter when the email is new. Returns
@@ -96,6 +106,7 @@ def record_donation(
                     supporter,
                     email=email.strip() if keep_email else "",
                     display_name=display_name.strip(),
+                    stripe_customer_id=stripe_customer_id,
                 )
                 donation = Donation.objects.create(
                     supporter=supporter,
@@ -107,6 +118,8 @@ def record_donation(
                     provider_id=provider_id,
                     payment_intent_id=payment_intent_id,
                     note=note,
+                    banner_message_id=banner_message_id,
+                    card_last4=card_last4,
                 )
         except IntegrityError:
             # Another transaction recorded the same payment in the meantime.
@@ -122,8 +135,11 @@ def record_donation(
     return donation, True
 
 
-def _update_supporter(supporter, *, email, display_name):
+def _update_supporter(supporter, *, email, display_name, stripe_customer_id=""):
     fields = []
+    if stripe_customer_id and supporter.stripe_customer_id != stripe_customer_id:
+        supporter.stripe_customer_id = stripe_customer_id
+        fields.append("stripe_customer_id")
     if email and supporter.email != email:
         supporter.email = email
         fields.append("email")
@@ -226,6 +242,9 @@ def _checkout_session_completed(session, record):
         provider_id=provider_id,
         payment_intent_id=payment_intent_id,
         display_name=_public_name(session),
+        stripe_customer_id=_id(session.get("customer")),
+        banner_message_id=_banner_message_id(session),
+        card_last4=_card_last4(session.get("payment_intent")),
     )
 
 
@@ -247,7 +266,38 @@ def _invoice_paid(invoice, record):
         provider_id=provider_id,
         payment_intent_id=_invoice_payment_intent(invoice),
         received_at=_from_timestamp(paid_at) if paid_at else None,
+        stripe_customer_id=_id(invoice.get("customer")),
     )
+
+
+def _invoice_payment_failed(invoice, record):
+    """A monthly gift's renewal failed: tell the supporter how to fix it."""
+    invoice_id = _id(invoice.get("id"))
+    if not invoice_id:
+        raise DonationError("The invoice has no id.")
+    record.reference = invoice_id
+    if _text(invoice.get("billing_reason")) != "subscription_cycle":
+        # A first payment that fails happens in Checkout, in front of the reader.
+        return WebhookEvent.Outcome.IGNORED, "not the renewal of a monthly gift"
+    email = _text(invoice.get("customer_email"))
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise DonationError("The invoice has no valid customer email.") from None
+    owed = emails.owe(
+        kind=OutgoingEmail.Kind.PAYMENT_FAILED,
+        reference=f"invoice:{invoice_id}",
+        to=email,
+        context={
+            "amount": invoice.get("amount_due")
+            if isinstance(invoice.get("amount_due"), int)
+            else 0,
+            "currency": _text(invoice.get("currency")).upper(),
+        },
+    )
+    if not owed:
+        return WebhookEvent.Outcome.IGNORED, f"invoice {invoice_id} already notified"
+    return WebhookEvent.Outcome.NOTIFIED, f"payment-failed email for {invoice_id}"
 
 
 def _record_stripe_payment(record, *, received_at=None, **fields):
@@ -257,6 +307,8 @@ def _record_stripe_payment(record, *, received_at=None, **fields):
     donation, created = record_donation(
         origin=Donation.Origin.STRIPE,
         received_at=received_at or record.occurred_at,
+        # Kept to send the receipt and answer "manage my donation".
+        keep_email=True,
         **fields,
     )
     if not created:
@@ -273,6 +325,8 @@ def _record_stripe_payment(record, *, received_at=None, **fields):
             donation.save(update_fields=["payment_intent_id"])
             _apply_held_refund(donation)
         return WebhookEvent.Outcome.IGNORED, f"payment {provider_id} already recorded"
+    first_gift = not donation.supporter.donations.exclude(pk=donation.pk).exists()
+    emails.owe_donation_emails(donation=donation, first_gift=first_gift)
     detail = f"donation #{donation.pk}"
     if _apply_held_refund(donation):
         detail += ", refunded by an earlier event"
@@ -331,6 +385,7 @@ def _apply_held_refund(donation):
 _HANDLERS = {
     "checkout.session.completed": _checkout_session_completed,
     "invoice.paid": _invoice_paid,
+    "invoice.payment_failed": _invoice_payment_failed,
     "charge.refunded": _charge_refunded,
 }
 
@@ -380,7 +435,36 @@ def _invoice_payment_intent(invoice):
     return ""
 
 
+def _banner_message_id(session):
+    value = (session.get("metadata") or {}).get("banner_variant")
+    if not isinstance(value, str) or not value.isdigit() or len(value) > 18:
+        return None
+    # A variant deleted since the reader clicked it is simply not credited.
+    return (
+        BannerMessage.objects.filter(pk=int(value)).values_list("pk", flat=True).first()
+    )
+
+
+def _card_last4(payment_intent):
+    # Only when the event carries the expanded payment intent and its charge.
+    if not isinstance(payment_intent, dict):
+        return ""
+    charge = payment_intent.get("latest_charge")
+    if not isinstance(charge, dict):
+        return ""
+    card = (charge.get("payment_method_details") or {}).get("card") or {}
+    last4 = card.get("last4")
+    return (
+        last4 if isinstance(last4, str) and len(last4) == 4 and last4.isdigit() else ""
+    )
+
+
 def _public_name(session):
+    # The support page's "you may name me" puts the name the reader typed in
+    # the metadata; ticking the box is the consent.
+    name = _text((session.get("metadata") or {}).get("public_name"))
+    if name:
+        return name[:100]
     # A Payment Link may ask "Name to show publicly (optional)" in a text
     # custom field with the key "publicname": filling it in is the consent.
     for field in session.get("custom_fields") or []:

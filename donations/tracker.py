@@ -13,20 +13,19 @@ While one process rebuilds, others serve the figure of the last rebuild, so
 a burst of readers after a donation costs one count, not one each.
 """
 
-import random
 import secrets
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
 
-from .models import BannerMessage, Campaign
+from .models import BannerMessage, Campaign, GoalKind
 
 GENERATION_KEY = "donations:tracker:generation"
 # The version changes whenever the cached value's shape does, so that new
 # code never unpickles a value written by old code.
-VALUE_KEY = "donations:tracker:v1:{generation}"
-LATEST_KEY = "donations:tracker:v1:latest"
+VALUE_KEY = "donations:tracker:v2:{generation}"
+LATEST_KEY = "donations:tracker:v2:latest"
 REBUILD_LOCK_KEY = "donations:tracker:rebuilding"
 # A safety net only: invalidation is explicit, but a change made outside the
 # code paths that invalidate (a shell session, say) shows within an hour.
@@ -37,44 +36,99 @@ REBUILD_LOCK_TIMEOUT = 30
 _MISSING = object()
 
 
+# As browsers' Intl.NumberFormat("en-US") writes them, which donations.js uses.
+CURRENCY_SYMBOLS = {
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "CAD": "CA$",
+    "AUD": "A$",
+    "NZD": "NZ$",
+    "CHF": "CHF\u00a0",
+}
+
+
+def whole_amount(minor_units: int, currency: str) -> str:
+    """An amount rounded down to whole units, as readers see it: "$12,345"."""
+    return f"{CURRENCY_SYMBOLS.get(currency, currency + ' ')}{minor_units // 100:,}"
+
+
+def reader_amount(minor_units: int, currency: str) -> str:
+    """A gift as the reader chose it: "$10", or "$12.50" when it has cents."""
+    if minor_units % 100 == 0:
+        return whole_amount(minor_units, currency)
+    symbol = CURRENCY_SYMBOLS.get(currency, currency + " ")
+    return f"{symbol}{minor_units / 100:,.2f}"
+
+
 @dataclass(frozen=True)
 class Tracker:
-    """The current campaign, its active banner messages and its supporter count."""
+    """
+    The current campaign, its active banner messages (heaviest first; the
+    reader's browser picks one), its supporter count and, for an amount
+    goal, the amount raised in minor units.
+    """
 
     campaign: Campaign
     messages: tuple[BannerMessage, ...]
     supporters: int
+    raised: int = 0
+
+    @property
+    def goal_is_amount(self) -> bool:
+        return self.campaign.goal_kind == GoalKind.AMOUNT
 
     @property
     def goal(self) -> int:
         return self.campaign.goal
 
     @property
+    def value(self) -> int:
+        """What the goal counts: supporters, or minor units raised."""
+        return self.raised if self.goal_is_amount else self.supporters
+
+    @property
+    def target(self) -> int:
+        """The goal in the unit of `value`."""
+        return self.campaign.goal_in_minor_units() or self.campaign.goal
+
+    @property
     def percent(self) -> float:
-        return self.campaign.percent_of_goal(self.supporters)
+        return self.campaign.percent_of_goal(self.value)
 
     @property
     def goal_reached(self) -> bool:
-        return self.supporters >= self.goal
+        return self.value >= self.target
 
     @property
     def progress(self) -> int:
-        """The progress bar's value: the supporter count, at most the goal."""
+        """The progress bar's value: supporters (or whole units raised), at most the goal."""
+        if self.goal_is_amount:
+            return min(self.raised // 100, self.goal)
         return min(self.supporters, self.goal)
+
+    @property
+    def goal_amount_display(self) -> str:
+        return whole_amount(self.target, self.campaign.currency)
+
+    @property
+    def raised_display(self) -> str:
+        return whole_amount(self.raised, self.campaign.currency)
 
     def is_running(self, now=None) -> bool:
         return self.campaign.is_running(now)
 
-    def choose_message(self) -> BannerMessage | None:
-        """One active message, picked at random in proportion to its weight."""
-        if not self.messages:
-            return None
-        weights = [message.weight for message in self.messages]
-        return random.choices(self.messages, weights=weights)[0]
+    def default_message(self) -> BannerMessage | None:
+        """
+        The message shown without JavaScript: the heaviest. The server never
+        picks at random, so that every reader gets the same bytes and pages
+        cache; the script picks by weight among the messages in the page.
+        """
+        return self.messages[0] if self.messages else None
 
 
 def build() -> Tracker | None:
-    """Read the tracker from the database (three queries, or one without a campaign)."""
+    """Read the tracker from the database (three queries, four for an amount goal)."""
     campaign = Campaign.objects.current().first()
     if campaign is None:
         return None
@@ -82,6 +136,7 @@ def build() -> Tracker | None:
         campaign=campaign,
         messages=tuple(campaign.banner_messages.active()),
         supporters=campaign.count_supporters(),
+        raised=campaign.amount_raised() if campaign.goal_kind == GoalKind.AMOUNT else 0,
     )
 
 

@@ -5,7 +5,14 @@ from . import views
 app_name = "donations"
 
 urlpatterns = [
-    path("goal.json", views.goal, name="goal"),
-    path("banner/event/", views.banner_event, name="banner-event"),
-    path("stripe/webhook/", views.stripe_webhook, name="stripe-webhook"),
+    path("donations/goal.json", views.goal, name="goal"),
+    path("donations/banner/token/", views.banner_token, name="banner-token"),
+    path("donations/banner/event/", views.banner_event, name="banner-event"),
+    path("donations/stripe/webhook/", views.stripe_webhook, name="stripe-webhook"),
+    path("support/", views.support, name="support"),
+    path("support/thanks/", views.thanks, name="thanks"),
+    path("support/manage/", views.manage, name="manage"),
+    path("support/manage/<str:token>/", views.manage_open, name="manage-open"),
+    path("supporters/", views.supporter_list, name="supporters"),
+    path("supporters/remove/<str:token>/", views.remove_name, name="remove-name"),
 ]

@@ -1,18 +1,31 @@
+import hashlib
 import json
 import logging
 import re
+import secrets
 
 import stripe
 from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
-from django.db.models import F
-from django.http import HttpResponse, JsonResponse
+from django.db.models import Exists, F, OuterRef
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
-from . import payments, tracker
-from .models import BannerMessage
+from . import checkout, emails, payments, supporters, tracker
+from .forms import ManageDonationForm, SupportForm
+from .models import BannerMessage, Campaign, Donation, Supporter
 
 logger = logging.getLogger(__name__)
 
@@ -21,6 +34,16 @@ MAX_WEBHOOK_BODY = 256 * 1024
 # How old a signature may be before a delivery counts as a replay.
 SIGNATURE_TOLERANCE = 300
 BANNER_EVENTS = {"view": "views", "click": "clicks"}
+# A banner token is good for the page view that asked for it, for this long.
+BANNER_TOKEN_MAX_AGE = 30 * 60
+BANNER_TOKEN_SALT = "donations.banner-event"
+# Per client address, in each RATE_WINDOW: tokens handed out, events counted.
+RATE_WINDOW = 10 * 60
+TOKENS_PER_WINDOW = 30
+EVENTS_PER_WINDOW = 60
+# "Manage my donation" emails to one address in an hour.
+MANAGE_LINKS_PER_HOUR = 3
+CHECKOUT_SESSION_ID = re.compile(r"cs_[A-Za-z0-9_]{1,250}")
 
 
 def text_response(message, status=200, **kwargs):
@@ -40,11 +63,72 @@ def goal(request):
         {
             "campaign": current.campaign.name,
             "goal": current.goal,
+            "goal_kind": current.campaign.goal_kind,
+            "currency": current.campaign.currency,
             "supporters": current.supporters,
+            "raised": current.raised,
             "percent": current.percent,
             "ends_at": current.campaign.ends_at,
         }
     )
+
+
+def client_key(request, purpose):
+    """
+    A cache key for the client that sent the request: a keyed hash of its
+    address (the proxy's view of it when DJANGO_BEHIND_PROXY is on), so the
+    cache never holds an address, and keys expire with their window.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        # The last hop is the one the trusted proxy added itself.
+        address = forwarded.rsplit(",", 1)[-1].strip() or address
+    digest = hashlib.blake2b(
+        address.encode(), key=settings.SECRET_KEY.encode()[:64], digest_size=16
+    ).hexdigest()
+    return f"donations:rate:{purpose}:{digest}"
+
+
+def over_limit(key, limit, window):
+    """Count one more use of `key` in its window; True once past `limit`."""
+    cache.add(key, 0, timeout=window)
+    try:
+        used = cache.incr(key)
+    except ValueError:
+        # The key expired between the two calls: this is the first use.
+        cache.set(key, 1, timeout=window)
+        used = 1
+    return used > limit
+
+
+@require_safe
+@never_cache
+def banner_token(request):
+    """
+    A signed, short-lived token for one page view's banner events.
+
+    Pages are cached and byte-identical for every reader, so a token cannot
+    be baked into them: the banner script fetches one from here, uncached,
+    for each page view, and sends it with that view's "view" and "click".
+    The token is a random nonce signed with the secret key; the event
+    endpoint counts each event of a nonce once (remembered in the cache for
+    the token's lifetime), and each client address gets a bounded number of
+    tokens per window, so one client cannot inflate a variant's counts.
+    """
+    try:
+        if over_limit(client_key(request, "token"), TOKENS_PER_WINDOW, RATE_WINDOW):
+            return text_response(
+                "Too many banner tokens from this address; try later.",
+                status=429,
+                headers={"Retry-After": str(RATE_WINDOW)},
+            )
+    except Exception:
+        # A cache outage must not break pages: without a token nothing counts.
+        logger.exception("Cache unavailable for banner tokens")
+        return text_response("Counting is unavailable.", status=503)
+    token = signing.dumps(secrets.token_urlsafe(12), salt=BANNER_TOKEN_SALT)
+    return JsonResponse({"token": token, "max_age": BANNER_TOKEN_MAX_AGE})
 
 
 # Readers' browsers post here with navigator.sendBeacon(), which sends no
@@ -55,23 +139,246 @@ def goal(request):
 @never_cache
 def banner_event(request):
     """
-    Count a view or a click of a banner message. Nothing about the reader is
-    read or stored: no address, cookie or session, only the counter moves.
+    Count a view or a click of a banner message, once per page view (the
+    token from banner_token), within a per-client limit. Nothing about the
+    reader is stored: no cookie or session, and the address only as a keyed
+    hash in a cache key that expires.
     """
     if content_length(request) > 1024:
         return text_response("Request body too large.", status=413)
-    field = BANNER_EVENTS.get(request.POST.get("event", ""))
+    event = request.POST.get("event", "")
+    field = BANNER_EVENTS.get(event)
     message_id = request.POST.get("message", "")
     if field is None:
         return text_response("event must be 'view' or 'click'.", status=400)
     if not re.fullmatch(r"[0-9]{1,18}", message_id):
         return text_response("message must be a message id.", status=400)
+    try:
+        nonce = signing.loads(
+            request.POST.get("token", ""),
+            salt=BANNER_TOKEN_SALT,
+            max_age=BANNER_TOKEN_MAX_AGE,
+        )
+    except signing.SignatureExpired:
+        return text_response("The token has expired.", status=400)
+    except signing.BadSignature:
+        return text_response("token must come from the banner token URL.", status=400)
+    try:
+        if not cache.add(
+            f"donations:banner:spent:{nonce}:{event}", True, BANNER_TOKEN_MAX_AGE
+        ):
+            return text_response(
+                "This page view's event was already counted.", status=409
+            )
+        if over_limit(client_key(request, "event"), EVENTS_PER_WINDOW, RATE_WINDOW):
+            return text_response(
+                "Too many banner events from this address; try later.",
+                status=429,
+                headers={"Retry-After": str(RATE_WINDOW)},
+            )
+    except Exception:
+        logger.exception("Cache unavailable for banner events")
+        return text_response("Counting is unavailable.", status=503)
     updated = BannerMessage.objects.filter(pk=int(message_id), active=True).update(
         **{field: F(field) + 1}
     )
     if not updated:
         return text_response("No active banner message has that id.", status=404)
     return HttpResponse(status=204)
+
+
+# The support page and what follows it
+
+
+def support_campaign():
+    """The campaign readers give to now, or None when none is running."""
+    campaign = Campaign.objects.current().first()
+    if campaign is None or not campaign.is_running():
+        return None
+    return campaign
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def support(request):
+    """Choose an amount, once or monthly, then pay through Stripe Checkout."""
+    campaign = support_campaign()
+    symbol = tracker.CURRENCY_SYMBOLS.get(campaign.currency if campaign else "USD", "$")
+    status = 200
+    if request.method == "POST" and campaign and checkout.is_configured():
+        form = SupportForm(request.POST, currency_symbol=symbol)
+        if form.is_valid():
+            data = form.cleaned_data
+            variant = (
+                campaign.banner_messages.filter(pk=data["variant"]).first()
+                if data["variant"]
+                else None
+            )
+            try:
+                url = checkout.create_checkout_session(
+                    campaign=campaign,
+                    amount=data["amount_minor"],
+                    monthly=form.monthly,
+                    banner_message=variant,
+                    public_name=data["public_name"],
+                    success_url=request.build_absolute_uri(reverse("donations:thanks"))
+                    + "?session_id={CHECKOUT_SESSION_ID}",
+                    cancel_url=request.build_absolute_uri(reverse("donations:support"))
+                    + "?cancelled=1",
+                )
+            except checkout.CheckoutUnavailable as exc:
+                logger.error("Could not create a Checkout Session: %s", exc)
+                form.add_error(
+                    None,
+                    _(
+                        "Our payment provider could not be reached, and nothing "
+                        "was charged. Please try again in a moment."
+                    ),
+                )
+                status = 503
+            else:
+                return redirect(url, permanent=False)
+        else:
+            status = 400
+    else:
+        initial = {"variant": request.GET.get("variant", "")}
+        if not re.fullmatch(r"[0-9]{1,18}", initial["variant"]):
+            initial = {}
+        form = SupportForm(initial=initial, currency_symbol=symbol)
+    return render(
+        request,
+        "donations/support.html",
+        {
+            "campaign": campaign,
+            "form": form,
+            "checkout_configured": checkout.is_configured(),
+            "cancelled": request.GET.get("cancelled") == "1",
+            "max_amount": settings.DONATION_MAX_AMOUNT,
+            "currency_symbol": symbol,
+        },
+        status=status,
+    )
+
+
+@require_safe
+@never_cache
+def thanks(request):
+    """Thank the reader once Stripe confirms that the session was paid."""
+    session_id = request.GET.get("session_id", "")
+    if not CHECKOUT_SESSION_ID.fullmatch(session_id):
+        return render(request, "donations/thanks_unknown.html", status=400)
+    try:
+        session = checkout.retrieve_checkout_session(session_id)
+    except checkout.CheckoutUnavailable as exc:
+        logger.error("Could not retrieve Checkout Session %s: %s", session_id, exc)
+        response = render(
+            request, "donations/thanks_unknown.html", {"unavailable": True}, status=503
+        )
+        response["Retry-After"] = "30"
+        return response
+    if session is None or not session.paid:
+        return render(request, "donations/thanks_unknown.html", status=404)
+    return render(
+        request,
+        "donations/thanks.html",
+        {
+            "session": session,
+            "amount": tracker.reader_amount(session.amount, session.currency),
+            "campaign_id": session.campaign_id,
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def manage(request):
+    """
+    Ask for a link to manage a monthly gift. The reply is the same whether
+    or not the address is known, and as fast: the lookup and the email
+    happen in the background task.
+    """
+    if request.method == "POST":
+        form = ManageDonationForm(request.POST)
+        if form.is_valid():
+            address = form.cleaned_data["email"]
+            limited = False
+            try:
+                key = "donations:manage:" + Supporter.hash_email(address)
+                limited = over_limit(key, MANAGE_LINKS_PER_HOUR, 60 * 60)
+            except Exception:
+                logger.exception("Cache unavailable for manage-link limits")
+            if not limited:
+                emails.send_manage_link.enqueue(address)
+            return render(
+                request,
+                "donations/manage_sent.html",
+                {"minutes": settings.DONATION_MANAGE_LINK_MINUTES},
+            )
+        status = 400
+    else:
+        form = ManageDonationForm()
+        status = 200
+    return render(request, "donations/manage.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def manage_open(request, token):
+    """
+    Open the Stripe customer portal from a manage link. GET only shows a
+    button: mail scanners that fetch links must not spend a single-use one.
+    """
+    try:
+        supporters.supporter_for_manage_token(token)
+        if request.method == "POST":
+            url = supporters.open_portal(
+                token=token,
+                return_url=request.build_absolute_uri(reverse("donations:support")),
+            )
+            return redirect(url, permanent=False)
+    except supporters.LinkInvalid as exc:
+        return render(
+            request,
+            "donations/manage.html",
+            {"form": ManageDonationForm(), "link_error": str(exc)},
+            status=400,
+        )
+    except checkout.CheckoutUnavailable as exc:
+        logger.error("Could not open the customer portal: %s", exc)
+        response = render(
+            request, "donations/manage_open.html", {"unavailable": True}, status=503
+        )
+        response["Retry-After"] = "30"
+        return response
+    return render(request, "donations/manage_open.html")
+
+
+@require_safe
+@cache_control(public=True, max_age=300)
+def supporter_list(request):
+    """Supporters who asked to be named, as they asked, newest first."""
+    named = Supporter.objects.named().filter(
+        Exists(Donation.objects.counted().filter(supporter=OuterRef("pk")))
+    )
+    page = Paginator(named.only("display_name"), 200).get_page(request.GET.get("page"))
+    return render(request, "donations/supporter_list.html", {"page_obj": page})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def remove_name(request, token):
+    """Take a supporter's name off the supporters page, from a receipt's link."""
+    try:
+        supporter = supporters.supporter_for_remove_name_token(token)
+    except supporters.LinkInvalid as exc:
+        raise Http404(str(exc)) from None
+    removed = False
+    if request.method == "POST":
+        supporters.remove_name(supporter=supporter)
+        removed = True
+    return render(
+        request,
+        "donations/remove_name.html",
+        {"supporter": supporter, "removed": removed},
+    )
 
 
 @csrf_exempt

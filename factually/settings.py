@@ -8,6 +8,7 @@ environment variable; tests change settings with override_settings.
 import hashlib
 import os
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "reversion",
+    "django_tasks_db",
     "factually",
     "sources",
     "articles",
@@ -225,10 +227,83 @@ FUNDING_NAMED_DONOR_THRESHOLD = int(
     os.environ.get("FUNDING_NAMED_DONOR_THRESHOLD", "100000")
 )
 
-# The site's own address, for links made without a request: the structured
-# data, canonical and sharing tags rendered once when a version is published.
+# Donations through Stripe Checkout. Without a secret key (local development)
+# the support page says so and links to the campaign's Payment Link instead.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+# Where the stripe library sends API requests; tests point it at a local fake.
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
+# The largest gift the support page accepts, in the currency's main unit. A
+# larger one is almost always a typo, and big donors talk to us first anyway.
+DONATION_MAX_AMOUNT = int(os.environ.get("DONATION_MAX_AMOUNT", "10000"))
+# A "manage my donation" link works once, for this many minutes.
+DONATION_MANAGE_LINK_MINUTES = int(os.environ.get("DONATION_MANAGE_LINK_MINUTES", "60"))
+# The site's own address, for links made without a request: in emails, and
+# in the structured data, canonical and sharing tags rendered once when a
+# version is published.
 SITE_URL = os.environ.get("SITE_URL") or (
     f"https://{ALLOWED_HOSTS[0]}"
     if ALLOWED_HOSTS and not DEBUG
     else "http://127.0.0.1:8000"
 )
+# Fundraising staff get an email for any single gift of at least this much (in
+# the gift's main currency unit); 0 turns the alert off.
+DONATION_ALERT_AMOUNT = int(os.environ.get("DONATION_ALERT_AMOUNT", "1000"))
+
+
+# Email, configured from one URL so every environment sets one variable:
+#   smtp://user:password@host:587/?tls=1   (or ?ssl=1, or smtps://… for 465;
+#   ?timeout=10 by default)   console://   locmem://   dummy://
+# Debug defaults to printing mail on the console; production defaults to
+# Django's own default, an SMTP server on localhost port 25. The URL becomes
+# Django 6.1's MAILERS["default"]; other parts of the site send through it.
+EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "smtps": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "dummy": "django.core.mail.backends.dummy.EmailBackend",
+}
+
+
+def mailer_from_url(url):
+    """The MAILERS entry an EMAIL_URL stands for."""
+    parts = urlsplit(url)
+    if parts.scheme not in EMAIL_BACKENDS:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL must start with one of {', '.join(EMAIL_BACKENDS)}:// "
+            f"(got {parts.scheme or 'nothing'})."
+        )
+    mailer = {"BACKEND": EMAIL_BACKENDS[parts.scheme]}
+    if parts.scheme in ("smtp", "smtps"):
+        options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        mailer["OPTIONS"] = {
+            "host": parts.hostname or "localhost",
+            "port": parts.port or (465 if parts.scheme == "smtps" else 25),
+            "username": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "use_tls": options.get("tls") == "1",
+            "use_ssl": parts.scheme == "smtps" or options.get("ssl") == "1",
+            "timeout": int(options.get("timeout", "10")),
+        }
+    return mailer
+
+
+EMAIL_URL = os.environ.get("EMAIL_URL") or (
+    "console://" if DEBUG else "smtp://localhost:25"
+)
+MAILERS = {"default": mailer_from_url(EMAIL_URL)}
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Factually <support@factually.example>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Background work (receipts, notifications, digests) through django.tasks,
+# stored in the database and run by `manage.py db_worker` (make run starts
+# one). Tasks are enqueued only after the transaction that needs them
+# commits.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}

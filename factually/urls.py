@@ -25,7 +25,7 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("donations/", include("donations.urls")),
+    path("", include("donations.urls")),
     path(
         "about/methodology/",
         article_views.about_page,

@@ -17,6 +17,6 @@ def donation_banner():
         return {"tracker": None}
     return {
         "tracker": current,
-        "chosen": current.choose_message(),
+        "chosen": current.default_message(),
         "dismiss_days": settings.DONATION_BANNER_DISMISS_DAYS,
     }

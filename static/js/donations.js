@@ -1,10 +1,14 @@
 // The donation banner. Loaded right after the banner's markup, so it runs
 // before the page is first painted: a banner the reader closed never
-// flashes. It picks a message variant by weight, counts views and clicks
-// (nothing about the reader is sent), remembers "close" in localStorage for
-// this campaign only, and refreshes the goal tracker from goal.json so that
-// a page cached for an hour still shows a fresh count. Without JavaScript
-// the server-rendered banner and count stand as they are.
+// flashes. It picks a message variant by weight (the server renders all of
+// them, identically for every reader, so pages cache), counts views and
+// clicks once per page view (nothing about the reader is sent), and keeps
+// in localStorage, for this campaign only: "closed until", "has given" (set
+// by the thank-you page: the banner thanks once, then stays hidden) and the
+// day's view count for the campaign's daily cap. No cookie, no server
+// session. It also refreshes the goal tracker from goal.json so that a page
+// cached for an hour still shows a fresh count. Without JavaScript the
+// server-rendered banner and count stand as they are.
 (function () {
   "use strict";
 
@@ -13,24 +17,63 @@
     return;
   }
   var DAY = 24 * 60 * 60 * 1000;
-  var storageKey = "factually.donationBanner.closedUntil." + banner.dataset.campaign;
+  var campaign = banner.dataset.campaign;
+  var storageKey = "factually.donationBanner.closedUntil." + campaign;
+  // These two keys are also written by static/js/support.js.
+  var givenKey = "factually.donationBanner.given." + campaign;
+  var viewsKey = "factually.donationBanner.views." + campaign;
 
-  function closedUntil() {
+  function read(key) {
     try {
-      return Number(window.localStorage.getItem(storageKey)) || 0;
+      return window.localStorage.getItem(key);
     } catch (error) {
-      return 0; // Storage disabled: the banner simply shows.
+      return null; // Storage disabled: the banner simply shows.
     }
   }
 
-  if (closedUntil() > Date.now()) {
+  function write(key, value) {
+    try {
+      window.localStorage.setItem(key, value);
+    } catch (error) {
+      // Storage disabled: nothing is remembered beyond this page view.
+    }
+  }
+
+  var messages = Array.prototype.slice.call(banner.querySelectorAll("[data-message]"));
+  var given = read(givenKey);
+  if (given === "thanked") {
+    banner.hidden = true;
+    return;
+  }
+  if (given === "new") {
+    // The first page after the thank-you page: thank once, never ask again.
+    messages.forEach(function (message) {
+      message.hidden = true;
+    });
+    banner.querySelector("[data-thanks]").hidden = false;
+    write(givenKey, "thanked");
+    return;
+  }
+
+  if ((Number(read(storageKey)) || 0) > Date.now()) {
     banner.hidden = true;
     return;
   }
 
-  // Variants: the server rendered all of them and showed one; choosing again
-  // here keeps the split by weight on pages a CDN serves from its cache.
-  var messages = Array.prototype.slice.call(banner.querySelectorAll("[data-message]"));
+  var cap = Number(banner.dataset.dailyCap) || 0;
+  if (cap > 0) {
+    var today = new Date().toISOString().slice(0, 10);
+    var seen = (read(viewsKey) || "").split(" ");
+    var views = seen[0] === today ? Number(seen[1]) || 0 : 0;
+    if (views >= cap) {
+      banner.hidden = true;
+      return;
+    }
+    write(viewsKey, today + " " + (views + 1));
+  }
+
+  // Variants: the server rendered all of them and showed the heaviest, the
+  // same for every reader; choosing here gives the split by weight.
   var chosen = pickByWeight(messages);
   messages.forEach(function (message) {
     message.hidden = message !== chosen;
@@ -50,21 +93,50 @@
     return items[0] || null;
   }
 
-  function count(event) {
-    if (!chosen || !navigator.sendBeacon) {
-      return;
-    }
-    var body = new URLSearchParams({ event: event, message: chosen.dataset.message });
+  // Each page view asks for one signed token (the page itself is the same
+  // for everyone, so it cannot carry one) and spends it on at most one view
+  // and one click; the server refuses a token spent twice.
+  var token = null;
+  var clicked = false;
+  var tokenRequest =
+    chosen && window.fetch && navigator.sendBeacon
+      ? window
+          .fetch(banner.dataset.tokenUrl, { headers: { Accept: "application/json" } })
+          .then(function (response) {
+            return response.ok ? response.json() : null;
+          })
+          .then(function (data) {
+            token = data && data.token;
+            return token;
+          })
+          .catch(function () {
+            return null;
+          })
+      : null;
+
+  function send(event) {
+    var body = new URLSearchParams({
+      event: event,
+      message: chosen.dataset.message,
+      token: token,
+    });
     navigator.sendBeacon(banner.dataset.eventUrl, body);
   }
 
-  count("view");
-  banner.addEventListener("click", function (event) {
-    var link = event.target.closest("a[href]");
-    if (link && chosen && chosen.contains(link)) {
-      count("click");
-    }
-  });
+  if (tokenRequest) {
+    tokenRequest.then(function (value) {
+      if (value) {
+        send("view");
+      }
+    });
+    banner.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href]");
+      if (link && chosen.contains(link) && token && !clicked) {
+        clicked = true;
+        send("click");
+      }
+    });
+  }
 
   var close = banner.querySelector("[data-dismiss]");
   if (close) {
@@ -95,7 +167,41 @@
     return value === 1 ? word : word + "s";
   }
 
+  function money(minorUnits, currency) {
+    return new Intl.NumberFormat("en-US", {
+      style: "currency",
+      currency: currency,
+      maximumFractionDigits: 0,
+    }).format(Math.floor(minorUnits / 100));
+  }
+
+  function showAmount(data) {
+    var bar = tracker.querySelector("[role=progressbar]");
+    var text = tracker.querySelector("[data-tracker-count]");
+    var strong = document.createElement("strong");
+    var raised = money(data.raised, data.currency);
+    var goal = money(data.goal * 100, data.currency);
+    strong.textContent = raised;
+    tracker.querySelector(".goal-tracker__goal").textContent = "Goal: " + goal + " raised";
+    bar.setAttribute("aria-valuemax", String(data.goal));
+    bar.setAttribute("aria-valuenow", String(Math.min(Math.floor(data.raised / 100), data.goal)));
+    tracker
+      .querySelector(".goal-tracker__fill")
+      .setAttribute("width", Math.min(Math.max(data.percent, 0), 100) + "%");
+    var reached = data.raised >= data.goal * 100;
+    bar.setAttribute("aria-valuetext", raised + " of " + goal + (reached ? ": goal reached" : ""));
+    if (reached) {
+      text.replaceChildren("Goal reached: ", strong, " raised. Thank you!");
+    } else {
+      text.replaceChildren(strong, " raised so far");
+    }
+  }
+
   function showCount(data) {
+    if (data.goal_kind === "amount") {
+      showAmount(data);
+      return;
+    }
     var supporters = data.supporters;
     var goal = data.goal;
     var bar = tracker.querySelector("[role=progressbar]");

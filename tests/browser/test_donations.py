@@ -19,6 +19,7 @@ from tests.donations.factories import (
     CampaignFactory,
     DonationFactory,
 )
+from tests.donations.stripe_server import running_fake_stripe
 from tests.donations.test_templatetags import render_tracker
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -175,18 +176,12 @@ def test_banner_shows_again_once_the_closing_expires(page, campaign):
 
 
 def test_views_and_clicks_are_counted_per_variant(page, campaign):
-    page.route(
-        DONATE_URL + "*",
-        lambda route: route.fulfill(
-            status=200, body="Thank you", content_type="text/plain"
-        ),
-    )
     message = BannerMessage.objects.get()
 
     page.visit("/")
     wait_for(lambda: BannerMessage.objects.get().views == 1)
     page.get_by_role("link", name="Donate").click()
-    page.wait_for_url(DONATE_URL)
+    page.wait_for_url(f"**/support/?variant={message.pk}")
 
     wait_for(lambda: BannerMessage.objects.get().clicks == 1)
     message.refresh_from_db()
@@ -281,7 +276,11 @@ def test_without_javascript_the_banner_still_works(page_factory, campaign):
 
     assert page.locator("#donation-banner").is_visible()
     assert text(page.locator("[data-tracker-count]")) == "3 supporters so far"
-    assert page.get_by_role("link", name="Donate").get_attribute("href") == DONATE_URL
+    message = BannerMessage.objects.get()
+    assert (
+        page.get_by_role("link", name="Donate").get_attribute("href")
+        == f"/support/?variant={message.pk}"
+    )
     assert page.locator(".donation-banner__close").is_hidden()
 
 
@@ -336,4 +335,172 @@ def test_fundraiser_enters_an_offline_gift(page, campaign):
     assert (donation.amount, donation.origin) == (2500, Donation.Origin.OFFLINE)
     assert donation.received_at <= timezone.now() + timedelta(minutes=1)
     page.screenshot("donations-offline-gift")
+    assert page.errors == []
+
+
+# The supporter's journey: choose, pay (on a local fake of Stripe), be
+# thanked, and stop being asked.
+
+GIVEN_KEY = "factually.donationBanner.given.{}"
+
+
+@pytest.fixture
+def fake_stripe():
+    with running_fake_stripe() as fake:
+        yield fake
+
+
+def test_support_page_screenshot_and_a_bad_amount(page, campaign, fake_stripe):
+    page.visit("/support/")
+
+    assert page.locator("h1").inner_text() == "Keep Factually independent"
+    assert page.get_by_label("$5", exact=True).is_checked()
+    assert page.get_by_label("Once").is_checked()
+    page.screenshot("donations-support")
+
+    page.get_by_label("Other", exact=True).check()
+    page.fill("#id_other_amount", "5.001")
+    page.get_by_role("button", name="Continue to secure payment").click()
+    page.wait_for_load_state("load")
+
+    assert page.get_by_text(
+        "Enter at most two digits after the decimal point."
+    ).is_visible()
+    assert page.get_by_label("Other", exact=True).is_checked()
+    assert page.locator("#id_other_amount").input_value() == "5.001"
+    assert fake_stripe.requests == []
+    page.screenshot("donations-support-error", full_page=False)
+
+
+def test_a_reader_gives_is_thanked_and_then_not_asked_again(
+    page, campaign, fake_stripe
+):
+    page.visit("/")
+    page.get_by_role("link", name="Donate").click()
+    page.wait_for_url("**/support/?variant=*")
+
+    page.get_by_label("$25", exact=True).check()
+    page.get_by_label("Monthly").check()
+    page.get_by_label("You may name me on the supporters page").check()
+    page.fill("#id_public_name", "Ana G.")
+    page.get_by_role("button", name="Continue to secure payment").click()
+    # The fake Stripe "pays" at once and sends the reader back, as Stripe does.
+    page.wait_for_url("**/support/thanks/?session_id=cs_test_*")
+
+    [create] = [r for r in fake_stripe.requests if r.path == "/v1/checkout/sessions"]
+    assert create.params["mode"] == "subscription"
+    assert create.params["line_items[0][price_data][unit_amount]"] == "2500"
+    assert create.params["metadata[public_name]"] == "Ana G."
+    message = BannerMessage.objects.get()
+    assert create.params["metadata[banner_variant]"] == str(message.pk)
+    assert page.locator("h1").inner_text() == "Thank you for supporting Factually"
+    assert "$25 a month" in text(page.locator(".lede"))
+    assert (
+        page.evaluate(f"localStorage.getItem('{GIVEN_KEY.format(campaign.pk)}')")
+        == "new"
+    )
+    page.screenshot("donations-thanks")
+
+    # The next page thanks the reader once, instead of asking …
+    page.visit("/")
+    banner = page.locator("#donation-banner")
+    assert banner.is_visible()
+    assert page.locator("[data-thanks]").is_visible()
+    assert (
+        page.get_by_role("link", name="Donate").count() == 0
+        or not page.get_by_role("link", name="Donate").is_visible()
+    )
+    page.screenshot("donations-banner-thanks", full_page=False)
+
+    # … and after that the banner stays hidden for the campaign.
+    page.visit("/")
+    assert banner.is_hidden()
+    # Remembered in localStorage only: the one cookie is the support form's CSRF.
+    assert [cookie["name"] for cookie in page.context.cookies()] == ["csrftoken"]
+    assert page.errors == []
+
+
+def test_the_banner_shows_on_at_most_the_daily_cap_of_page_views(page, campaign):
+    Campaign.objects.filter(pk=campaign.pk).update(banner_views_per_day=2)
+    tracker.invalidate()
+
+    shown = []
+    for _ in range(4):
+        page.visit("/")
+        shown.append(page.locator("#donation-banner").is_visible())
+
+    assert shown == [True, True, False, False]
+    # A new day starts a new count.
+    page.evaluate(
+        f"localStorage.setItem('factually.donationBanner.views.{campaign.pk}', "
+        "'2000-01-01 9')"
+    )
+    page.visit("/")
+    assert page.locator("#donation-banner").is_visible()
+    assert page.errors == []
+
+
+def test_reloading_a_page_many_times_counts_one_view_per_page_view(page, campaign):
+    for views in (1, 2, 3):
+        page.visit("/")
+        wait_for(lambda views=views: BannerMessage.objects.get().views == views)
+
+    # Replaying the page's beacon does not count again.
+    token = page.evaluate(
+        "fetch('/donations/banner/token/').then(r => r.json()).then(d => d.token)"
+    )
+    message = BannerMessage.objects.get()
+    statuses = page.evaluate(
+        """async ([token, id]) => {
+            const out = [];
+            for (let i = 0; i < 20; i++) {
+                const r = await fetch('/donations/banner/event/', {method: 'POST',
+                    body: new URLSearchParams({event: 'click', message: id, token})});
+                out.push(r.status);
+            }
+            return out;
+        }""",
+        [token, str(message.pk)],
+    )
+    assert statuses == [204] + [409] * 19
+    message.refresh_from_db()
+    assert (message.views, message.clicks) == (3, 1)
+
+
+def test_dashboard_with_money_screenshot(page, demo):
+    log_in_as_fundraiser(page)
+
+    page.visit(f"/admin/donations/campaign/{demo.pk}/dashboard/")
+
+    money = page.locator(".dashboard__money")
+    assert money.get_by_role("heading", name="Money").is_visible()
+    assert money.get_by_role("columnheader", name="Median gift").is_visible()
+    assert money.get_by_role("cell", name=re.compile(r"USD$")).first.is_visible()
+    money.scroll_into_view_if_needed()
+    page.screenshot("donations-dashboard-money")
+    assert page.errors == []
+
+
+def test_support_page_on_a_phone(phone_page, campaign, fake_stripe):
+    phone_page.visit("/support/")
+
+    choices = phone_page.locator(".support-form__choices").first
+    # Every amount is a tap target at least 44 px high, and none overflows.
+    for box in (
+        choices.locator(".choice span").nth(i).bounding_box() for i in range(5)
+    ):
+        assert box["height"] >= 44
+        assert box["x"] + box["width"] <= 390
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
+    phone_page.screenshot("donations-support-phone")
+    assert phone_page.errors == []
+
+
+def test_supporters_page_screenshot(page, demo):
+    page.visit("/supporters/")
+
+    names = page.locator(".supporter-wall li")
+    assert names.count() > 10
+    assert re.fullmatch(r"\w+ [A-Z]\.", names.first.inner_text())
+    page.screenshot("donations-supporters", full_page=False)
     assert page.errors == []

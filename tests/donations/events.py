@@ -95,6 +95,30 @@ def invoice_paid(
     return event("invoice.paid", invoice, **kwargs)
 
 
+def invoice_payment_failed(
+    *,
+    invoice_id,
+    email="reader@example.org",
+    amount=500,
+    currency="usd",
+    billing_reason="subscription_cycle",
+    **kwargs,
+):
+    invoice = {
+        "id": invoice_id,
+        "object": "invoice",
+        "billing_reason": billing_reason,
+        "amount_due": amount,
+        "amount_paid": 0,
+        "currency": currency,
+        "customer": "cus_test_1",
+        "customer_email": email,
+        "status": "open",
+        "attempt_count": 1,
+    }
+    return event("invoice.payment_failed", invoice, **kwargs)
+
+
 def charge_refunded(*, payment_intent, amount=500, amount_refunded=None, **kwargs):
     amount_refunded = amount if amount_refunded is None else amount_refunded
     charge = {

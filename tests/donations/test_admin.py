@@ -34,7 +34,10 @@ class CampaignAdminTests(AdminTestCase):
         now = timezone.now()
         data = {
             "name": "Autumn drive",
+            "goal_kind": "supporters",
             "goal": "1000",
+            "currency": "USD",
+            "banner_views_per_day": "0",
             "starts_at_0": (now - timedelta(days=1)).strftime("%Y-%m-%d"),
             "starts_at_1": "00:00:00",
             "ends_at_0": (now + timedelta(days=30)).strftime("%Y-%m-%d"),

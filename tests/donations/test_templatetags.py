@@ -56,8 +56,8 @@ class DonationBannerTagTests(TestCase):
             '<p class="donation-banner__amount">Even a $5 donation helps.</p>', html
         )
         self.assertInHTML(
-            '<a class="donation-banner__button" href="https://buy.stripe.com/test_x">'
-            "Donate now</a>",
+            '<a class="donation-banner__button" '
+            f'href="/support/?variant={self.message.pk}">Donate now</a>',
             html,
         )
         self.assertInHTML(

@@ -1,6 +1,3 @@
-import random
-from collections import Counter
-
 from django.core.cache import cache
 from django.test import TestCase
 
@@ -129,20 +126,17 @@ class TrackerCacheTests(TestCase):
         self.assertEqual(tracker.current().supporters, 1)
 
 
-class ChooseMessageTests(TestCase):
-    def test_no_messages_chooses_none(self):
+class DefaultMessageTests(TestCase):
+    def test_no_messages_has_no_default(self):
         campaign = CampaignFactory.build()
 
-        self.assertIsNone(tracker.Tracker(campaign, (), 0).choose_message())
+        self.assertIsNone(tracker.Tracker(campaign, (), 0).default_message())
 
-    def test_messages_are_chosen_in_proportion_to_their_weight(self):
-        campaign = CampaignFactory()
-        heavy = BannerMessageFactory(campaign=campaign, weight=3)
+    def test_default_is_the_heaviest_every_time(self):
+        campaign = CampaignFactory(is_current=True)
         light = BannerMessageFactory(campaign=campaign, weight=1)
-        current = tracker.Tracker(campaign, (heavy, light), 0)
-        random.seed(2026)
+        heavy = BannerMessageFactory(campaign=campaign, weight=3)
+        current = tracker.build()
 
-        chosen = Counter(current.choose_message() for _ in range(4000))
-
-        self.assertAlmostEqual(chosen[heavy] / 4000, 0.75, delta=0.03)
-        self.assertAlmostEqual(chosen[light] / 4000, 0.25, delta=0.03)
+        self.assertEqual(current.messages, (heavy, light))
+        self.assertEqual({current.default_message() for _ in range(50)}, {heavy})

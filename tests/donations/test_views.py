@@ -39,7 +39,10 @@ class GoalJsonTests(TestCase):
             {
                 "campaign": "Spring drive",
                 "goal": 1000,
+                "goal_kind": "supporters",
+                "currency": "USD",
                 "supporters": 3,
+                "raised": 0,
                 "percent": 0.3,
                 "ends_at": self.campaign.ends_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
             },
@@ -99,28 +102,36 @@ class BannerEventTests(TestCase):
         message.refresh_from_db()
         return message.views, message.clicks
 
+    def token(self):
+        return self.client.get(reverse("donations:banner-token")).json()["token"]
+
+    def post(self, data, **kwargs):
+        return self.client.post(self.url, {"token": self.token(), **data}, **kwargs)
+
     def test_view_is_counted_for_that_message_only(self):
-        response = self.client.post(
-            self.url, {"event": "view", "message": self.message.pk}
-        )
+        response = self.post({"event": "view", "message": self.message.pk})
 
         self.assertEqual(response.status_code, 204)
         self.assertEqual(self.counters(self.message), (1, 0))
         self.assertEqual(self.counters(self.other), (0, 0))
 
     def test_click_is_counted(self):
-        self.client.post(self.url, {"event": "click", "message": self.message.pk})
-        self.client.post(self.url, {"event": "click", "message": self.message.pk})
+        # Two page views, one click each.
+        self.post({"event": "click", "message": self.message.pk})
+        self.post({"event": "click", "message": self.message.pk})
 
         self.assertEqual(self.counters(self.message), (0, 2))
 
     def test_counting_is_a_single_update(self):
+        token = self.token()
         with self.assertNumQueries(1):
-            self.client.post(self.url, {"event": "view", "message": self.message.pk})
+            self.client.post(
+                self.url,
+                {"event": "view", "message": self.message.pk, "token": token},
+            )
 
     def test_nothing_about_the_reader_is_kept(self):
-        response = self.client.post(
-            self.url,
+        response = self.post(
             {"event": "view", "message": self.message.pk},
             REMOTE_ADDR="203.0.113.9",
             headers={"user-agent": "Reader's browser"},
@@ -143,7 +154,7 @@ class BannerEventTests(TestCase):
         ]
         for data, status, reason in cases:
             with self.subTest(data=data):
-                response = self.client.post(self.url, data)
+                response = self.post(data)
                 self.assertEqual(response.status_code, status)
                 self.assertIn(reason, response.content.decode())
 
@@ -152,7 +163,7 @@ class BannerEventTests(TestCase):
     def test_inactive_message_is_not_counted(self):
         inactive = BannerMessageFactory(active=False)
 
-        response = self.client.post(self.url, {"event": "view", "message": inactive.pk})
+        response = self.post({"event": "view", "message": inactive.pk})
 
         self.assertEqual(response.status_code, 404)
         self.assertEqual(self.counters(inactive), (0, 0))
@@ -187,7 +198,16 @@ class GoalJsonPrivacyTests(TestCase):
         body = response.content.decode()
         self.assertEqual(
             set(json.loads(body)),
-            {"campaign", "goal", "supporters", "percent", "ends_at"},
+            {
+                "campaign",
+                "goal",
+                "goal_kind",
+                "currency",
+                "supporters",
+                "raised",
+                "percent",
+                "ends_at",
+            },
         )
         for personal in (
             "ada",

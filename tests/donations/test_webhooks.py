@@ -154,7 +154,8 @@ class CheckoutSessionTests(TestCase):
         self.assertEqual(
             donation.supporter.email_hash, Supporter.hash_email("reader@example.org")
         )
-        self.assertEqual(donation.supporter.email, "")
+        # Kept: the site sends the receipt and the "manage my donation" link.
+        self.assertEqual(donation.supporter.email, "Reader@Example.org")
         record = WebhookEvent.objects.get()
         self.assertEqual(record.event_id, event["id"])
         self.assertEqual(record.outcome, WebhookEvent.Outcome.RECORDED)

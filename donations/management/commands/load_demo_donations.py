@@ -1,8 +1,10 @@
 """
 Load a demo fundraising campaign: "Goal: 1,000 supporters", a few hundred
 supporters whose donations over the past weeks fill the bar part-way, and
-three banner variants with views and clicks, so that the banner, the tracker
-and the admin dashboard have something to show on a laptop.
+three banner variants with views, clicks and the gifts they brought, some
+supporters who had given before the campaign, and a few who asked to be
+named, so that the banner, the tracker, the supporters page and the admin
+dashboard have something to show on a laptop.
 
 Safe to run again: the campaign is found by name and the demo donations by
 their provider ids, so nothing is duplicated. It is meant to be called by the
@@ -81,7 +83,8 @@ class Command(BaseCommand):
             BannerMessage.objects.get_or_create(
                 campaign=campaign, headline=fields["headline"], defaults=fields
             )
-        created = self.create_donations(campaign, now)
+        variants = list(campaign.banner_messages.order_by("-weight", "pk"))
+        created = self.create_donations(campaign, now, variants)
         tracker.invalidate_on_commit()
         if verbosity >= 1:
             self.stdout.write(
@@ -91,7 +94,7 @@ class Command(BaseCommand):
                 )
             )
 
-    def create_donations(self, campaign, now):
+    def create_donations(self, campaign, now, variants):
         # A fixed seed: every run plans the same donations, and the provider
         # ids make the ones already loaded a no-op.
         rng = random.Random(1000)
@@ -117,8 +120,26 @@ class Command(BaseCommand):
             )
         )
         hashes = {email: Supporter.hash_email(email) for _, email, *_ in planned}
+        # A second generator, so the plan above stays what it always was.
+        extra = random.Random(2000)
+        firsts = ["Ana", "Tomás", "Priya", "Wen", "Amara", "Jonas", "Leila", "Sam"]
+        firsts += ["Grace", "Mateo", "Yusuf", "Hannah", "Kofi", "Ines", "Ravi"]
+        initials = "ABCDFGHJKLMNOPRSTVW"
         Supporter.objects.bulk_create(
-            [Supporter(email_hash=value, created_at=now) for value in hashes.values()],
+            [
+                Supporter(
+                    email_hash=value,
+                    created_at=now,
+                    display_name=(
+                        f"{firsts[index // 9 % len(firsts)]} "
+                        f"{initials[index * 7 % len(initials)]}."
+                    )
+                    if index % 9 == 0
+                    else "",
+                    display_name_consented_at=now if index % 9 == 0 else None,
+                )
+                for index, value in enumerate(hashes.values())
+            ],
             ignore_conflicts=True,
         )
         supporters = dict(
@@ -140,6 +161,9 @@ class Command(BaseCommand):
                 provider_id=provider_id,
                 received_at=received_at,
                 note="Demo data",
+                banner_message=extra.choices(variants, [v.weight for v in variants])[0]
+                if variants and not renewal and extra.random() < 0.6
+                else None,
             )
             if number % 97 == 0:
                 donation.refunded_at = received_at + timedelta(days=2)
@@ -148,5 +172,23 @@ class Command(BaseCommand):
                     "Political organisation: we take no money from political groups."
                 )
             donations.append(donation)
+            if (
+                not renewal
+                and number % 8 == 0
+                and f"demo-{number}-earlier" not in existing
+            ):
+                # A returning supporter: a gift to last year's drive.
+                donations.append(
+                    Donation(
+                        supporter_id=supporters[hashes[email]],
+                        amount=amount,
+                        currency="USD",
+                        kind=Donation.Kind.ONE_OFF,
+                        origin=Donation.Origin.IMPORT,
+                        provider_id=f"demo-{number}-earlier",
+                        received_at=campaign.starts_at - timedelta(days=200 + number),
+                        note="Demo data",
+                    )
+                )
         Donation.objects.bulk_create(donations)
         return len(donations)
