@@ -1,3 +1,4 @@
+import unicodedata
 from datetime import datetime
 
 import reversion
@@ -314,6 +315,25 @@ def search_vector():
     )
 
 
+MAX_QUERY_LENGTH = 200
+
+
+def clean_reader_query(text: str) -> str:
+    """
+    A search query as a reader typed it (or a robot sent it), made safe to
+    hand to the database: compatibility characters folded (full-width
+    letters, ligatures), control and format characters, surrogates and
+    unassigned code points replaced by spaces (PostgreSQL refuses a NUL in a
+    string), whitespace collapsed, and the length capped.
+    """
+    # Normalising a megabyte to keep 200 characters would be wasted work.
+    text = unicodedata.normalize("NFKC", text[: MAX_QUERY_LENGTH * 4])
+    text = "".join(
+        " " if unicodedata.category(char).startswith("C") else char for char in text
+    )
+    return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
+
+
 class PublicationQuerySet(models.QuerySet):
     def due(self):
         """Publications whose time has come (scheduled ones are not due yet)."""
@@ -342,7 +362,7 @@ class PublicationQuerySet(models.QuerySet):
         search weighted title > summary > body on PostgreSQL, a plain
         substring match elsewhere.
         """
-        query = " ".join(query.split())[:200]
+        query = clean_reader_query(query)
         live = self.live()
         if not query:
             return live.none()

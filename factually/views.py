@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
-from articles.models import Publication
+from articles.models import Publication, clean_reader_query
 from articles.views import PAGE_SIZE, PUBLIC_MAX_AGE
 
 logger = logging.getLogger(__name__)
@@ -26,7 +26,7 @@ def home(request):
 @require_safe
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 def search(request):
-    query = request.GET.get("q", "").strip()
+    query = clean_reader_query(request.GET.get("q", ""))
     page = Paginator(Publication.objects.search(query), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
