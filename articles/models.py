@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,14 +38,43 @@ WORST_RATING = 0
 BEST_RATING = 5
 
 
+class SlugQuerySet(models.QuerySet):
+    def matching_slug(self, slug: str):
+        """
+        Rows whose slug is `slug` in any casing: readers take /topics/Vote/
+        and /topics/vote/ for one address, so the database allows only one
+        of them (see unique_slug_in_any_case) and pages redirect the others.
+        """
+        return self.alias(slug_lower=Lower("slug")).filter(slug_lower=slug.lower())
+
+
+def unique_slug_in_any_case(model_name, message):
+    return models.UniqueConstraint(
+        Lower("slug"),
+        name=f"articles_{model_name}_slug_unique_in_any_case",
+        violation_error_message=message,
+    )
+
+
 @reversion.register()
 class Topic(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
 
+    objects = SlugQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
+        constraints = [
+            unique_slug_in_any_case(
+                "topic",
+                _(
+                    "Another topic has this slug with different capitals; readers "
+                    "would take the two addresses for one. Choose another slug."
+                ),
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -62,8 +92,19 @@ class Author(models.Model):
     )
     bio = models.TextField(_("short bio"), blank=True)
 
+    objects = SlugQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
+        constraints = [
+            unique_slug_in_any_case(
+                "author",
+                _(
+                    "Another author has this slug with different capitals; readers "
+                    "would take the two addresses for one. Choose another slug."
+                ),
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -138,6 +179,16 @@ class Article(models.Model):
             ("publish_article", "Can publish fact checks"),
             ("withdraw_article", "Can withdraw fact checks"),
             ("revert_article", "Can revert fact checks to an earlier revision"),
+        ]
+        constraints = [
+            unique_slug_in_any_case(
+                "article",
+                _(
+                    "Another fact check has this slug with different capitals; "
+                    "readers would take the two addresses for one. Choose another "
+                    "slug."
+                ),
+            )
         ]
 
     def __str__(self):
@@ -334,7 +385,7 @@ def clean_reader_query(text: str) -> str:
     return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
 
 
-class PublicationQuerySet(models.QuerySet):
+class PublicationQuerySet(SlugQuerySet):
     def due(self):
         """Publications whose time has come (scheduled ones are not due yet)."""
         return self.filter(published_at__lte=timezone.now())
@@ -463,6 +514,8 @@ class Publication(models.Model):
         indexes = [
             models.Index(fields=["slug", "published_at"]),
             models.Index(fields=["first_published_at"]),
+            # For matching_slug(), which redirects other casings.
+            models.Index(Lower("slug"), name="articles_pub_slug_lower_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -213,7 +213,7 @@ def build_content(article: Article) -> tuple[dict, list[str]]:
                 % {"number": claim["number"]}
             )
     taken = (
-        Publication.objects.filter(slug=article.slug)
+        Publication.objects.matching_slug(article.slug)
         .exclude(article=article)
         .values_list("title", flat=True)
         .first()

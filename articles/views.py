@@ -77,9 +77,10 @@ def article_context(request, publication, *, url):
 def article_detail(request, slug):
     publication = Publication.objects.current().filter(slug=slug).first()
     if publication is None:
-        # An address the article had before a slug change moves to the new
-        # one (which answers 410 if the article has since been withdrawn).
-        earlier = Publication.objects.due().filter(slug=slug).first()
+        # An address the article had before a slug change, or its address in
+        # other capitals, moves to the current one (which answers 410 if the
+        # article has since been withdrawn).
+        earlier = Publication.objects.due().matching_slug(slug).first()
         current = (
             Publication.objects.current().filter(article_id=earlier.article_id).first()
             if earlier
@@ -111,7 +112,9 @@ def topic_list(request):
 @require_safe
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
+    topic = get_object_or_404(Topic.objects.matching_slug(slug))
+    if topic.slug != slug:
+        return redirect(topic, permanent=True)
     page = paginate(request, Publication.objects.for_listing().filter(topics=topic))
     return render(
         request, "articles/topic_detail.html", {"topic": topic, "page_obj": page}
@@ -121,7 +124,9 @@ def topic_detail(request, slug):
 @require_safe
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 def author_detail(request, slug):
-    author = get_object_or_404(Author, slug=slug)
+    author = get_object_or_404(Author.objects.matching_slug(slug))
+    if author.slug != slug:
+        return redirect(author, permanent=True)
     page = paginate(request, Publication.objects.for_listing().filter(authors=author))
     return render(
         request, "articles/author_detail.html", {"author": author, "page_obj": page}
