@@ -2,10 +2,11 @@ import tempfile
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
+from unittest import mock
 
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, ManagementUtility, call_command
 from django.test import TestCase
 from django.urls import reverse
 
@@ -175,13 +176,67 @@ class ImportDonationsCommandTests(TestCase):
         )
         out = StringIO()
 
-        call_command("import_donations", path, stdout=out)
+        with self.assertRaisesMessage(
+            CommandError,
+            "1 row was rejected (see above); fix it and import the file again.",
+        ):
+            call_command("import_donations", path, stdout=out)
 
         self.assertIn(
             "Line 3: rejected. amount: Write the amount like 25.00", out.getvalue()
         )
         self.assertIn("1 imported, 0 already recorded, 1 rejected.", out.getvalue())
         self.assertEqual(Donation.objects.count(), 1)
+
+    def run_manage_py(self, *args):
+        """The exit status manage.py would give, run in this process."""
+        utility = ManagementUtility(["manage.py", *args])
+        with (
+            mock.patch("sys.stdout", StringIO()),
+            mock.patch("sys.stderr", StringIO()) as stderr,
+        ):
+            try:
+                utility.execute()
+            except SystemExit as exit:
+                return exit.code, stderr.getvalue()
+        return 0, stderr.getvalue()
+
+    def test_exit_status_is_1_when_a_row_is_rejected(self):
+        path = self.write(
+            csv_file(
+                "bank-1,ada@example.org,25.00,USD,2026-01-05,,,",
+                "bank-2,grace@example.org,1e6,USD,2026-01-05,,,",
+                "bank-3,linus@example.org,+5,USD,2026-01-05,,,",
+            )
+        )
+
+        status, stderr = self.run_manage_py("import_donations", str(path))
+
+        self.assertEqual(status, 1)
+        self.assertIn("2 rows were rejected", stderr)
+        self.assertEqual(Donation.objects.count(), 1)
+
+    def test_exit_status_is_1_when_a_dry_run_finds_a_rejected_row(self):
+        path = self.write(csv_file("bank-2,grace@example.org,1e6,USD,2026-01-05,,,"))
+
+        status, _ = self.run_manage_py("import_donations", str(path), "--dry-run")
+
+        self.assertEqual(status, 1)
+        self.assertIs(Donation.objects.exists(), False)
+
+    def test_exit_status_is_0_when_every_row_is_recorded_or_skipped(self):
+        DonationFactory(provider_id="bank-1")
+        path = self.write(
+            csv_file(
+                "bank-1,ada@example.org,25.00,USD,2026-01-05,,,",
+                "bank-2,grace@example.org,10,USD,2026-01-05,,,",
+            )
+        )
+
+        status, stderr = self.run_manage_py("import_donations", str(path))
+
+        self.assertEqual((status, stderr), (0, ""))
+        self.assertEqual(Donation.objects.count(), 2)
 
     def test_dry_run_imports_nothing(self):
         path = self.write(csv_file("bank-1,ada@example.org,25.00,USD,2026-01-05,,,"))
