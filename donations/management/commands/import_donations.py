@@ -17,8 +17,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import ngettext
 
-from donations.forms import DonationImportForm
-from donations.imports import RowResult, import_donations
+from donations.imports import MAX_BYTES, RowResult, import_donations
 
 
 class Command(BaseCommand):
@@ -36,7 +35,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, dry_run, verbosity, **options):
         try:
-            if path.stat().st_size > DonationImportForm.MAX_BYTES:
+            if path.stat().st_size > MAX_BYTES:
                 raise CommandError(f"{path} is larger than 10 MB; split it.")
             content = path.read_bytes()
         except OSError as exc:
