@@ -9,7 +9,7 @@ published fixture, so a new public page is fuzzed without anyone listing it.
 from urllib.parse import quote, quote_from_bytes
 
 from django.contrib import admin
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -18,10 +18,7 @@ from hypothesis.extra.django import TestCase
 from articles.publishing import publish
 from articles.views import preview_url
 from tests.factories import AuthorFactory, TopicFactory, UserFactory, build_article
-
-# Admin pages are not public (they answer anonymous readers with a redirect
-# to the login page, which is fuzzed), except these.
-PUBLIC_ADMIN_URLS = ["admin:login", "admin:index"]
+from tests.helpers import public_urls
 
 HOSTILE_VALUES = [
     "\x00",
@@ -68,41 +65,6 @@ HOSTILE_VALUES = [
 INVALID_UTF8 = [b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xc0\xaf"]
 
 QUERY_KEYS = ["q", "page", "p", "next", "o", "token", "format"]
-
-
-def url_patterns(patterns, prefix=""):
-    """(name, converter names) for every named URL in `patterns`, recursively."""
-    for entry in patterns:
-        if isinstance(entry, URLResolver):
-            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
-            yield from url_patterns(entry.url_patterns, namespace)
-        elif isinstance(entry, URLPattern) and entry.name:
-            converters = getattr(entry.pattern, "converters", {})
-            yield f"{prefix}{entry.name}", converters
-
-
-def public_urls(arguments):
-    """
-    Every public URL of the site, its arguments taken from `arguments` (real
-    ones, by URL name) or made up to fit the converter.
-    """
-    made_up = {
-        "IntConverter": 999_999,
-        "SlugConverter": "no-such-slug",
-        "StringConverter": "nothing-here",
-    }
-    urls = set()
-    for name, converters in url_patterns(get_resolver().url_patterns):
-        if name.startswith("admin:") and name not in PUBLIC_ADMIN_URLS:
-            continue
-        kwargs = arguments.get(name)
-        if kwargs is None:
-            kwargs = {
-                key: made_up[type(converter).__name__]
-                for key, converter in converters.items()
-            }
-        urls.add(reverse(name, kwargs=kwargs))
-    return sorted(urls)
 
 
 def encode(value):
