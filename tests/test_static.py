@@ -139,7 +139,9 @@ class HashedStaticPagesTests(TestCase):
                 self.assertRegex(reference, HASHED)
                 served = self.client.get(reference)
                 self.assertEqual(served.status_code, 200)
-                served.close()
+                # Read through the client, which closes the file response
+                # without closing the test's database connection.
+                self.assertTrue(served.getvalue())
 
     def test_every_public_page_renders_with_hashed_static_files(self):
         pages = [self.get(path) for path in self.urls]

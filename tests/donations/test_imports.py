@@ -6,7 +6,7 @@ from unittest import mock
 
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, ManagementUtility, call_command
+from django.core.management import CommandError, call_command
 from django.test import TestCase
 from django.urls import reverse
 
@@ -189,19 +189,6 @@ class ImportDonationsCommandTests(TestCase):
         self.assertIn("1 imported, 0 already recorded, 1 rejected.", out.getvalue())
         self.assertEqual(Donation.objects.count(), 1)
 
-    def run_manage_py(self, *args):
-        """The exit status manage.py would give, run in this process."""
-        utility = ManagementUtility(["manage.py", *args])
-        with (
-            mock.patch("sys.stdout", StringIO()),
-            mock.patch("sys.stderr", StringIO()) as stderr,
-        ):
-            try:
-                utility.execute()
-            except SystemExit as exit:
-                return exit.code, stderr.getvalue()
-        return 0, stderr.getvalue()
-
     def test_exit_status_is_1_when_a_row_is_rejected(self):
         path = self.write(
             csv_file(
@@ -211,21 +198,23 @@ class ImportDonationsCommandTests(TestCase):
             )
         )
 
-        status, stderr = self.run_manage_py("import_donations", str(path))
+        # manage.py exits with a CommandError's returncode.
+        with self.assertRaisesMessage(CommandError, "2 rows were rejected") as caught:
+            call_command("import_donations", path, stdout=StringIO())
 
-        self.assertEqual(status, 1)
-        self.assertIn("2 rows were rejected", stderr)
+        self.assertEqual(caught.exception.returncode, 1)
         self.assertEqual(Donation.objects.count(), 1)
 
     def test_exit_status_is_1_when_a_dry_run_finds_a_rejected_row(self):
         path = self.write(csv_file("bank-2,grace@example.org,1e6,USD,2026-01-05,,,"))
 
-        status, _ = self.run_manage_py("import_donations", str(path), "--dry-run")
+        with self.assertRaisesMessage(CommandError, "1 row was rejected") as caught:
+            call_command("import_donations", path, "--dry-run", stdout=StringIO())
 
-        self.assertEqual(status, 1)
+        self.assertEqual(caught.exception.returncode, 1)
         self.assertIs(Donation.objects.exists(), False)
 
-    def test_exit_status_is_0_when_every_row_is_recorded_or_skipped(self):
+    def test_no_error_when_every_row_is_recorded_or_skipped(self):
         DonationFactory(provider_id="bank-1")
         path = self.write(
             csv_file(
@@ -233,10 +222,11 @@ class ImportDonationsCommandTests(TestCase):
                 "bank-2,grace@example.org,10,USD,2026-01-05,,,",
             )
         )
+        out = StringIO()
 
-        status, stderr = self.run_manage_py("import_donations", str(path))
+        call_command("import_donations", path, stdout=out)
 
-        self.assertEqual((status, stderr), (0, ""))
+        self.assertIn("1 imported, 1 already recorded, 0 rejected.", out.getvalue())
         self.assertEqual(Donation.objects.count(), 2)
 
     def test_dry_run_imports_nothing(self):
