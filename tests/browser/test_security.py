@@ -8,7 +8,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
-def test_a_locked_out_login_explains_the_pause_even_with_the_right_password(page):
+def test_a_locked_out_login_explains_the_pause_even_with_the_right_password(
+    page, roles
+):
     user = UserFactory(username="fundraiser", is_staff=True)
     user.groups.add(Group.objects.get(name="Fundraising"))
 
