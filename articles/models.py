@@ -11,6 +11,7 @@ from sources.models import Source, validate_web_url
 from .publications import Publication, PublicationQuerySet, VersionRemoval  # noqa: F401
 from .ratings import Rating, rating_value
 from .rendering import render_page
+from .slugs import SlugQuerySet, unique_slug_in_any_case
 from .state import ArticleQuerySet, PublicationState
 
 PREVIEW_SALT = "articles.preview"
@@ -23,8 +24,19 @@ class Topic(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
 
+    objects = SlugQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
+        constraints = [
+            unique_slug_in_any_case(
+                "topic",
+                _(
+                    "Another topic has this slug with different capitals; readers "
+                    "would take the two addresses for one. Choose another slug."
+                ),
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -42,8 +54,19 @@ class Author(models.Model):
     )
     bio = models.TextField(_("short bio"), blank=True)
 
+    objects = SlugQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
+        constraints = [
+            unique_slug_in_any_case(
+                "author",
+                _(
+                    "Another author has this slug with different capitals; readers "
+                    "would take the two addresses for one. Choose another slug."
+                ),
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -122,6 +145,16 @@ class Article(models.Model):
             ("publish_article", "Can publish fact checks"),
             ("withdraw_article", "Can withdraw fact checks"),
             ("revert_article", "Can revert fact checks to an earlier revision"),
+        ]
+        constraints = [
+            unique_slug_in_any_case(
+                "article",
+                _(
+                    "Another fact check has this slug with different capitals; "
+                    "readers would take the two addresses for one. Choose another "
+                    "slug."
+                ),
+            )
         ]
 
     def __str__(self):

@@ -9,15 +9,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .schema import upgrade
 from .search import matching
+from .slugs import SlugQuerySet
 
 
-class PublicationQuerySet(models.QuerySet):
+class PublicationQuerySet(SlugQuerySet):
     def due(self):
         """Publications whose time has come (scheduled ones are not due yet)."""
         return self.filter(published_at__lte=timezone.now())
@@ -163,6 +165,8 @@ class Publication(models.Model):
         indexes = [
             models.Index(fields=["slug", "published_at"]),
             models.Index(fields=["first_published_at"]),
+            # For matching_slug(), which redirects other casings.
+            models.Index(Lower("slug"), name="articles_pub_slug_lower_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -6,10 +6,19 @@ citation markers, rendered to sanitised HTML once, at publish time.
 marker becomes a superscript link to `#source-N` with a unique id, so the
 source list can link back to every place a source is cited. Whatever HTML an
 editor writes or pastes goes through an allow-list sanitiser last.
+
+The ids, labels and classes the page relies on (`cite-N-M`, "Source N",
+`cite`) are produced only by this renderer: it writes them with a secret
+mark made for each render, and the sanitiser keeps such an attribute only
+when it carries the mark (which it strips). The same attribute in an
+editor's HTML has no mark and is dropped, so pasted `<a id="cite-1-1">` or
+`<sup class="cite">` cannot plant a second anchor or pass for a citation.
 """
 
+import contextvars
 import html
 import re
+import secrets
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -34,18 +43,24 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "id", "aria-label"},
     "abbr": {"title"},
     "ol": {"start"},
+    "sup": {"class"},
     "td": {"align"},
     "th": {"align"},
 }
-ALLOWED_CLASSES = {"sup": {"cite", "cite--missing"}}
-CITE_ID = re.compile(r"cite-\d+-\d+")
-CITE_LABEL = re.compile(r"Source \d+")
+# Attributes that only the renderer may set, with the values it sets.
+OWN_ATTRIBUTES = {
+    ("a", "id"): re.compile(r"cite-\d+-\d+"),
+    ("a", "aria-label"): re.compile(r"Source \d+"),
+    ("sup", "class"): re.compile(r"cite(?: cite--missing)?"),
+}
+
+# The secret mark of the render in progress (none outside render()).
+_mark = contextvars.ContextVar("citation_mark", default="")
 
 _cleaner = nh3.Cleaner(
     tags=ALLOWED_TAGS,
     clean_content_tags={"script", "style", "template", "textarea", "title"},
     attributes=ALLOWED_ATTRIBUTES,
-    allowed_classes=ALLOWED_CLASSES,
     url_schemes={"http", "https", "mailto"},
     link_rel="noopener noreferrer nofollow",
     attribute_filter=lambda tag, attribute, value: _filter_attribute(
@@ -55,13 +70,14 @@ _cleaner = nh3.Cleaner(
 
 
 def _filter_attribute(tag, attribute, value):
-    # Ids and labels on links are ours (citation anchors), never an editor's:
-    # a pasted id could hijack an in-page link.
-    if tag == "a" and attribute == "id":
-        return value if CITE_ID.fullmatch(value) else None
-    if tag == "a" and attribute == "aria-label":
-        return value if CITE_LABEL.fullmatch(value) else None
-    return value
+    allowed = OWN_ATTRIBUTES.get((tag, attribute))
+    if allowed is None:
+        return value
+    mark = _mark.get()
+    if not mark or not value.startswith(mark):
+        return None  # An editor's, however it looks.
+    value = value.removeprefix(mark)
+    return value if allowed.fullmatch(value) else None
 
 
 @dataclass
@@ -95,18 +111,19 @@ def _citation_rule(state, silent):
 
 def _render_citation(renderer, tokens, index, options, env):
     citations: CitationIndex = env["citations"]
+    mark = env["mark"]
     links = []
     for number in tokens[index].meta["numbers"]:
         if number not in citations.numbers:
             citations.missing.append((citations.location, f"[{number}]"))
-            links.append(f'<sup class="cite cite--missing">[{number}]</sup>')
+            links.append(f'<sup class="{mark}cite cite--missing">[{number}]</sup>')
             continue
         anchors = citations.backlinks.setdefault(number, [])
         anchor = f"cite-{number}-{len(anchors) + 1}"
         anchors.append(anchor)
         links.append(
-            f'<sup class="cite"><a href="#source-{number}" id="{anchor}" '
-            f'aria-label="Source {number}">[{number}]</a></sup>'
+            f'<sup class="{mark}cite"><a href="#source-{number}" id="{mark}{anchor}" '
+            f'aria-label="{mark}Source {number}">[{number}]</a></sup>'
         )
     return "".join(links)
 
@@ -137,15 +154,22 @@ def clean_text(text: str) -> str:
 def render(text: str, citations: CitationIndex, *, location: str) -> str:
     """Render one Markdown text of an article to sanitised HTML."""
     citations.location = location
-    rendered = _markdown.render(clean_text(text), {"citations": citations})
-    return _cleaner.clean(rendered).strip()
+    mark = secrets.token_hex(16)
+    rendered = _markdown.render(
+        clean_text(text), {"citations": citations, "mark": mark}
+    )
+    token = _mark.set(mark)
+    try:
+        return _cleaner.clean(rendered).strip()
+    finally:
+        _mark.reset(token)
 
 
 def plain_text(text: str, *, words: int | None = None) -> str:
     """Markdown reduced to plain text without citation markers, for excerpts."""
     without_markers = re.sub(r"[ \t]*" + MARKER.pattern, "", clean_text(text))
     rendered = _markdown.render(
-        without_markers, {"citations": CitationIndex(numbers=set())}
+        without_markers, {"citations": CitationIndex(numbers=set()), "mark": ""}
     )
     plain = " ".join(html.unescape(strip_tags(_cleaner.clean(rendered))).split())
     if words:

@@ -4,11 +4,29 @@ title > summary > body (GIN-indexed), and a plain substring match on other
 databases.
 """
 
+import unicodedata
+
 from django.db import connections
 from django.db.models import Q, QuerySet
 
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 10
+
+
+def clean_reader_query(text: str) -> str:
+    """
+    A search query as a reader typed it (or a robot sent it), made safe to
+    hand to the database: compatibility characters folded (full-width
+    letters, ligatures), control and format characters, surrogates and
+    unassigned code points replaced by spaces (PostgreSQL refuses a NUL in a
+    string), whitespace collapsed, and the length capped.
+    """
+    # Normalising a megabyte to keep 200 characters would be wasted work.
+    text = unicodedata.normalize("NFKC", text[: MAX_QUERY_LENGTH * 4])
+    text = "".join(
+        " " if unicodedata.category(char).startswith("C") else char for char in text
+    )
+    return " ".join(text.split())[:MAX_QUERY_LENGTH].strip()
 
 
 def search_vector():
@@ -27,7 +45,7 @@ def search_vector():
 
 def matching(publications: QuerySet, query: str) -> QuerySet:
     """`publications` that match the words of `query`, best first."""
-    query = " ".join(query.split())[:MAX_QUERY_LENGTH]
+    query = clean_reader_query(query)
     if not query:
         return publications.none()
     if connections[publications.db].vendor == "postgresql":

@@ -45,7 +45,7 @@ def problems(draft: Draft, rendered: Rendered) -> list[str]:
                 % {"number": number}
             )
     taken = (
-        Publication.objects.filter(slug=article.slug)
+        Publication.objects.matching_slug(article.slug)
         .exclude(article_id=article.pk)
         .values_list("title", flat=True)
         .first()

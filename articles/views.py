@@ -22,6 +22,7 @@ from .models import (
     Topic,
 )
 from .prerender import absolute, prerender, rendered
+from .search import clean_reader_query
 from .shape import load
 
 PAGE_SIZE = 12
@@ -49,7 +50,7 @@ def home(request):
 @require_safe
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 def search(request):
-    query = request.GET.get("q", "").strip()
+    query = clean_reader_query(request.GET.get("q", ""))
     page = paginate(request, Publication.objects.search(query))
     return render(request, "search.html", {"query": query, "page_obj": page})
 
@@ -59,9 +60,10 @@ def search(request):
 def article_detail(request, slug):
     publication = Publication.objects.current().filter(slug=slug).first()
     if publication is None:
-        # An address the article had before a slug change moves to the new
-        # one (which answers 410 if the article has since been withdrawn).
-        earlier = Publication.objects.due().filter(slug=slug).first()
+        # An address the article had before a slug change, or its address in
+        # other capitals, moves to the current one (which answers 410 if the
+        # article has since been withdrawn).
+        earlier = Publication.objects.due().matching_slug(slug).first()
         current = (
             Publication.objects.current().filter(article_id=earlier.article_id).first()
             if earlier
@@ -210,7 +212,9 @@ def topic_list(request):
 @require_safe
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
+    topic = get_object_or_404(Topic.objects.matching_slug(slug))
+    if topic.slug != slug:
+        return redirect(topic, permanent=True)
     page = paginate(request, Publication.objects.for_listing().filter(topics=topic))
     return render(
         request, "articles/topic_detail.html", {"topic": topic, "page_obj": page}
@@ -220,7 +224,9 @@ def topic_detail(request, slug):
 @require_safe
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 def author_detail(request, slug):
-    author = get_object_or_404(Author, slug=slug)
+    author = get_object_or_404(Author.objects.matching_slug(slug))
+    if author.slug != slug:
+        return redirect(author, permanent=True)
     page = paginate(request, Publication.objects.for_listing().filter(authors=author))
     return render(
         request, "articles/author_detail.html", {"author": author, "page_obj": page}

@@ -482,6 +482,7 @@ class DonationAdmin(EmailHashSearchMixin, admin.ModelAdmin):
             report = import_donations(
                 content=form.cleaned_data["file"].read(),
                 dry_run=form.cleaned_data["dry_run"],
+                max_rows=DonationImportForm.MAX_ROWS,
             )
             imported = [row.donation_id for row in report.rows if row.donation_id]
             if imported and not report.dry_run:

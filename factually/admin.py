@@ -7,7 +7,7 @@ rights on one model could post the id of another model's version (a
 donation's, say) and have that object reverted. This class answers 404 to
 any version that is not of its own model. Apps import it from here because
 it is the one piece of admin behaviour the whole site shares; it imports no
-app.
+app. It also drops NUL characters from search terms (see get_search_results).
 """
 
 from django.contrib.admin.utils import unquote
@@ -24,6 +24,14 @@ class VersionAdmin(reversion_admin.VersionAdmin):
             object_id=unquote(object_id),
         )
         return super().revision_view(request, object_id, version_id, extra_context)
+
+    def get_search_results(self, request, queryset, search_term):
+        # The changelist's search form refuses a NUL character, but the
+        # autocomplete view hands its term straight to this method, and
+        # PostgreSQL refuses a NUL in a query (a 500 instead of no match).
+        return super().get_search_results(
+            request, queryset, search_term.replace("\x00", "")
+        )
 
     def recover_view(self, request, version_id, extra_context=None):
         get_object_or_404(Version.objects.get_deleted(self.model), pk=version_id)

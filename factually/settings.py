@@ -7,6 +7,7 @@ environment variable; tests change settings with override_settings.
 
 import hashlib
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -307,3 +308,54 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# Login throttling (django-axes). Every login goes through AxesStandaloneBackend
+# first, which refuses a locked-out username or client address before the
+# ModelBackend computes a password hash. Five failures for one username (from
+# anywhere) or from one address (for any username) lock that username or
+# address out for the cool-off; a failure during the lockout restarts it.
+# Superusers see attempts and lift lockouts in the admin (Axes) or with
+# `manage.py axes_reset`.
+INSTALLED_APPS.append("axes")
+# Last, as django-axes asks: it turns a refused login into the lockout page.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+# The client address is REMOTE_ADDR, unless the site runs behind a proxy that
+# overwrites X-Real-IP with the address it saw (nginx: `proxy_set_header
+# X-Real-IP $remote_addr;`). Without a proxy that header comes from the
+# client, who could then pick a fresh address for every guess.
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_REAL_IP"]
+    if os.environ.get("DJANGO_BEHIND_PROXY") == "1"
+    else ["REMOTE_ADDR"]
+)
+
+# Error reporting (sentry-sdk), only when SENTRY_DSN is set. Events leave
+# without personal data: no cookies, headers, user or IP (send_default_pii
+# off), no request bodies, and factually.sentry.scrub() removes email
+# addresses and donor fields from whatever remains.
+if SENTRY_DSN := os.environ.get("SENTRY_DSN"):
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    from factually.sentry import scrub, scrub_breadcrumb
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        before_send=scrub,
+        before_send_transaction=scrub,
+        before_breadcrumb=scrub_breadcrumb,
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )

@@ -3,6 +3,8 @@ import subprocess
 import sys
 
 from django.conf import settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import RoutePattern
 
 # Port 9 (discard) has no PostgreSQL server listening on loopback.
 UNREACHABLE_DATABASE_URL = "postgres://postgres@127.0.0.1:9/factually"
@@ -30,3 +32,47 @@ def last_line_with_database_down(script):
     if result.returncode != 0:
         raise AssertionError(result.stderr)
     return result.stdout.strip().splitlines()[-1]
+
+
+# Admin pages are not public (they answer anonymous readers with a redirect
+# to the login page), except these.
+PUBLIC_ADMIN_URLS = ["admin:login", "admin:index"]
+
+
+def url_patterns(patterns, prefix=""):
+    """(name, {argument: converter}) for every named URL in `patterns`, recursively."""
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from url_patterns(entry.url_patterns, namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            if isinstance(entry.pattern, RoutePattern):
+                yield f"{prefix}{entry.name}", entry.pattern.converters
+            elif not entry.pattern.regex.groups:
+                yield f"{prefix}{entry.name}", {}
+            # A regex with groups (the admin's recover view) has no converter
+            # to make an argument up for; it is left out.
+
+
+def public_urls(arguments):
+    """
+    Every public URL of the site, its arguments taken from `arguments` (real
+    ones, by URL name) or made up to fit the converter.
+    """
+    made_up = {
+        "IntConverter": 999_999,
+        "SlugConverter": "no-such-slug",
+        "StringConverter": "nothing-here",
+    }
+    urls = set()
+    for name, converters in url_patterns(get_resolver().url_patterns):
+        if name.startswith("admin:") and name not in PUBLIC_ADMIN_URLS:
+            continue
+        kwargs = arguments.get(name)
+        if kwargs is None:
+            kwargs = {
+                key: made_up[type(converter).__name__]
+                for key, converter in converters.items()
+            }
+        urls.add(reverse(name, kwargs=kwargs))
+    return sorted(urls)

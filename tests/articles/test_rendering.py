@@ -168,3 +168,73 @@ class PlainTextTests(SimpleTestCase):
 
     def test_excerpt_is_cut_at_a_word_count(self):
         self.assertEqual(plain_text("one two three four", words=2), "one two…")
+
+
+class EditorAttributeTests(SimpleTestCase):
+    """Editor HTML cannot set the ids, names or classes the page relies on."""
+
+    def test_a_pasted_citation_anchor_id_is_dropped(self):
+        html, index = render_with(
+            'Claim [1]. <a id="cite-1-1" href="#source-1">fake</a> '
+            '<a id="cite-1-2">another</a>'
+        )
+
+        self.assertEqual(re.findall(r'id="([^"]*)"', html), ["cite-1-1"])
+        self.assertEqual(index.backlinks, {1: ["cite-1-1"]})
+        self.assertInHTML(
+            '<a href="#source-1" rel="noopener noreferrer nofollow">fake</a>', html
+        )
+
+    def test_a_pasted_id_in_a_block_of_html_is_dropped(self):
+        html, _ = render_with(
+            '<p><a id="cite-2-1" href="#x">block</a></p>\n\nText [2].'
+        )
+
+        self.assertEqual(re.findall(r'id="([^"]*)"', html), ["cite-2-1"])
+        self.assertEqual(html.count('id="cite-2-1"'), 1)
+
+    def test_pasted_cite_classes_are_dropped(self):
+        html, _ = render_with(
+            '<sup class="cite">1</sup> <sup class="cite cite--missing">9</sup> '
+            '<sup class="cite--missing">x</sup>'
+        )
+
+        self.assertNotIn("class=", html)
+        self.assertIn("<sup>1</sup>", html)
+
+    def test_pasted_names_and_source_labels_are_dropped(self):
+        html, _ = render_with(
+            '<a name="source-1">x</a> <a aria-label="Source 1" href="#source-1">y</a> '
+            '<p id="sources" class="cite">z</p>'
+        )
+
+        for forbidden in ("name=", "aria-label", 'id="', "class="):
+            self.assertNotIn(forbidden, html)
+
+    def test_an_id_with_a_made_up_mark_is_dropped(self):
+        html, _ = render_with(
+            f'<a id="{"0" * 32}cite-1-1">x</a> <sup class="{"f" * 32}cite">y</sup>'
+        )
+
+        self.assertNotIn("id=", html)
+        self.assertNotIn("class=", html)
+
+    def test_the_renderers_own_markers_keep_their_attributes(self):
+        html, _ = render_with("Cited [1] and missing [7].")
+
+        self.assertInHTML(
+            '<sup class="cite"><a href="#source-1" id="cite-1-1" aria-label="Source 1" '
+            'rel="noopener noreferrer nofollow">[1]</a></sup>',
+            html,
+        )
+        self.assertInHTML('<sup class="cite cite--missing">[7]</sup>', html)
+
+    def test_no_mark_reaches_the_page(self):
+        html, _ = render_with("One [1], two [2], missing [9].")
+
+        self.assertIsNone(re.search(r"[0-9a-f]{16}", html))
+
+    def test_excerpts_keep_no_attributes_at_all(self):
+        self.assertEqual(
+            plain_text('<a id="cite-1-1">x</a> <sup class="cite">y</sup>'), "x y"
+        )

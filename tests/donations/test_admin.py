@@ -356,13 +356,23 @@ class OfflineGiftTests(AdminTestCase):
 
     def test_bad_input_gets_a_message_and_records_nothing(self):
         cases = [
-            ({"amount": "0"}, "Ensure this value is greater than or equal to 0.01."),
-            ({"amount": "1000000000"}, "Ensure this value is less than or equal to"),
+            (
+                {"amount": "0"},
+                "The amount must be more than zero and at most 1,000,000.",
+            ),
+            (
+                {"amount": "1000000000"},
+                "The amount must be more than zero and at most 1,000,000.",
+            ),
             (
                 {"amount": "12.345"},
-                "Ensure that there are no more than 2 decimal places.",
+                "Write the amount like 25.00, with at most 2 decimal places "
+                "(not “12.345”).",
             ),
-            ({"amount": "-5"}, "Ensure this value is greater than or equal to 0.01."),
+            (
+                {"amount": "-5"},
+                "Write the amount like 25.00, without a sign (not “-5”).",
+            ),
             (
                 {"currency": "XYZ"},
                 "Select a valid choice. XYZ is not one of the available choices.",

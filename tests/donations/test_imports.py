@@ -2,6 +2,7 @@ import tempfile
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
+from unittest import mock
 
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,6 +11,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from donations import tracker
+from donations.forms import DonationImportForm
 from donations.imports import RowResult, import_donations
 from donations.models import Donation, Supporter
 
@@ -175,13 +177,57 @@ class ImportDonationsCommandTests(TestCase):
         )
         out = StringIO()
 
-        call_command("import_donations", path, stdout=out)
+        with self.assertRaisesMessage(
+            CommandError,
+            "1 row was rejected (see above); fix it and import the file again.",
+        ):
+            call_command("import_donations", path, stdout=out)
 
         self.assertIn(
             "Line 3: rejected. amount: Write the amount like 25.00", out.getvalue()
         )
         self.assertIn("1 imported, 0 already recorded, 1 rejected.", out.getvalue())
         self.assertEqual(Donation.objects.count(), 1)
+
+    def test_exit_status_is_1_when_a_row_is_rejected(self):
+        path = self.write(
+            csv_file(
+                "bank-1,ada@example.org,25.00,USD,2026-01-05,,,",
+                "bank-2,grace@example.org,1e6,USD,2026-01-05,,,",
+                "bank-3,linus@example.org,+5,USD,2026-01-05,,,",
+            )
+        )
+
+        # manage.py exits with a CommandError's returncode.
+        with self.assertRaisesMessage(CommandError, "2 rows were rejected") as caught:
+            call_command("import_donations", path, stdout=StringIO())
+
+        self.assertEqual(caught.exception.returncode, 1)
+        self.assertEqual(Donation.objects.count(), 1)
+
+    def test_exit_status_is_1_when_a_dry_run_finds_a_rejected_row(self):
+        path = self.write(csv_file("bank-2,grace@example.org,1e6,USD,2026-01-05,,,"))
+
+        with self.assertRaisesMessage(CommandError, "1 row was rejected") as caught:
+            call_command("import_donations", path, "--dry-run", stdout=StringIO())
+
+        self.assertEqual(caught.exception.returncode, 1)
+        self.assertIs(Donation.objects.exists(), False)
+
+    def test_no_error_when_every_row_is_recorded_or_skipped(self):
+        DonationFactory(provider_id="bank-1")
+        path = self.write(
+            csv_file(
+                "bank-1,ada@example.org,25.00,USD,2026-01-05,,,",
+                "bank-2,grace@example.org,10,USD,2026-01-05,,,",
+            )
+        )
+        out = StringIO()
+
+        call_command("import_donations", path, stdout=out)
+
+        self.assertIn("1 imported, 1 already recorded, 0 rejected.", out.getvalue())
+        self.assertEqual(Donation.objects.count(), 2)
 
     def test_dry_run_imports_nothing(self):
         path = self.write(csv_file("bank-1,ada@example.org,25.00,USD,2026-01-05,,,"))
@@ -249,7 +295,46 @@ class ImportAdminPageTests(TestCase):
         self.assertIs(LogEntry.objects.exists(), False)
 
     def test_oversized_upload_is_refused(self):
-        response = self.upload(HEADER.encode() + b"x" * (10 * 1024 * 1024 + 1))
+        response = self.upload(HEADER.encode() + b"x" * (1024 * 1024 + 1))
 
-        self.assertContains(response, "The file is larger than 10 MB.")
+        self.assertContains(
+            response,
+            "The file is larger than 1 MB: split it, or import it with "
+            "“python manage.py import_donations”.",
+        )
         self.assertIs(Donation.objects.exists(), False)
+
+    def test_the_form_states_the_row_limit_and_the_command(self):
+        response = self.client.get(self.url)
+
+        self.assertContains(response, "At most 1,000 rows (1 MB) at a time")
+        self.assertContains(response, "“python manage.py import_donations”")
+
+    def test_an_upload_of_more_rows_than_the_admin_takes_imports_nothing(self):
+        rows = [
+            f"bank-{n},donor{n}@example.org,5,USD,2026-01-05,,,"
+            for n in range(DonationImportForm.MAX_ROWS + 1)
+        ]
+
+        response = self.upload(csv_file(*rows))
+
+        self.assertContains(
+            response, "Nothing imported: the file has more than 1,000 rows; split it."
+        )
+        self.assertIs(Donation.objects.exists(), False)
+
+
+class ImportCommandLimitTests(TestCase):
+    def test_the_command_is_not_held_to_the_admin_row_limit(self):
+        path = Path(tempfile.mkdtemp()) / "donations.csv"
+        path.write_bytes(
+            csv_file(
+                *(f"bank-{n},a{n}@example.org,5,USD,2026-01-05,,," for n in range(3))
+            )
+        )
+        out = StringIO()
+
+        with mock.patch.object(DonationImportForm, "MAX_ROWS", 2):
+            call_command("import_donations", path, stdout=out)
+
+        self.assertIn("3 imported, 0 already recorded, 0 rejected.", out.getvalue())

@@ -5,14 +5,19 @@ spreadsheet of gifts received by post.
 Each row is recorded whole or not at all, a provider id already on record is
 skipped (so running the same file twice is harmless), and every rejected row
 is reported with the reason. --dry-run reports without importing.
+
+The command exits with status 1 when any row is rejected (or the file cannot
+be read), so that a script or a scheduled job notices; the rows that were
+not rejected are recorded all the same, and importing the corrected file
+again skips them.
 """
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
-from donations.forms import DonationImportForm
-from donations.imports import RowResult, import_donations
+from donations.imports import MAX_BYTES, RowResult, import_donations
 
 
 class Command(BaseCommand):
@@ -30,7 +35,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, path, dry_run, verbosity, **options):
         try:
-            if path.stat().st_size > DonationImportForm.MAX_BYTES:
+            if path.stat().st_size > MAX_BYTES:
                 raise CommandError(f"{path} is larger than 10 MB; split it.")
             content = path.read_bytes()
         except OSError as exc:
@@ -51,3 +56,14 @@ class Command(BaseCommand):
         style = self.style.ERROR if report.rejected else self.style.SUCCESS
         if verbosity >= 1:
             self.stdout.write(style(report.summary()))
+        if report.rejected:
+            raise CommandError(
+                ngettext(
+                    "%(count)d row was rejected (see above); fix it and import the "
+                    "file again.",
+                    "%(count)d rows were rejected (see above); fix them and import "
+                    "the file again.",
+                    report.rejected,
+                )
+                % {"count": report.rejected}
+            )
