@@ -336,6 +336,12 @@ class PublicationQuerySet(models.QuerySet):
         """What readers may see: current publications that are not withdrawals."""
         return self.current().exclude(kind=Publication.Kind.WITHDRAWAL)
 
+    def next_due_at(self):
+        """When the next of these scheduled publications becomes due, or None."""
+        return self.filter(published_at__gt=timezone.now()).aggregate(
+            next=models.Min("published_at")
+        )["next"]
+
     def search(self, query: str):
         """
         Live publications matching the words of `query`, best first: full-text

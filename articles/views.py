@@ -5,8 +5,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import http_date
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
+
+from factually import pagecache
 
 from . import jsonld, publishing
 from .models import Article, Author, Publication, Topic
@@ -73,7 +74,7 @@ def article_context(request, publication, *, url):
 
 
 @require_safe
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@pagecache.public()
 def article_detail(request, slug):
     publication = Publication.objects.current().filter(slug=slug).first()
     if publication is None:
@@ -103,13 +104,13 @@ def article_detail(request, slug):
 
 
 @require_safe
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@pagecache.public()
 def topic_list(request):
     return render(request, "articles/topic_list.html", {"topics": Topic.objects.all()})
 
 
 @require_safe
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@pagecache.public()
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     page = paginate(request, Publication.objects.for_listing().filter(topics=topic))
@@ -119,7 +120,7 @@ def topic_detail(request, slug):
 
 
 @require_safe
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@pagecache.public()
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     page = paginate(request, Publication.objects.for_listing().filter(authors=author))

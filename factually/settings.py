@@ -56,7 +56,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Serving readers, outermost first: a cached page is turned into a 304
+    # when the reader's copy is current, and served before anything below
+    # could touch the database (see factually/pagecache.py). Pages the cache
+    # stores are compressed already: brotli, else gzip.
     "django.middleware.http.ConditionalGetMiddleware",
+    "factually.pagecache.PageCacheMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "factually.compression.BrotliMiddleware",
+    "factually.outage.DatabaseOutageMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,15 +108,32 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Redis when REDIS_URL is set, shared by every app server. Every value in it
+# can be rebuilt from the database, so the backend answers a miss rather
+# than an error while Redis is unreachable (factually/cache.py), and gives
+# up quickly on a Redis that does not answer.
 if REDIS_URL := os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "factually.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": float(
+                    os.environ.get("REDIS_CONNECT_TIMEOUT", "0.25")
+                ),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The page cache for anonymous readers (factually/pagecache.py): which cache,
+# how long a page may stay at most (invalidation is explicit; this is a
+# safety net), and paths never cached, whatever their headers say.
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", str(60 * 60)))
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/preview/", "/donations/stripe/"]
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

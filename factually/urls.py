@@ -6,7 +6,10 @@ from django.views.generic import TemplateView
 from articles.feeds import LatestFactChecksFeed
 from articles.sitemaps import sitemaps
 
-from . import views
+from . import pagecache, views
+
+handler404 = "factually.views.page_not_found"
+handler500 = "factually.outage.handler500"
 
 admin.site.site_header = "Factually newsroom"
 admin.site.site_title = "Factually newsroom"
@@ -14,17 +17,21 @@ admin.site.index_title = "Newsroom"
 
 
 def page(template_name):
-    return TemplateView.as_view(template_name=f"pages/{template_name}.html")
+    # About pages change only with a deploy (they are templates), which
+    # should call pagecache.invalidate_all(); see README, "Serving readers".
+    return pagecache.public()(
+        TemplateView.as_view(template_name=f"pages/{template_name}.html")
+    )
 
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("", include("articles.urls")),
-    path("feed/", LatestFactChecksFeed(), name="feed"),
+    path("feed/", pagecache.public()(LatestFactChecksFeed()), name="feed"),
     path(
         "sitemap.xml",
-        sitemap_views.sitemap,
+        pagecache.public()(sitemap_views.sitemap),
         {"sitemaps": sitemaps},
         name="sitemap",
     ),

@@ -1,0 +1,304 @@
+"""
+The page cache: whole responses for anonymous readers, shared by every app
+server through the Django cache (Redis in production).
+
+What is cached. A GET from a reader without a session cookie or an
+Authorization header, outside PAGE_CACHE_EXCLUDED_PATHS, whose response the
+view declared public (`Cache-Control: public`, through public() below), with
+status 200, 301, 404 or 410, no cookie set, and no Vary but Accept-Encoding.
+Entries are keyed by scheme, host, path and query string, and by the
+encoding the body was compressed with (br, gzip or none), so a hit sends
+stored bytes as they are. HEAD is answered from the GET entry. A hit costs
+one cache round trip and no query; the middleware sits above the session,
+CSRF and auth middleware, so a hit never touches the database.
+
+Invalidation is explicit: whatever changes what a page shows calls
+invalidate(*paths) for the pages it changes, or invalidate_all() when it
+changes pages it cannot list (a campaign or banner message shown on every
+page, a topic or author named on many). Both take effect when the current
+transaction commits (at once outside one): a reader arriving between the
+change and the commit would otherwise cache the old page again.
+
+They work by generations rather than deletion, which is what keeps a page
+exact under concurrent publishing: each entry records the site generation
+and its path's generation as read *before* the view ran, and is served only
+while both are unchanged. A render that read the database before a publish
+committed is stored under the generation that publish retired, and nobody
+reads it. A view whose page depends on some other generation key (goal.json
+on the donation tracker's) names it with `response.page_cache_generation_key`.
+
+A page can have an expiry of its own: expire_at(response, moment) caps the
+page cache and the Cache-Control max-ages at that moment, for a page that
+must change at a known time (the next scheduled publication).
+
+Cache-Control for browsers and a CDN comes from public(); a CDN that purges
+by tag can use the Cache-Tag header views set with tag().
+"""
+
+import hashlib
+import math
+import re
+import secrets
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.exceptions import DisallowedHost
+from django.db import transaction
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import set_response_etag
+from django.utils.http import split_header_value
+from django.views.decorators.cache import cache_control
+
+SITE_GENERATION_KEY = "pagecache:generation"
+PATH_GENERATION_KEY = "pagecache:generation:{digest}"
+# The version changes whenever an entry's shape does, so that new code never
+# reads an entry written by old code.
+ENTRY_KEY = "pagecache:v1:{encoding}:{digest}"
+
+# Browsers keep a page this long before revalidating it (a 304 when it has
+# not changed); a correction reaches a returning reader within this time.
+BROWSER_MAX_AGE = 300
+# Shared caches (a CDN) keep it this long; a CDN that purges by Cache-Tag can
+# be given longer.
+SHARED_MAX_AGE = 300
+# A shared cache may serve a page this much past its age while it fetches a
+# fresh copy, and for this long if the site answers with an error.
+STALE_WHILE_REVALIDATE = 60
+STALE_IF_ERROR = 60 * 60 * 24
+
+STORED_STATUSES = {200, 301, 404, 410}
+# Not-found pages are cheap to render and unbounded in number: keep few.
+NOT_FOUND_TIMEOUT = 60
+
+_br = re.compile(r"\bbr\b")
+_gzip = re.compile(r"\bgzip\b")
+
+
+def public(
+    *,
+    max_age=BROWSER_MAX_AGE,
+    s_maxage=SHARED_MAX_AGE,
+    stale_while_revalidate=STALE_WHILE_REVALIDATE,
+    stale_if_error=STALE_IF_ERROR,
+):
+    """
+    View decorator: a page anyone may cache (and so the page cache stores).
+    Sets Cache-Control with the browser max-age, the shared-cache s-maxage
+    and the stale-while-revalidate and stale-if-error allowances.
+    """
+    return cache_control(
+        public=True,
+        max_age=max_age,
+        s_maxage=s_maxage,
+        stale_while_revalidate=stale_while_revalidate,
+        stale_if_error=stale_if_error,
+    )
+
+
+def tag(response, *tags):
+    """Add cache tags (e.g. "article-12") for a CDN to purge by; returns response."""
+    existing = [t for t in response.get("Cache-Tag", "").split(",") if t]
+    response["Cache-Tag"] = ",".join(dict.fromkeys(existing + list(tags)))
+    return response
+
+
+def expire_at(response, moment):
+    """
+    Let no cache keep `response` past `moment` (None: no limit): the page
+    cache's timeout and Cache-Control's max-age and s-maxage are capped, and
+    stale-while-revalidate dropped. Returns the response.
+    """
+    if moment is None:
+        return response
+    seconds = max(0, math.ceil((moment - timezone.now()).total_seconds()))
+    current = getattr(response, "page_cache_timeout", None)
+    response.page_cache_timeout = seconds if current is None else min(current, seconds)
+    directives = []
+    for directive in split_header_value(response.get("Cache-Control", "")):
+        name, _, value = directive.partition("=")
+        name = name.strip().lower()
+        if not name or name == "stale-while-revalidate":
+            continue
+        if name in ("max-age", "s-maxage"):
+            value = str(min(int(value or 0), seconds))
+        directives.append(f"{name}={value}" if value else name)
+    if directives:
+        response["Cache-Control"] = ", ".join(directives)
+    return response
+
+
+def _digest(text):
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def _path_key(path):
+    return PATH_GENERATION_KEY.format(digest=_digest(path))
+
+
+def _new_generation():
+    # Random rather than counted, so that a generation key lost from the
+    # cache never comes back as a value some old entry is stored under.
+    return secrets.randbelow(2**62)
+
+
+def _cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def _bump(*keys):
+    _cache().set_many({key: _new_generation() for key in keys}, timeout=None)
+
+
+def invalidate(*paths):
+    """
+    Retire the cached pages at `paths` ("/fact-checks/slug/"), with every
+    query string and encoding, once the current transaction commits.
+    """
+    keys = [_path_key(path) for path in paths]
+    if keys:
+        transaction.on_commit(lambda: _bump(*keys), robust=True)
+
+
+def invalidate_all():
+    """Retire every cached page, once the current transaction commits."""
+    transaction.on_commit(lambda: _bump(SITE_GENERATION_KEY), robust=True)
+
+
+def encoding_for(request):
+    accept = request.META.get("HTTP_ACCEPT_ENCODING", "")
+    if _br.search(accept):
+        return "br"
+    if _gzip.search(accept):
+        return "gzip"
+    return "identity"
+
+
+def _cache_control(response):
+    directives = set()
+    for directive in split_header_value(response.get("Cache-Control", "")):
+        directives.add(directive.partition("=")[0].strip().lower())
+    return directives
+
+
+def _storable(response):
+    if response.status_code not in STORED_STATUSES or response.streaming:
+        return False
+    if response.cookies:
+        return False
+    directives = _cache_control(response)
+    if "public" not in directives or directives & {"private", "no-store", "no-cache"}:
+        return False
+    vary = {header.lower() for header in split_header_value(response.get("Vary", ""))}
+    return vary <= {"accept-encoding"}
+
+
+class PageCacheMiddleware:
+    """
+    Serve anonymous readers' pages from the shared cache, and store the
+    pages views declare public. Sits above everything that could touch the
+    database (sessions, auth, CSRF), and below ConditionalGetMiddleware, which
+    turns a hit into a 304 when the reader's copy is current.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.excluded = tuple(settings.PAGE_CACHE_EXCLUDED_PATHS)
+        self.timeout = settings.PAGE_CACHE_TIMEOUT
+        # Pages whose freshness hangs on a generation key of their own,
+        # learnt from their responses (a view never changes which).
+        self.extra_generation_keys = {}
+
+    def bypass(self, request):
+        return (
+            request.method not in ("GET", "HEAD")
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or "HTTP_AUTHORIZATION" in request.META
+            or request.path_info.startswith(self.excluded)
+        )
+
+    def __call__(self, request):
+        if self.bypass(request):
+            return self.get_response(request)
+        try:
+            url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        except DisallowedHost:
+            return self.get_response(request)
+        cache = _cache()
+        path = request.path
+        encoding = encoding_for(request)
+        entry_key = ENTRY_KEY.format(encoding=encoding, digest=_digest(url))
+        generation_keys = [SITE_GENERATION_KEY, _path_key(path)]
+        if extra := self.extra_generation_keys.get(path):
+            generation_keys.append(extra)
+        found = cache.get_many([*generation_keys, entry_key])
+        generations = {key: found.get(key) for key in generation_keys}
+        entry = found.get(entry_key)
+        if entry is not None and self.current(entry, generations):
+            return self.hit(request, entry)
+
+        if None in generations.values():
+            # First use, or evicted: start generations afresh before the
+            # view reads anything, so what it renders is stored under them.
+            for key, value in generations.items():
+                if value is None:
+                    cache.add(key, _new_generation(), timeout=None)
+            generations = cache.get_many(generation_keys)
+
+        response = self.get_response(request)
+        response["X-Page-Cache"] = "miss"
+        extra = getattr(response, "page_cache_generation_key", None)
+        if extra and extra not in generations:
+            # Learnt only now, after the view: store nothing this time (the
+            # key was not read before the view ran), and read it from the
+            # next request on.
+            self.extra_generation_keys[path] = extra
+            cache.add(extra, _new_generation(), timeout=None)
+            return response
+        if request.method == "GET" and _storable(response):
+            self.store(cache, entry_key, response, generations)
+        return response
+
+    @staticmethod
+    def current(entry, generations):
+        stored = entry[0]
+        return all(
+            generations.get(key) is not None and generations.get(key) == value
+            for key, value in stored.items()
+        ) and set(stored) == set(generations)
+
+    def store(self, cache, entry_key, response, generations):
+        if None in generations.values() or not generations:
+            return
+        timeout = self.timeout
+        if response.status_code == 404:
+            timeout = min(timeout, NOT_FOUND_TIMEOUT)
+        own = getattr(response, "page_cache_timeout", None)
+        if own is not None:
+            timeout = min(timeout, own)
+        if timeout <= 0:
+            return
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+        response["Content-Length"] = str(len(response.content))
+        headers = [
+            (name, value)
+            for name, value in response.items()
+            if name.lower() != "x-page-cache"
+        ]
+        cache.set(
+            entry_key,
+            (generations, response.status_code, headers, response.content),
+            timeout,
+        )
+
+    @staticmethod
+    def hit(request, entry):
+        _, status, headers, content = entry
+        response = HttpResponse(
+            b"" if request.method == "HEAD" else content, status=status
+        )
+        for name, value in headers:
+            response[name] = value
+        response["X-Page-Cache"] = "hit"
+        return response
