@@ -27,9 +27,13 @@ committed is stored under the generation that publish retired, and nobody
 reads it. A view whose page depends on some other generation key (goal.json
 on the donation tracker's) names it with `response.page_cache_generation_key`.
 
-A page can have an expiry of its own: expire_at(response, moment) caps the
-page cache and the Cache-Control max-ages at that moment, for a page that
-must change at a known time (the next scheduled publication).
+Scheduled publications appear at their time: publishing one calls
+invalidate_all(at=its time), and every page cached before that moment is
+retired when it comes (one more key read with each lookup, no timer). A
+page can also have an expiry of its own: expire_at(response, moment) caps
+the page cache and the Cache-Control max-ages, which browsers and a CDN
+obey too, for a page that must change at a known time (the home page, at
+the next scheduled publication).
 
 Cache-Control for browsers and a CDN comes from public(); a CDN that purges
 by tag can use the Cache-Tag header views set with tag().
@@ -39,6 +43,8 @@ import hashlib
 import math
 import re
 import secrets
+import time
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import caches
@@ -46,15 +52,16 @@ from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import set_response_etag
+from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import split_header_value
-from django.views.decorators.cache import cache_control
 
 SITE_GENERATION_KEY = "pagecache:generation"
 PATH_GENERATION_KEY = "pagecache:generation:{digest}"
 # The version changes whenever an entry's shape does, so that new code never
 # reads an entry written by old code.
 ENTRY_KEY = "pagecache:v1:{encoding}:{digest}"
+# Moments (timestamps) at which every page cached before them retires.
+SCHEDULE_KEY = "pagecache:scheduled"
 
 # Browsers keep a page this long before revalidating it (a 304 when it has
 # not changed); a correction reaches a returning reader within this time.
@@ -85,15 +92,27 @@ def public(
     """
     View decorator: a page anyone may cache (and so the page cache stores).
     Sets Cache-Control with the browser max-age, the shared-cache s-maxage
-    and the stale-while-revalidate and stale-if-error allowances.
+    and the stale-while-revalidate and stale-if-error allowances, capped by
+    the view's expire_at().
     """
-    return cache_control(
-        public=True,
-        max_age=max_age,
-        s_maxage=s_maxage,
-        stale_while_revalidate=stale_while_revalidate,
-        stale_if_error=stale_if_error,
-    )
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=max_age,
+                s_maxage=s_maxage,
+                stale_while_revalidate=stale_while_revalidate,
+                stale_if_error=stale_if_error,
+            )
+            return _cap(response)
+
+        return wrapper
+
+    return decorator
 
 
 def tag(response, *tags):
@@ -111,20 +130,32 @@ def expire_at(response, moment):
     """
     if moment is None:
         return response
-    seconds = max(0, math.ceil((moment - timezone.now()).total_seconds()))
-    current = getattr(response, "page_cache_timeout", None)
-    response.page_cache_timeout = seconds if current is None else min(current, seconds)
+    current = getattr(response, "page_cache_expires", None)
+    response.page_cache_expires = moment if current is None else min(current, moment)
+    return _cap(response)
+
+
+def _seconds_left(response):
+    moment = getattr(response, "page_cache_expires", None)
+    if moment is None:
+        return None
+    return max(0, math.ceil((moment - timezone.now()).total_seconds()))
+
+
+def _cap(response):
+    seconds = _seconds_left(response)
+    if seconds is None or not response.has_header("Cache-Control"):
+        return response
     directives = []
-    for directive in split_header_value(response.get("Cache-Control", "")):
+    for directive in split_header_value(response["Cache-Control"]):
         name, _, value = directive.partition("=")
         name = name.strip().lower()
-        if not name or name == "stale-while-revalidate":
+        if name == "stale-while-revalidate":
             continue
         if name in ("max-age", "s-maxage"):
             value = str(min(int(value or 0), seconds))
         directives.append(f"{name}={value}" if value else name)
-    if directives:
-        response["Cache-Control"] = ", ".join(directives)
+    response["Cache-Control"] = ", ".join(directives)
     return response
 
 
@@ -150,6 +181,15 @@ def _bump(*keys):
     _cache().set_many({key: _new_generation() for key in keys}, timeout=None)
 
 
+def _schedule(moment):
+    cache = _cache()
+    now = time.time()
+    # A moment older than the longest an entry lives can retire nothing.
+    keep = now - settings.PAGE_CACHE_TIMEOUT
+    moments = [m for m in cache.get(SCHEDULE_KEY) or () if m > keep]
+    cache.set(SCHEDULE_KEY, sorted({*moments, moment.timestamp()}), timeout=None)
+
+
 def invalidate(*paths):
     """
     Retire the cached pages at `paths` ("/fact-checks/slug/"), with every
@@ -160,9 +200,16 @@ def invalidate(*paths):
         transaction.on_commit(lambda: _bump(*keys), robust=True)
 
 
-def invalidate_all():
-    """Retire every cached page, once the current transaction commits."""
-    transaction.on_commit(lambda: _bump(SITE_GENERATION_KEY), robust=True)
+def invalidate_all(*, at=None):
+    """
+    Retire every cached page once the current transaction commits, or, with
+    `at` (a scheduled publication's time), retire at that moment every page
+    cached before it.
+    """
+    if at is None:
+        transaction.on_commit(lambda: _bump(SITE_GENERATION_KEY), robust=True)
+    else:
+        transaction.on_commit(lambda: _schedule(at), robust=True)
 
 
 def encoding_for(request):
@@ -231,10 +278,13 @@ class PageCacheMiddleware:
         generation_keys = [SITE_GENERATION_KEY, _path_key(path)]
         if extra := self.extra_generation_keys.get(path):
             generation_keys.append(extra)
-        found = cache.get_many([*generation_keys, entry_key])
+        started = time.time()
+        found = cache.get_many([*generation_keys, SCHEDULE_KEY, entry_key])
         generations = {key: found.get(key) for key in generation_keys}
         entry = found.get(entry_key)
-        if entry is not None and self.current(entry, generations):
+        if entry is not None and self.current(
+            entry, generations, found.get(SCHEDULE_KEY, ()), started
+        ):
             return self.hit(request, entry)
 
         if None in generations.values():
@@ -256,24 +306,28 @@ class PageCacheMiddleware:
             cache.add(extra, _new_generation(), timeout=None)
             return response
         if request.method == "GET" and _storable(response):
-            self.store(cache, entry_key, response, generations)
+            self.store(cache, entry_key, response, generations, started)
         return response
 
     @staticmethod
-    def current(entry, generations):
-        stored = entry[0]
+    def current(entry, generations, scheduled, now):
+        stored, stored_at, expires = entry[:3]
+        if now >= expires or set(stored) != set(generations):
+            return False
+        if any(stored_at < moment <= now for moment in scheduled):
+            return False
         return all(
-            generations.get(key) is not None and generations.get(key) == value
+            generations[key] is not None and generations[key] == value
             for key, value in stored.items()
-        ) and set(stored) == set(generations)
+        )
 
-    def store(self, cache, entry_key, response, generations):
+    def store(self, cache, entry_key, response, generations, started):
         if None in generations.values() or not generations:
             return
         timeout = self.timeout
         if response.status_code == 404:
             timeout = min(timeout, NOT_FOUND_TIMEOUT)
-        own = getattr(response, "page_cache_timeout", None)
+        own = _seconds_left(response)
         if own is not None:
             timeout = min(timeout, own)
         if timeout <= 0:
@@ -286,15 +340,19 @@ class PageCacheMiddleware:
             for name, value in response.items()
             if name.lower() != "x-page-cache"
         ]
-        cache.set(
-            entry_key,
-            (generations, response.status_code, headers, response.content),
-            timeout,
+        entry = (
+            generations,
+            started,
+            started + timeout,
+            response.status_code,
+            headers,
+            response.content,
         )
+        cache.set(entry_key, entry, timeout)
 
     @staticmethod
     def hit(request, entry):
-        _, status, headers, content = entry
+        status, headers, content = entry[3:]
         response = HttpResponse(
             b"" if request.method == "HEAD" else content, status=status
         )

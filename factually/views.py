@@ -94,5 +94,9 @@ def readyz(request):
 
 @pagecache.public(max_age=60, s_maxage=60, stale_while_revalidate=60)
 def page_not_found(request, exception):
-    """The 404 page, which browsers and a CDN may keep for a minute."""
-    return defaults.page_not_found(request, exception)
+    """
+    The 404 page, which browsers and a CDN may keep for a minute, or until
+    the next scheduled fact check appears (it may appear at this address).
+    """
+    response = defaults.page_not_found(request, exception)
+    return pagecache.expire_at(response, Publication.objects.next_due_at())
