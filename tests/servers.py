@@ -188,17 +188,21 @@ def gunicorn(*, env, workers=1):
     )
 
 
-def nginx(*, upstreams, prefix):
+def nginx_config():
+    """deploy/nginx.py, which is a script rather than a package module."""
     sys.path.insert(0, str(ROOT / "deploy"))
     try:
-        import nginx as nginx_config
+        import nginx
     finally:
         sys.path.pop(0)
+    return nginx
 
+
+def nginx(*, upstreams, prefix):
     port = free_port()
     config = Path(prefix) / "nginx.conf"
     config.write_text(
-        nginx_config.render(
+        nginx_config().render(
             listen=f"127.0.0.1:{port}",
             upstreams=[f"127.0.0.1:{upstream}" for upstream in upstreams],
             static_root=collected_static(),

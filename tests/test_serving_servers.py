@@ -4,6 +4,7 @@ settings when Redis or PostgreSQL is down, and two app servers behind the
 shipped nginx configuration behaving as one site.
 """
 
+import gzip
 import json
 import os
 import re
@@ -315,11 +316,17 @@ class TwoAppServersTests(TransactionTestCase):
         path = publish(article=article, kind="first").get_absolute_url()
         pagecache.invalidate_all()
 
+        # Brotli where Debian's modules are installed (.ci/run installs them).
+        encoding = "br" if servers.nginx_config().brotli_available() else "gzip"
+        decompress = brotli.decompress if encoding == "br" else gzip.decompress
+
         _, plain_headers, plain = self.get(self.nginx, path)
-        status, headers, body = self.get(self.nginx, path, **{"Accept-Encoding": "br"})
+        status, headers, body = self.get(
+            self.nginx, path, **{"Accept-Encoding": encoding}
+        )
         self.assertEqual(status, 200)
-        self.assertEqual(headers["Content-Encoding"], "br")
-        self.assertEqual(brotli.decompress(body), plain)
+        self.assertEqual(headers["Content-Encoding"], encoding)
+        self.assertEqual(decompress(body), plain)
         self.assertIn("public", plain_headers["Cache-Control"])
         self.assertIn("s-maxage", plain_headers["Cache-Control"])
         self.assertEqual(headers["X-Proxy-Cache"], "HIT")
@@ -329,6 +336,6 @@ class TwoAppServersTests(TransactionTestCase):
             self.nginx, css.decode(), **{"Accept-Encoding": "gzip, br"}
         )
         self.assertEqual(status, 200)
-        self.assertEqual(headers["Content-Encoding"], "br")
+        self.assertEqual(headers["Content-Encoding"], encoding)
         self.assertIn("immutable", headers["Cache-Control"])
         self.assertNotIn("X-Proxy-Cache", headers)
