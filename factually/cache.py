@@ -160,6 +160,30 @@ class ResilientRedisCache(RedisCache):
         self.health.succeeded()
         return True
 
+    def publish(self, channel, message):
+        """Publish on a Redis channel; False if Redis could not be reached."""
+        if self.health.backing_off():
+            return False
+        try:
+            self._cache.get_client(write=True).publish(channel, message)
+        except RedisError as exc:
+            self.health.failed("publish", exc)
+            return False
+        return True
+
+    def subscribe(self, channel):
+        """
+        A PubSub subscribed to `channel` (raises RedisError if Redis cannot
+        be reached; the caller keeps it and closes it).
+        """
+        pubsub = self._cache.get_client().pubsub()
+        pubsub.subscribe(channel)
+        return pubsub
+
+    def channel(self, name):
+        """A channel name of this cache's own (pub/sub ignores db numbers)."""
+        return f"{self.make_key(name)}@{self._servers[0]}"
+
     add = _guarded("add", _false)
     get = _guarded("get", _default)
     set = _guarded("set", _nothing)

@@ -39,11 +39,16 @@ Cache-Control for browsers and a CDN comes from public(); a CDN that purges
 by tag can use the Cache-Tag header views set with tag().
 """
 
+import contextlib
 import hashlib
+import logging
 import math
+import os
 import re
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
@@ -73,6 +78,14 @@ SHARED_MAX_AGE = 300
 # fresh copy, and for this long if the site answers with an error.
 STALE_WHILE_REVALIDATE = 60
 STALE_IF_ERROR = 60 * 60 * 24
+
+# Invalidations are announced on this channel, so every process drops its
+# local copies at once (see LocalPages).
+CHANNEL = "pagecache:invalidations"
+# Pages each process keeps in memory, in front of Redis.
+LOCAL_SIZE = 256
+
+logger = logging.getLogger(__name__)
 
 STORED_STATUSES = {200, 301, 404, 410}
 # Not-found pages are cheap to render and unbounded in number: keep few.
@@ -177,8 +190,17 @@ def _cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
-def _bump(*keys):
+def _announce(message):
+    """Tell every process (this one at once) which pages to drop locally."""
+    local.forget(message)
+    cache = _cache()
+    if hasattr(cache, "publish"):
+        cache.publish(cache.channel(CHANNEL), message)
+
+
+def _bump(keys, message):
     _cache().set_many({key: _new_generation() for key in keys}, timeout=None)
+    _announce(message)
 
 
 def _schedule(moment):
@@ -188,6 +210,7 @@ def _schedule(moment):
     keep = now - settings.PAGE_CACHE_TIMEOUT
     moments = [m for m in cache.get(SCHEDULE_KEY) or () if m > keep]
     cache.set(SCHEDULE_KEY, sorted({*moments, moment.timestamp()}), timeout=None)
+    _announce("*")
 
 
 def invalidate(*paths):
@@ -197,7 +220,8 @@ def invalidate(*paths):
     """
     keys = [_path_key(path) for path in paths]
     if keys:
-        transaction.on_commit(lambda: _bump(*keys), robust=True)
+        message = "\n".join(paths)
+        transaction.on_commit(lambda: _bump(keys, message), robust=True)
 
 
 def invalidate_all(*, at=None):
@@ -207,7 +231,7 @@ def invalidate_all(*, at=None):
     cached before it.
     """
     if at is None:
-        transaction.on_commit(lambda: _bump(SITE_GENERATION_KEY), robust=True)
+        transaction.on_commit(lambda: _bump([SITE_GENERATION_KEY], "*"), robust=True)
     else:
         transaction.on_commit(lambda: _schedule(at), robust=True)
 
@@ -240,6 +264,106 @@ def _storable(response):
     return vary <= {"accept-encoding"}
 
 
+class LocalPages:
+    """
+    This process's copies of pages it recently served from Redis, so that a
+    hit costs no round trip. Kept exact by Redis pub/sub: every invalidation
+    is announced on CHANNEL, and a thread in each process drops the copies
+    it names. While that thread is not subscribed (at start, after Redis
+    went away) nothing is kept; and no copy is kept longer than
+    PAGE_CACHE_LOCAL_TIMEOUT, in case an announcement were ever lost.
+    Pages that hang on a generation key of their own (goal.json) are not
+    kept here: nothing announces that key's changes.
+    """
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.entries = OrderedDict()
+        self.epoch = 0
+        self.listening = False
+        self.key = None
+
+    def start(self, cache):
+        """Listen for announcements, once per process (after a fork too)."""
+        key = (os.getpid(), cache.channel(CHANNEL))
+        if self.key == key:
+            return
+        with self.lock:
+            if self.key == key:
+                return
+            self.key = key
+            self.listening = False
+            self.entries.clear()
+        threading.Thread(
+            target=self._listen, args=(cache, key), name="pagecache", daemon=True
+        ).start()
+
+    def _listen(self, cache, key):
+        # Runs until Python exits, or until another cache (in tests) or a
+        # fork starts a listener of its own.
+        while self.key == key:
+            pubsub = None
+            try:
+                pubsub = cache.subscribe(key[1])
+                while self.key == key:
+                    message = pubsub.get_message(timeout=1.0)
+                    if message is None:
+                        continue
+                    if message["type"] == "subscribe":
+                        self.forget("*")
+                        self.listening = True
+                    elif message["type"] == "message":
+                        self.forget(message["data"].decode())
+            except Exception as exc:  # Whatever happened, keep nothing.
+                if self.listening:
+                    logger.warning("Page cache announcements lost: %s", exc)
+            finally:
+                if self.key == key:
+                    self.listening = False
+                    self.forget("*")
+                if pubsub is not None:
+                    with contextlib.suppress(Exception):
+                        pubsub.close()
+            time.sleep(1)
+
+    def forget(self, message):
+        with self.lock:
+            self.epoch += 1
+            if message == "*":
+                self.entries.clear()
+                return
+            paths = set(message.split("\n"))
+            for key in [k for k, v in self.entries.items() if v[1] in paths]:
+                del self.entries[key]
+
+    def get(self, key, now, timeout):
+        if not self.listening:
+            return None
+        with self.lock:
+            found = self.entries.get(key)
+        if found is None:
+            return None
+        entry, _, scheduled, fetched_at = found
+        _, stored_at, expires = entry[:3]
+        if now - fetched_at >= timeout or now >= expires:
+            return None
+        if any(stored_at < moment <= now for moment in scheduled):
+            return None
+        return entry
+
+    def put(self, key, path, entry, scheduled, epoch, now):
+        with self.lock:
+            if not self.listening or epoch != self.epoch:
+                return  # An announcement came in meanwhile: maybe stale.
+            self.entries[key] = (entry, path, tuple(scheduled), now)
+            self.entries.move_to_end(key)
+            while len(self.entries) > LOCAL_SIZE:
+                self.entries.popitem(last=False)
+
+
+local = LocalPages()
+
+
 class PageCacheMiddleware:
     """
     Serve anonymous readers' pages from the shared cache, and store the
@@ -252,6 +376,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
         self.excluded = tuple(settings.PAGE_CACHE_EXCLUDED_PATHS)
         self.timeout = settings.PAGE_CACHE_TIMEOUT
+        self.local_timeout = settings.PAGE_CACHE_LOCAL_TIMEOUT
         # Pages whose freshness hangs on a generation key of their own,
         # learnt from their responses (a view never changes which).
         self.extra_generation_keys = {}
@@ -279,12 +404,20 @@ class PageCacheMiddleware:
         if extra := self.extra_generation_keys.get(path):
             generation_keys.append(extra)
         started = time.time()
+        use_local = self.local_timeout > 0 and hasattr(cache, "subscribe")
+        if use_local:
+            local.start(cache)
+            entry = local.get(entry_key, started, self.local_timeout)
+            if entry is not None:
+                return self.hit(request, entry)
+            epoch = local.epoch
         found = cache.get_many([*generation_keys, SCHEDULE_KEY, entry_key])
         generations = {key: found.get(key) for key in generation_keys}
+        scheduled = found.get(SCHEDULE_KEY, ())
         entry = found.get(entry_key)
-        if entry is not None and self.current(
-            entry, generations, found.get(SCHEDULE_KEY, ()), started
-        ):
+        if entry is not None and self.current(entry, generations, scheduled, started):
+            if use_local and len(generations) == 2:
+                local.put(entry_key, path, entry, scheduled, epoch, started)
             return self.hit(request, entry)
 
         if None in generations.values():

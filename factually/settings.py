@@ -134,6 +134,10 @@ else:
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", str(60 * 60)))
 PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/preview/", "/donations/stripe/"]
+# With Redis, each process also keeps the pages it serves most in memory for
+# up to this many seconds, dropped at once when an invalidation is announced
+# (0 turns that off; the test suite does, except where it tests it).
+PAGE_CACHE_LOCAL_TIMEOUT = float(os.environ.get("PAGE_CACHE_LOCAL_TIMEOUT", "5"))
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 

@@ -59,6 +59,8 @@ def base_env(**overrides):
         "DJANGO_STATIC_ROOT": str(collected_static()),
         "DJANGO_LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
+        # The servers run as in production, with their in-memory copies.
+        "PAGE_CACHE_LOCAL_TIMEOUT": "5",
     }
     env.pop("REDIS_URL", None)
     env.update(overrides)

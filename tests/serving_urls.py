@@ -32,7 +32,7 @@ def during_publish(request):
     # Another process publishes (and invalidates, once committed) while
     # this page is rendering.
     response = counted("during publish")
-    pagecache._bump(pagecache._path_key(request.path))
+    pagecache._bump([pagecache._path_key(request.path)], request.path)
     return response
 
 

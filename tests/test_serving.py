@@ -7,13 +7,17 @@ the same against real server processes.
 import datetime
 import gzip
 import logging
+import os
+import time
+import unittest
 from datetime import timedelta
+from unittest import mock
 
 import brotli
 import time_machine
 from django.conf import settings
 from django.contrib.auth.models import Group, User
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -505,3 +509,82 @@ class DatabaseOutageTests(TestCase):
 
         self.assertEqual(response.status_code, 500)
         self.assertFalse(response.has_header("Retry-After"))
+
+
+def shared_redis_caches():
+    """Settings for a Redis cache, or skip (never in CI, where Redis runs)."""
+    from tests import servers
+
+    url = servers.redis_url()
+    if not servers.redis_reachable(url):
+        if os.environ.get("CI") == "true":
+            raise AssertionError(f"Redis is not reachable at {url}.")
+        raise unittest.SkipTest(f"needs Redis at {url}")
+    return {
+        "default": {
+            "BACKEND": "factually.cache.ResilientRedisCache",
+            "LOCATION": url,
+        }
+    }
+
+
+@override_settings(ROOT_URLCONF="tests.serving_urls", PAGE_CACHE_LOCAL_TIMEOUT=5)
+class LocalPagesTests(TestCase):
+    """Each process's in-memory copies in front of Redis, kept exact by pub/sub."""
+
+    def setUp(self):
+        self.enterContext(override_settings(CACHES=shared_redis_caches()))
+        cache.clear()
+        serving_urls.calls.clear()
+        self.client.get("/healthz")  # Starts this process's listener.
+        deadline = time.monotonic() + 5
+        while not pagecache.local.listening and time.monotonic() < deadline:
+            time.sleep(0.01)
+        self.assertTrue(pagecache.local.listening)
+
+    def served_from_memory(self, path):
+        with mock.patch.object(
+            ResilientRedisCache,
+            "get_many",
+            side_effect=AssertionError("Redis was asked"),
+        ):
+            return self.client.get(path)
+
+    def test_a_page_served_from_redis_is_then_served_without_a_round_trip(self):
+        self.client.get("/public/")  # Rendered, stored in Redis.
+        self.client.get("/public/")  # From Redis; kept in memory.
+
+        response = self.served_from_memory("/public/")
+
+        self.assertEqual(response["X-Page-Cache"], "hit")
+        self.assertEqual(len(serving_urls.calls), 1)
+
+    def test_an_invalidation_announced_by_another_process_drops_the_copy(self):
+        self.client.get("/public/")
+        self.client.get("/public/")
+        self.client.get("/other/")
+        self.client.get("/other/")
+
+        # What another app server's invalidate("/public/") does.
+        redis_cache = caches["default"]
+        redis_cache.set(pagecache._path_key("/public/"), 1, timeout=None)
+        redis_cache.publish(redis_cache.channel(pagecache.CHANNEL), "/public/")
+        deadline = time.monotonic() + 2
+        while (
+            any(v[1] == "/public/" for v in pagecache.local.entries.values())
+            and time.monotonic() < deadline
+        ):
+            time.sleep(0.005)
+
+        self.assertEqual(self.client.get("/public/")["X-Page-Cache"], "miss")
+        self.assertEqual(self.served_from_memory("/other/")["X-Page-Cache"], "hit")
+
+    def test_goal_json_is_never_kept_in_memory(self):
+        CampaignFactory(is_current=True)
+        for _ in range(3):
+            self.client.get(reverse("donations:goal"))
+
+        self.assertNotIn(
+            reverse("donations:goal"),
+            [v[1] for v in pagecache.local.entries.values()],
+        )

@@ -210,13 +210,15 @@ class TwoAppServersTests(TransactionTestCase):
     def eventually(self, server, path, wanted, seconds=1.5):
         """Seconds until `wanted` is in the page at `path`; fails after `seconds`."""
         started = time.monotonic()
+        seen = []
         while True:
-            _, _, body = self.get(server, path)
+            _, headers, body = self.get(server, path)
             elapsed = time.monotonic() - started
+            seen.append((round(elapsed, 2), headers.get("X-Proxy-Cache")))
             if wanted in body:
                 return elapsed
             if elapsed > seconds:
-                self.fail(f"{path} still lacked {wanted!r} after {seconds} s")
+                self.fail(f"{path} still lacked {wanted!r} after {seconds} s: {seen}")
             time.sleep(0.05)
 
     def test_publish_is_served_by_every_server_at_once(self):
@@ -238,13 +240,18 @@ class TwoAppServersTests(TransactionTestCase):
         publish(article=article, kind="update", note="Asked a sharper question.")
         pagecache.invalidate(path)
 
+        # Each server drops its in-memory copy when the invalidation is
+        # announced over Redis: within milliseconds.
         for server in (self.first, self.second):
+            self.assertLess(
+                self.eventually(server, path, b"second version", 0.25), 0.25
+            )
             _, _, body = self.get(server, path)
-            self.assertIn(b"What did the second version say?", body)
             self.assertNotIn(b"What did the first version say?", body)
-        # nginx keeps a page for one second at most.
-        staleness = self.eventually(self.nginx, path, b"second version")
-        self.assertLess(staleness, 1.5)
+        # nginx keeps a page for one second, then serves it while it fetches
+        # the new one: a second and a render at most (on a loaded machine,
+        # a render can take a while).
+        self.eventually(self.nginx, path, b"second version", seconds=3)
 
     def test_donation_through_one_server_moves_the_counter_on_both(self):
         CampaignFactory(is_current=True)
