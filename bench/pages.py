@@ -279,7 +279,9 @@ def run_wrk(port, path, *, duration, headers=(), bust=False):
         output = subprocess.run(
             command, capture_output=True, text=True, timeout=duration + 60, check=True
         ).stdout
-    latencies = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.M))
+    latencies = dict(re.findall(r"^\s+(50|99)(?:\.000)?%\s+(\S+)\s*$", output, re.M))
+    if set(latencies) != {"50", "99"}:
+        raise RuntimeError(f"Could not read wrk's output:\n{output}")
     errors = sum(
         int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output)
     )
