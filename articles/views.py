@@ -75,6 +75,7 @@ def article_context(request, publication, *, url):
 
 @require_safe
 @pagecache.public()
+@pagecache.tagged("fact-check-{slug}")
 def article_detail(request, slug):
     publication = Publication.objects.current().filter(slug=slug).first()
     if publication is None:
@@ -111,6 +112,7 @@ def topic_list(request):
 
 @require_safe
 @pagecache.public()
+@pagecache.tagged("topic-{slug}")
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     page = paginate(request, Publication.objects.for_listing().filter(topics=topic))
@@ -121,6 +123,7 @@ def topic_detail(request, slug):
 
 @require_safe
 @pagecache.public()
+@pagecache.tagged("author-{slug}")
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     page = paginate(request, Publication.objects.for_listing().filter(authors=author))

@@ -135,6 +135,23 @@ def tag(response, *tags):
     return response
 
 
+def tagged(*templates):
+    """
+    View decorator: tag the response for a CDN from the URL's arguments,
+    e.g. @tagged("fact-check-{slug}") gives Cache-Tag: fact-check-<slug>.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            return tag(response, *(t.format(**kwargs) for t in templates))
+
+        return wrapper
+
+    return decorator
+
+
 def expire_at(response, moment):
     """
     Let no cache keep `response` past `moment` (None: no limit): the page

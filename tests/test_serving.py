@@ -32,7 +32,7 @@ from tests.donations.factories import (
     DonationFactory,
     fundraiser,
 )
-from tests.factories import published_article
+from tests.factories import AuthorFactory, TopicFactory, published_article
 
 NOW = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=datetime.UTC)
 
@@ -320,6 +320,26 @@ class CacheControlTests(TestCase):
                 self.assertIn("max-age=", directives)
                 self.assertIn("s-maxage=", directives)
                 self.assertIn("stale-if-error=", directives)
+
+    def test_article_topic_and_author_pages_carry_cache_tags(self):
+        article = published_article()
+        topic = TopicFactory(slug="elections")
+        author = AuthorFactory(slug="sam")
+        cases = [
+            (
+                article.publications.get().get_absolute_url(),
+                f"fact-check-{article.slug}",
+            ),
+            (topic.get_absolute_url(), "topic-elections"),
+            (author.get_absolute_url(), "author-sam"),
+        ]
+        for url, tag in cases:
+            with self.subTest(url=url):
+                self.client.get(url)
+                hit = self.client.get(url)
+
+                self.assertEqual(hit["X-Page-Cache"], "hit")
+                self.assertEqual(hit["Cache-Tag"], tag)
 
     def test_feed_sitemap_and_pages_are_compressed(self):
         published_article()
