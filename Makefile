@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 BIND ?= 127.0.0.1:8000
 WORKERS ?= 3
 
-.PHONY: install run demo serve test lint format lock clean
+.PHONY: install run demo serve bench test lint format lock clean
 
 install: $(STAMP)
 
@@ -37,14 +37,23 @@ demo: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 
-# Production-like: debug off, hashed static files, gunicorn. Needs
-# DJANGO_SECRET_KEY and ALLOWED_HOSTS (and DATABASE_URL, REDIS_URL) set.
-# Run the task worker beside it (`manage.py db_worker`), see README.md.
+# Production: debug off, hashed static files, gunicorn with
+# deploy/gunicorn.conf.py; run one per app server behind nginx
+# (deploy/nginx.conf). Needs DJANGO_SECRET_KEY and ALLOWED_HOSTS (and
+# DATABASE_URL, REDIS_URL) set. A deploy may change templates and static
+# files, so it retires every cached page. Run the task worker beside it
+# (`manage.py db_worker`), see README.md.
 serve: export DJANGO_DEBUG = 0
 serve: $(STAMP)
 	$(PY) manage.py collectstatic --noinput
 	$(PY) manage.py migrate --noinput
-	$(BIN)/gunicorn factually.wsgi --bind $(BIND) --workers $(WORKERS) --access-logfile -
+	$(PY) manage.py invalidate_page_cache
+	$(BIN)/gunicorn factually.wsgi --config deploy/gunicorn.conf.py --bind $(BIND) --workers $(WORKERS)
+
+# The page benchmark (bench/pages.py): PostgreSQL and Redis on this host.
+# BENCH_ARGS="--duration 5 --publish-duration 20" for a shorter run.
+bench: $(STAMP)
+	$(PY) bench/pages.py $(BENCH_ARGS)
 
 # Runs the suite and prints line and branch coverage (configured in pyproject.toml).
 test: $(STAMP)

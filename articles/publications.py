@@ -41,6 +41,12 @@ class PublicationQuerySet(SlugQuerySet):
         """What readers may see: current publications that are not withdrawals."""
         return self.current().exclude(kind=Publication.Kind.WITHDRAWAL)
 
+    def next_due_at(self):
+        """When the next of these scheduled publications becomes due, or None."""
+        return self.filter(published_at__gt=timezone.now()).aggregate(
+            next=models.Min("published_at")
+        )["next"]
+
     def corrections(self):
         """Corrections and clarifications readers have been shown, newest first."""
         return (
@@ -244,6 +250,12 @@ class Publication(models.Model):
             }
             for entry in self.page_content()["history"]
         ]
+
+    def next_due_at(self):
+        """When the next of these scheduled publications becomes due, or None."""
+        return self.filter(published_at__gt=timezone.now()).aggregate(
+            next=models.Min("published_at")
+        )["next"]
 
     def corrections(self):
         """The corrections and clarifications up to this version, newest first."""

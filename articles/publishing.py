@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from factually import pagecache
+
 from . import changes
 from .content import render_draft
 from .models import Article, Publication
@@ -54,6 +56,18 @@ def change_since(previous: Publication | None, draft: Draft):
     if previous is None:
         return None
     return changes.between(previous.page_content()["draft"], draft.data())
+
+
+def retire_pages(publication: Publication) -> None:
+    """
+    Retire the cached pages a new publication changes, once it commits: its
+    own, and the lists, feeds, sitemap, search and related links that show
+    it (so every page); a scheduled one at its time.
+    """
+    if publication.is_scheduled():
+        pagecache.invalidate_all(at=publication.published_at)
+    else:
+        pagecache.invalidate_all()
 
 
 def _lock(article: Article) -> Article:
@@ -198,6 +212,7 @@ def publish(
             raise ValidationError(errors + found)
         prerender(publication)
         publication.save()
+        retire_pages(publication)
         publication.topics.add(*draft.topics)
         publication.authors.add(*draft.authors)
         if article.draft_digest != publication.draft_digest:
@@ -231,7 +246,7 @@ def withdraw(
         entry = _history_entry(
             version=version, kind=WITHDRAWAL, note=note, published_at=published_at
         )
-        return Publication.objects.create(
+        withdrawal = Publication.objects.create(
             article=article,
             version=version,
             kind=WITHDRAWAL,
@@ -249,6 +264,8 @@ def withdraw(
             },
             draft_digest=latest.draft_digest,
         )
+        retire_pages(withdrawal)
+    return withdrawal
 
 
 def cancel_scheduled(*, article: Article) -> Publication:
@@ -263,6 +280,8 @@ def cancel_scheduled(*, article: Article) -> Publication:
         if latest is None or not latest.is_scheduled():
             raise ValidationError(_("Nothing is scheduled."))
         Publication.objects.filter(pk=latest.pk).delete()
+        # Cached pages stay set to be retired at its time: harmless, since
+        # retiring a page only means rendering it again.
     return latest
 
 
@@ -290,6 +309,8 @@ def remove_version(*, publication: Publication, note: str, user=None) -> Version
             raise ValidationError(
                 _("A scheduled version has not been seen: cancel it instead.")
             )
-        return VersionRemoval.objects.create(
+        removal = VersionRemoval.objects.create(
             publication=publication, note=note, removed_by=user
         )
+        pagecache.invalidate_all()
+    return removal

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from factually import pagecache
+
 from . import views
 from .feeds import CorrectionsFeed
 
@@ -19,7 +21,11 @@ urlpatterns = [
     ),
     path("answers/<int:pk>/", views.answer, name="answer"),
     path("corrections/", views.corrections, name="corrections"),
-    path("corrections/feed/", CorrectionsFeed(), name="corrections_feed"),
+    path(
+        "corrections/feed/",
+        pagecache.public()(CorrectionsFeed()),
+        name="corrections_feed",
+    ),
     path("topics/", views.topic_list, name="topics"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),

@@ -8,8 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import http_date
 from django.utils.safestring import mark_safe
-from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
+
+from factually import pagecache
 
 from . import publishing
 from .models import (
@@ -26,9 +27,6 @@ from .search import clean_reader_query
 from .shape import load
 
 PAGE_SIZE = 12
-# Public pages may be kept by browsers and a CDN for a few minutes; a new
-# publication changes the page's ETag and Last-Modified for revalidation.
-PUBLIC_MAX_AGE = 300
 
 
 def paginate(request, queryset):
@@ -41,14 +39,17 @@ def with_last_modified(response, moment):
 
 
 @require_safe
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@pagecache.public()
 def home(request):
     page = paginate(request, Publication.objects.for_listing())
-    return render(request, "home.html", {"page_obj": page})
+    response = render(request, "home.html", {"page_obj": page})
+    # A scheduled fact check joins the list at its time, not when the
+    # cached page happens to expire.
+    return pagecache.expire_at(response, Publication.objects.next_due_at())
 
 
 @require_safe
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@pagecache.public()
 def search(request):
     query = clean_reader_query(request.GET.get("q", ""))
     page = paginate(request, Publication.objects.search(query))
@@ -56,7 +57,8 @@ def search(request):
 
 
 @require_safe
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@pagecache.public()
+@pagecache.tagged("fact-check-{slug}")
 def article_detail(request, slug):
     publication = Publication.objects.current().filter(slug=slug).first()
     if publication is None:
@@ -131,7 +133,8 @@ def version_response(request, template, publication, context):
 
 
 @require_safe
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@pagecache.public()
+@pagecache.tagged("fact-check-{slug}")
 def version_detail(request, slug, version):
     publication = public_version(slug, version)
     current = Publication.objects.current().get(article_id=publication.article_id)
@@ -151,7 +154,8 @@ def version_detail(request, slug, version):
 
 
 @require_safe
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@pagecache.public()
+@pagecache.tagged("fact-check-{slug}")
 def version_changes(request, slug, version):
     publication = public_version(slug, version)
     changes = (
@@ -180,14 +184,14 @@ def version_changes(request, slug, version):
 
 
 @require_safe
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@pagecache.public()
 def corrections(request):
     page = paginate(request, Publication.objects.corrections())
     return render(request, "articles/corrections.html", {"page_obj": page})
 
 
 @require_safe
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@pagecache.public()
 def about_page(request, slug):
     """One of the about pages; the team page lists the team from the database."""
     page = get_object_or_404(Page, slug=slug)
@@ -204,13 +208,14 @@ def about_page(request, slug):
 
 
 @require_safe
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@pagecache.public()
 def topic_list(request):
     return render(request, "articles/topic_list.html", {"topics": Topic.objects.all()})
 
 
 @require_safe
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@pagecache.public()
+@pagecache.tagged("topic-{slug}")
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic.objects.matching_slug(slug))
     if topic.slug != slug:
@@ -222,7 +227,8 @@ def topic_detail(request, slug):
 
 
 @require_safe
-@cache_control(public=True, max_age=PUBLIC_MAX_AGE)
+@pagecache.public()
+@pagecache.tagged("author-{slug}")
 def author_detail(request, slug):
     author = get_object_or_404(Author.objects.matching_slug(slug))
     if author.slug != slug:

@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from factually import pagecache
 from factually.admin import VersionAdmin
 
 from . import emails, payments, tracker
@@ -32,19 +33,25 @@ from .models import (
 
 
 class InvalidatesTrackerMixin:
-    """Changes made here alter what the banner shows: retire the cached copy."""
+    """
+    Changes made here alter what the banner shows on every page: retire the
+    cached tracker and every cached page.
+    """
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         tracker.invalidate_on_commit()
+        pagecache.invalidate_all()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         tracker.invalidate_on_commit()
+        pagecache.invalidate_all()
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         tracker.invalidate_on_commit()
+        pagecache.invalidate_all()
 
 
 @admin.register(Campaign)
@@ -169,6 +176,7 @@ class CampaignAdmin(InvalidatesTrackerMixin, VersionAdmin):
             campaign.save(update_fields=["is_current"])
             self.log_change(request, campaign, "Made current.")
             tracker.invalidate_on_commit()
+            pagecache.invalidate_all()
         self.message_user(request, f"“{campaign}” is now the current campaign.")
 
 

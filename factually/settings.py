@@ -59,7 +59,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Serving readers, outermost first: a cached page is turned into a 304
+    # when the reader's copy is current, and served before anything below
+    # could touch the database (see factually/pagecache.py). Pages the cache
+    # stores are compressed already: brotli, else gzip.
     "django.middleware.http.ConditionalGetMiddleware",
+    "factually.pagecache.PageCacheMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "factually.compression.BrotliMiddleware",
+    "factually.outage.DatabaseOutageMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -101,15 +109,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast when the server is down, so /readyz answers instead of hanging.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
+# Redis when REDIS_URL is set, shared by every app server. Every value in it
+# can be rebuilt from the database, so the backend answers a miss rather
+# than an error while Redis is unreachable (factually/cache.py), and gives
+# up quickly on a Redis that does not answer.
 if REDIS_URL := os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "factually.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": float(
+                    os.environ.get("REDIS_CONNECT_TIMEOUT", "0.25")
+                ),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+            },
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The page cache for anonymous readers (factually/pagecache.py): which cache,
+# how long a page may stay at most (invalidation is explicit; this is a
+# safety net), and paths never cached, whatever their headers say.
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", str(60 * 60)))
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/preview/", "/donations/stripe/"]
+# With Redis, each process also keeps the pages it serves most in memory for
+# up to this many seconds, dropped at once when an invalidation is announced
+# (0 turns that off; the test suite does, except where it tests it).
+PAGE_CACHE_LOCAL_TIMEOUT = float(os.environ.get("PAGE_CACHE_LOCAL_TIMEOUT", "5"))
 
 # Sessions are kept in the database (app servers stay stateless) and read
 # through the cache, saving staff a query on every admin request.
@@ -132,7 +161,9 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["factually.formats"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# collectstatic's target; the benchmark and the server tests collect into a
+# folder of their own.
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

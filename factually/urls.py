@@ -6,7 +6,10 @@ from articles import views as article_views
 from articles.feeds import LatestFactChecksFeed
 from articles.sitemaps import sitemaps
 
-from . import views
+from . import pagecache, views
+
+handler404 = "factually.views.page_not_found"
+handler500 = "factually.outage.handler500"
 
 admin.site.site_header = "Factually newsroom"
 admin.site.site_title = "Factually newsroom"
@@ -17,10 +20,10 @@ urlpatterns = [
     path("", article_views.home, name="home"),
     path("search/", article_views.search, name="search"),
     path("", include("articles.urls")),
-    path("feed/", LatestFactChecksFeed(), name="feed"),
+    path("feed/", pagecache.public()(LatestFactChecksFeed()), name="feed"),
     path(
         "sitemap.xml",
-        sitemap_views.sitemap,
+        pagecache.public()(sitemap_views.sitemap),
         {"sitemaps": sitemaps},
         name="sitemap",
     ),

@@ -1,20 +1,25 @@
 import logging
 
+from django.conf import settings
+from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.views.decorators.cache import cache_control, never_cache
+from django.views import defaults
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from articles.models import Page
+from articles.models import Page, Publication
 from donations.funding import figures as funding_figures
+
+from . import pagecache
 
 logger = logging.getLogger(__name__)
 
 
 @require_safe
-@cache_control(public=True, max_age=60)
+@pagecache.public(max_age=60, s_maxage=60)
 def funding(request):
     """
     Who funds us: the editors' text, with the figures computed live from
@@ -31,7 +36,7 @@ def funding(request):
 
 
 @require_safe
-@cache_control(public=True, max_age=60 * 60 * 24)
+@pagecache.public(max_age=60 * 60 * 24, s_maxage=60 * 60 * 24)
 def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("sitemap"))
     lines = [
@@ -54,7 +59,12 @@ def healthz(request):
 @never_cache
 @require_safe
 def readyz(request):
-    """Readiness: the process can reach its database."""
+    """
+    Readiness: the process can reach its database (503 otherwise, so a load
+    balancer sends readers elsewhere). A cache that cannot be reached leaves
+    it ready, since pages are then served from the database: the answer is
+    still 200, with "cache degraded" and the reason in the body.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
@@ -64,4 +74,23 @@ def readyz(request):
         return HttpResponse(
             "database unavailable\n", status=503, content_type="text/plain"
         )
+    cache = caches[settings.PAGE_CACHE_ALIAS]
+    ping = getattr(cache, "ping", None)
+    if ping is not None and not ping():
+        health = cache.health
+        return HttpResponse(
+            f"ok\ncache degraded: {health.last_error}\n"
+            f"cache errors in this process: {health.errors}\n",
+            content_type="text/plain",
+        )
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@pagecache.public(max_age=60, s_maxage=60, stale_while_revalidate=60)
+def page_not_found(request, exception):
+    """
+    The 404 page, which browsers and a CDN may keep for a minute, or until
+    the next scheduled fact check appears (it may appear at this address).
+    """
+    response = defaults.page_not_found(request, exception)
+    return pagecache.expire_at(response, Publication.objects.next_due_at())

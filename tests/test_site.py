@@ -145,7 +145,7 @@ class SettingsTests(SimpleTestCase):
         self.assertEqual(
             result.stdout.split()[1:3],
             [
-                "django.core.cache.backends.redis.RedisCache",
+                "factually.cache.ResilientRedisCache",
                 "django.db.backends.postgresql",
             ],
         )

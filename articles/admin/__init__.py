@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
+from factually import pagecache
 from factually.admin import VersionAdmin
 
 from ..models import Article, Author, Page, Publication, Topic
@@ -40,22 +41,34 @@ from .inlines import (
 from .publishing import PublishingViewsMixin, admin_form
 
 
+class RetiresPagesMixin:
+    """Saving or deleting one of these changes public pages: retire them all."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        pagecache.invalidate_all()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        pagecache.invalidate_all()
+
+
 @admin.register(Topic)
-class TopicAdmin(VersionAdmin):
+class TopicAdmin(RetiresPagesMixin, VersionAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Author)
-class AuthorAdmin(VersionAdmin):
+class AuthorAdmin(RetiresPagesMixin, VersionAdmin):
     list_display = ["name", "role", "slug"]
     search_fields = ["name", "role"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Page)
-class PageAdmin(VersionAdmin):
+class PageAdmin(RetiresPagesMixin, VersionAdmin):
     """The about pages: a fixed set, edited with their revision history."""
 
     list_display = ["title", "slug", "updated_at"]

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from articles.models import Claim, Publication, VersionRemoval
 from articles.publishing import publish, remove_version, withdraw
+from factually import pagecache
 from tests.articles.factories import build_article, edit_summary, published_article
 from tests.roles import create_roles, staff
 
@@ -179,7 +180,10 @@ class RemoveVersionTests(TestCase):
 @time_machine.travel(NOW, tick=False)
 class CorrectionsOnThePageTests(TestCase):
     def correct(self, article, number, *, kind="correction", days=1):
-        with time_machine.travel(days_ago(days), tick=False):
+        with (
+            time_machine.travel(days_ago(days), tick=False),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
             edit_summary(article, f"Fix {number}.")
             publish(article=article, kind=kind, note=f"Fix number {number}.")
 
@@ -210,6 +214,8 @@ class CorrectionsOnThePageTests(TestCase):
         for number in range(1, 7):
             self.correct(article, number, days=20 - number)
             self.client.get(url)  # Warm the banner's cache.
+            with self.captureOnCommitCallbacks(execute=True):
+                pagecache.invalidate(url)  # Render the page, not its cached copy.
             with self.subTest(versions=number + 1), self.assertNumQueries(1):
                 response = self.client.get(url)
             self.assertContains(response, f"Fix number {number}.")
@@ -260,7 +266,10 @@ class FeedTests(TestCase):
     def test_entry_id_is_stable_across_versions_and_links_are_absolute(self):
         article = published_article(published_at=days_ago(9))
         before = feedparser.parse(self.client.get(reverse("feed")).content).entries[0]
-        with time_machine.travel(days_ago(1), tick=False):
+        with (
+            time_machine.travel(days_ago(1), tick=False),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
             edit_summary(article)
             publish(article=article, kind="update", note="More.")
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from donations import tracker
 from donations.models import BannerMessage, Campaign, Donation
+from factually import pagecache
 from tests.donations.factories import (
     BannerMessageFactory,
     CampaignFactory,
@@ -155,6 +156,7 @@ def test_a_new_campaign_shows_the_banner_again(page, campaign):
     campaign.save()
     CampaignFactory(is_current=True, name="Next drive")
     tracker.invalidate()
+    pagecache.invalidate_all()  # As the admin does for a campaign change.
 
     page.reload()
     page.wait_for_load_state("load")

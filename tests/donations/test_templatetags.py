@@ -91,7 +91,7 @@ class DonationBannerTagTests(TestCase):
 
         self.assertNotIn("style=", html)
         self.assertNotIn("<script>", html)
-        self.assertIn('<script src="/static/js/donations.js"></script>', html)
+        self.assertIn('<script src="/static/js/donations.js" defer></script>', html)
 
     def test_every_active_variant_is_rendered_and_one_is_shown(self):
         other = BannerMessageFactory(

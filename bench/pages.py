@@ -1,0 +1,727 @@
+"""
+The page benchmark: what readers get from the production server, side by
+side with a static file of the same bytes. `make bench` runs it.
+
+A benchmark, not a test. It needs PostgreSQL and Redis on this host:
+
+    make bench                                # defaults below
+    make bench BENCH_ARGS="--duration 5 --publish-duration 20"
+
+It (re)creates a PostgreSQL database of its own (--database, dropped and
+made afresh each run), uses a Redis database of its own (--redis-db,
+flushed at the start and the end), migrates, loads a campaign and a
+6-section and a 60-section fact check (published through
+articles.publishing.publish), collects static files into a temporary
+folder, and starts gunicorn (2 sync workers, debug off, the production
+settings and deploy/gunicorn.conf.py) on 127.0.0.1. The static files of the
+same bytes (each article's HTML and goal.json, as served) are written into
+that folder before gunicorn starts, so WhiteNoise serves them.
+
+Then, one after the other, for --duration seconds each, with wrk (1 thread,
+4 connections) when it is installed and a small built-in load generator
+otherwise: each article on a cache miss, each on a cache hit, a conditional
+request answered 304, the home page (hit and miss), goal.json, and the
+static files. A cache miss is forced by a query string unique to each
+request (the page cache keys on the query string; the article view ignores
+it), so every request pays the cache lookup, the render and the store, as
+the first reader after a publish does. In-process, it times the cache-miss
+render and counts the queries of each page.
+
+Last, publishing under load: for --publish-duration seconds, readers
+request the large article at twice the measured cache-miss rate while an
+editor publishes a new version every 5 s; it counts errors and the longest
+time after a publish returned that a reader still got the previous version.
+
+It prints the ratios of the issue's targets and writes a Markdown table to
+bench/results/pages-<time>.md. Traffic stays on 127.0.0.1 and every phase is
+bounded in time.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+HOST = "127.0.0.1"
+WORKERS = 2
+WRK_CONNECTIONS = 4
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
+    parser.add_argument("--database", default="factually_pages_bench")
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379")
+    parser.add_argument("--redis-db", type=int, default=13)
+    parser.add_argument(
+        "--duration", type=float, default=10, help="seconds per measurement"
+    )
+    parser.add_argument(
+        "--publish-duration",
+        type=float,
+        default=60,
+        help="seconds of publishing under load (0 to skip)",
+    )
+    parser.add_argument("--publish-every", type=float, default=5)
+    parser.add_argument(
+        "--renders", type=int, default=30, help="in-process renders timed per page"
+    )
+    parser.add_argument(
+        "--no-wrk", action="store_true", help="use the built-in load generator"
+    )
+    return parser.parse_args()
+
+
+def configure(args, static_root):
+    database_url = f"{args.postgres}/{args.database}"
+    redis_url = f"{args.redis}/{args.redis_db}"
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="factually.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_HTTPS="0",
+        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY", "bench-" + "x" * 50),
+        ALLOWED_HOSTS=HOST,
+        STRIPE_WEBHOOK_SECRET=os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_bench"),
+        DJANGO_LOG_LEVEL="WARNING",
+        DJANGO_STATIC_ROOT=str(static_root),
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        ACCESS_LOG="",
+        LOG_LEVEL="warning",
+    )
+    recreate_database(args.postgres, args.database)
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def recreate_database(server, name):
+    import psycopg
+
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        sys.exit(f"--database must be a plain lower-case name, not {name!r}.")
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+PARAGRAPH = (
+    "Officials counted {n:,} ballots in the district by the morning after the "
+    "vote, according to the county's published tally [{a}], and the state's "
+    "audit later confirmed the figure to within a handful of votes [{b}]. "
+    "Claims that the number was inflated rest on a misreading of the turnout "
+    "table, which lists registered voters rather than ballots cast."
+)
+
+
+def load_content():
+    """A campaign, and the small and the large fact check, published."""
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from articles.models import (
+        Article,
+        Citation,
+        Claim,
+        Rating,
+        RelatedQuestion,
+        Section,
+        Topic,
+    )
+    from articles.publishing import publish
+    from donations.models import BannerMessage, Campaign, Donation, Supporter
+    from sources.models import Source
+
+    call_command("migrate", verbosity=0)
+    now = timezone.now()
+    campaign = Campaign.objects.create(
+        name="Benchmark drive",
+        goal=1000,
+        starts_at=now - timedelta(days=10),
+        ends_at=now + timedelta(days=20),
+        donate_url="https://donate.example/bench",
+        is_current=True,
+    )
+    for number in range(2):
+        BannerMessage.objects.create(
+            campaign=campaign,
+            headline=f"Keep Factually independent ({number})",
+            body="Readers fund our fact checks. We take no money from political groups.",
+        )
+    for number in range(40):
+        supporter = Supporter.objects.create(
+            email_hash=Supporter.hash_email(f"reader{number}@example.org")
+        )
+        Donation.objects.create(
+            supporter=supporter,
+            amount=500,
+            currency="USD",
+            kind=Donation.Kind.ONE_OFF,
+            origin=Donation.Origin.OFFLINE,
+            received_at=now - timedelta(days=1),
+        )
+    topic = Topic.objects.create(name="Elections", slug="elections")
+
+    articles = {}
+    for name, sections, sources in (("small", 6, 4), ("large", 60, 40)):
+        article = Article.objects.create(
+            title=f"Fact check: What evidence exists of the {name} tally?",
+            slug=f"bench-{name}",
+            summary=(
+                "The official count stands [1], and the audit agrees with it [2]. "
+                "No evidence supports the claim of inflated numbers."
+            ),
+            checked_on=date(2026, 11, 2),
+        )
+        article.topics.add(topic)
+        for position in range(1, sources + 1):
+            source = Source.objects.create(
+                title=f"County election report, part {position}",
+                url=f"https://example.org/reports/{name}/{position}",
+                publisher="County Board of Elections",
+            )
+            Citation.objects.create(article=article, position=position, source=source)
+        for position in range(1, sections + 1):
+            a = (position - 1) % sources + 1
+            b = position % sources + 1
+            Section.objects.create(
+                article=article,
+                position=position,
+                heading=f"Part {position} of the count",
+                body="\n\n".join(
+                    PARAGRAPH.format(n=1000 * position + k, a=a, b=b) for k in range(2)
+                ),
+            )
+        for position in range(1, max(2, sections // 6) + 1):
+            Claim.objects.create(
+                article=article,
+                position=position,
+                statement=f"The count in ward {position} was inflated.",
+                claimant="A. Speaker",
+                rating=Rating.FALSE,
+                explanation="The tally and the audit agree.",
+            )
+        for position in range(1, 4):
+            RelatedQuestion.objects.create(
+                article=article,
+                position=position,
+                question=f"How are ballots counted, question {position}?",
+            )
+        publish(article=article, kind="first")
+        articles[name] = article
+    return articles
+
+
+# --- Load generation ------------------------------------------------------
+
+
+def http_get(port, path, headers=None):
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Host": HOST, **(headers or {})})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+WRK_BUST = """
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format(nil, wrk.path .. counter)
+end
+"""
+
+
+def parse_duration(text):
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def run_wrk(port, path, *, duration, headers=(), bust=False):
+    command = [
+        shutil.which("wrk"),
+        "-t1",
+        f"-c{WRK_CONNECTIONS}",
+        f"-d{max(1, round(duration))}s",
+        "--latency",
+        "--timeout",
+        "10s",
+    ]
+    for header in headers:
+        command += ["-H", header]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        if bust:
+            script.write(WRK_BUST)
+            script.flush()
+            command += ["-s", script.name]
+        command.append(f"http://{HOST}:{port}{path}")
+        output = subprocess.run(
+            command, capture_output=True, text=True, timeout=duration + 60, check=True
+        ).stdout
+    latencies = dict(re.findall(r"^\s+(50|99)(?:\.000)?%\s+(\S+)\s*$", output, re.M))
+    if set(latencies) != {"50", "99"}:
+        raise RuntimeError(f"Could not read wrk's output:\n{output}")
+    errors = sum(
+        int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output)
+    )
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
+        "p50_ms": parse_duration(latencies["50"]),
+        "p99_ms": parse_duration(latencies["99"]),
+        "errors": errors + (int(non_2xx[1]) if non_2xx else 0),
+    }
+
+
+def run_builtin(port, path, *, duration, headers=(), bust=False):
+    """Closed-loop load from WRK_CONNECTIONS threads, like wrk's."""
+    header_dict = dict(header.split(": ", 1) for header in headers)
+    latencies, errors = [], [0]
+    lock = threading.Lock()
+    deadline = time.monotonic() + duration
+    counter = iter(range(10**9))
+
+    def worker():
+        mine = []
+        while time.monotonic() < deadline:
+            target = f"{path}{next(counter)}" if bust else path
+            started = time.perf_counter()
+            try:
+                status, _, _ = http_get(port, target, header_dict)
+                ok = status < 400
+            except OSError:
+                ok = False
+            mine.append((time.perf_counter() - started) * 1000)
+            if not ok:
+                with lock:
+                    errors[0] += 1
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker) for _ in range(WRK_CONNECTIONS)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    ordered = sorted(latencies)
+    return {
+        "rps": len(ordered) / elapsed,
+        "p50_ms": ordered[len(ordered) // 2],
+        "p99_ms": ordered[max(0, int(len(ordered) * 0.99) - 1)],
+        "errors": errors[0],
+    }
+
+
+# --- In-process measurements ----------------------------------------------
+
+
+class QueryCounter:
+    """Counts the queries run on a connection (connection.execute_wrapper)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def in_process(paths, renders):
+    """Milliseconds per cache-miss render, and queries on a miss and a hit."""
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(HTTP_HOST=HOST)
+    rows = {}
+    for name, path in paths.items():
+        # Warm the tracker and the page cache (goal.json learns its key first).
+        client.get(path)
+        client.get(path)
+        token = secrets.token_hex(4)
+        miss, hit = QueryCounter(), QueryCounter()
+        with connection.execute_wrapper(miss):
+            response = client.get(f"{path}?inprocess={token}")
+        assert response["X-Page-Cache"] == "miss", response.headers
+        with connection.execute_wrapper(hit):
+            response = client.get(path)
+        assert response["X-Page-Cache"] == "hit", response.headers
+        timings = []
+        for number in range(renders):
+            started = time.perf_counter()
+            client.get(f"{path}?inprocess={token}-{number}")
+            timings.append((time.perf_counter() - started) * 1000)
+        rows[name] = {
+            "miss_ms": statistics.median(timings),
+            "miss_queries": miss.count,
+            "hit_queries": hit.count,
+        }
+    return rows
+
+
+# --- Publishing under load ------------------------------------------------
+
+
+def publish_under_load(port, article, *, rate, duration, every):
+    """
+    Readers at `rate` requests a second on the article while a new version
+    is published every `every` seconds. Returns errors, requests and the
+    longest staleness seen after a publish returned.
+    """
+    from articles.publishing import publish
+
+    path = article.publications.latest().get_absolute_url()
+    title = re.compile(rb"What evidence exists of revision (\d+)\?")
+    published = []  # (monotonic time the publish returned, revision)
+    readings = []  # (monotonic time the request started, revision seen or None)
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + duration
+    readers = 8
+    interval = readers / rate
+
+    def reader(offset):
+        next_at = time.monotonic() + offset
+        while True:
+            now = time.monotonic()
+            if now >= stop:
+                return
+            if now < next_at:
+                time.sleep(next_at - now)
+            next_at += interval
+            started = time.monotonic()
+            try:
+                status, _, body = http_get(port, path)
+            except OSError:
+                status, body = 0, b""
+            match = title.search(body)
+            with lock:
+                if status != 200:
+                    errors[0] += 1
+                readings.append((started, int(match[1]) if match else 0))
+
+    def editor():
+        revision = 0
+        while time.monotonic() + every < stop:
+            time.sleep(every)
+            revision += 1
+            article.title = f"Fact check: What evidence exists of revision {revision}?"
+            article.save()
+            publish(article=article, kind="update", note=f"Revision {revision}.")
+            with lock:
+                published.append((time.monotonic(), revision))
+
+    threads = [
+        threading.Thread(target=reader, args=(index * interval / readers,))
+        for index in range(readers)
+    ]
+    editor_thread = threading.Thread(target=editor)
+    for thread in [*threads, editor_thread]:
+        thread.start()
+    for thread in [*threads, editor_thread]:
+        thread.join()
+
+    staleness = 0.0
+    stale_after_1s = 0
+    for started, seen in readings:
+        # The newest publish that had returned before this request began.
+        due = [(at, rev) for at, rev in published if at <= started]
+        if not due or seen >= due[-1][1]:
+            continue
+        # Stale: how long since the first version newer than what it saw?
+        first_newer = min(at for at, rev in published if rev > seen and at <= started)
+        lag = started - first_newer
+        staleness = max(staleness, lag)
+        stale_after_1s += lag > 1
+    return {
+        "rate": rate,
+        "duration": duration,
+        "publishes": len(published),
+        "requests": len(readings),
+        "achieved_rps": len(readings) / duration,
+        "errors": errors[0],
+        "max_staleness_s": staleness,
+        "stale_after_1s": stale_after_1s,
+    }
+
+
+# --- The run --------------------------------------------------------------
+
+
+def start_gunicorn(port):
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "factually.wsgi",
+            "--config",
+            "deploy/gunicorn.conf.py",
+            "--bind",
+            f"{HOST}:{port}",
+            "--workers",
+            str(WORKERS),
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
+    for _ in range(150):
+        try:
+            http_get(port, "/healthz")
+            return server
+        except OSError:
+            if server.poll() is not None:
+                sys.exit("gunicorn exited at start.")
+            time.sleep(0.2)
+    server.terminate()
+    sys.exit("gunicorn did not start.")
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def main():
+    args = parse_args()
+    static_root = Path(tempfile.mkdtemp(prefix="factually-bench-static-"))
+    try:
+        run(args, static_root)
+    finally:
+        shutil.rmtree(static_root, ignore_errors=True)
+
+
+def run(args, static_root):
+    configure(args, static_root)
+    from django.core.management import call_command
+    from django.db import connection
+
+    articles = load_content()
+    call_command("collectstatic", interactive=False, verbosity=0)
+    paths = {
+        name: article.publications.latest().get_absolute_url()
+        for name, article in articles.items()
+    }
+    paths["home"] = "/"
+    paths["goal"] = "/donations/goal.json"
+    rows_in_process = in_process(paths, args.renders)
+
+    # The static files of the same bytes, written before WhiteNoise indexes.
+    from django.test import Client
+
+    client = Client(HTTP_HOST=HOST)
+    bench_static = static_root / "bench"
+    bench_static.mkdir()
+    sizes = {}
+    for name in ("small", "large", "goal"):
+        body = client.get(paths[name]).content
+        sizes[name] = len(body)
+        suffix = "json" if name == "goal" else "html"
+        (bench_static / f"{name}.{suffix}").write_bytes(body)
+    connection.close()
+
+    load = run_builtin if args.no_wrk or not shutil.which("wrk") else run_wrk
+    tool = "built-in generator" if load is run_builtin else "wrk"
+    port = free_port()
+    server = start_gunicorn(port)
+    try:
+        # Warm every page in both workers.
+        for _ in range(6):
+            for path in paths.values():
+                http_get(port, path)
+        etag = http_get(port, paths["small"])[1]["ETag"]
+        token = secrets.token_hex(4)
+        plan = [
+            (
+                "article miss, 6 sections",
+                paths["small"] + f"?miss={token}-",
+                {"bust": True},
+            ),
+            (
+                "article miss, 60 sections",
+                paths["large"] + f"?miss={token}-",
+                {"bust": True},
+            ),
+            ("article hit, 6 sections", paths["small"], {}),
+            ("article hit, 60 sections", paths["large"], {}),
+            (
+                "conditional (304), 6 sections",
+                paths["small"],
+                {"headers": [f"If-None-Match: {etag}"]},
+            ),
+            ("home (hit)", "/", {}),
+            ("home (miss)", f"/?miss={token}-", {"bust": True}),
+            ("goal.json", paths["goal"], {}),
+            ("static file, 6-section bytes", "/static/bench/small.html", {}),
+            ("static file, 60-section bytes", "/static/bench/large.html", {}),
+            ("static file, goal.json bytes", "/static/bench/goal.json", {}),
+        ]
+        results = {}
+        for label, path, options in plan:
+            results[label] = load(port, path, duration=args.duration, **options)
+            row = results[label]
+            print(
+                f"{label:34} {row['rps']:9.1f} req/s  p50 {row['p50_ms']:7.2f} ms  "
+                f"p99 {row['p99_ms']:7.2f} ms  errors {row['errors']}",
+                flush=True,
+            )
+        status, _, _ = http_get(port, paths["small"], {"If-None-Match": etag})
+        assert status == 304, status
+
+        under_load = None
+        if args.publish_duration > 0:
+            rate = 2 * results["article miss, 60 sections"]["rps"]
+            under_load = publish_under_load(
+                port,
+                articles["large"],
+                rate=rate,
+                duration=args.publish_duration,
+                every=args.publish_every,
+            )
+            print(json.dumps(under_load, indent=2), flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        import redis
+
+        redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+
+    report = write_report(results, rows_in_process, sizes, under_load, args, tool)
+    print(report)
+
+
+def ratio(results, a, b):
+    return results[a]["rps"] / results[b]["rps"]
+
+
+def write_report(results, in_proc, sizes, under_load, args, tool):
+    stamp = datetime.now(tz=UTC)
+    lines = [
+        f"# Page benchmark, {stamp:%Y-%m-%d %H:%M} UTC",
+        "",
+        f"gunicorn, {WORKERS} sync workers, debug off, PostgreSQL and Redis on "
+        f"this host; {tool}, 1 thread, {WRK_CONNECTIONS} connections, "
+        f"{args.duration:g} s each, identity encoding. Article sizes: "
+        f"{sizes['small'] / 1024:.1f} KB (6 sections, 4 sources) and "
+        f"{sizes['large'] / 1024:.1f} KB (60 sections, 40 sources).",
+        "",
+        "| request | req/s | p50 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for label, row in results.items():
+        lines.append(
+            f"| {label} | {row['rps']:,.0f} | {row['p50_ms']:.2f} | "
+            f"{row['p99_ms']:.2f} | {row['errors']} |"
+        )
+    lines += [
+        "",
+        "In-process (Django test client, median of "
+        f"{args.renders}): cache-miss time and queries per page.",
+        "",
+        "| page | ms per cache miss | queries, miss | queries, hit |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, row in in_proc.items():
+        lines.append(
+            f"| {name} | {row['miss_ms']:.1f} | {row['miss_queries']} | "
+            f"{row['hit_queries']} |"
+        )
+    targets = [
+        (
+            "article hit / static, 6 sections",
+            ratio(results, "article hit, 6 sections", "static file, 6-section bytes"),
+            0.9,
+        ),
+        (
+            "article hit / static, 60 sections",
+            ratio(results, "article hit, 60 sections", "static file, 60-section bytes"),
+            0.9,
+        ),
+        (
+            "304 / static, 6 sections",
+            ratio(
+                results, "conditional (304), 6 sections", "static file, 6-section bytes"
+            ),
+            0.9,
+        ),
+        (
+            "goal.json / static",
+            ratio(results, "goal.json", "static file, goal.json bytes"),
+            0.9,
+        ),
+        (
+            "miss 60 / miss 6 sections",
+            ratio(results, "article miss, 60 sections", "article miss, 6 sections"),
+            0.8,
+        ),
+        (
+            "miss 60 sections / static",
+            ratio(
+                results, "article miss, 60 sections", "static file, 60-section bytes"
+            ),
+            0.2,
+        ),
+    ]
+    lines += [
+        "",
+        "| target | measured | wanted | met |",
+        "|---|---:|---:|:---:|",
+    ]
+    for label, value, wanted in targets:
+        lines.append(
+            f"| {label} | {value:.2f}× | ≥ {wanted}× | {'yes' if value >= wanted else 'no'} |"
+        )
+    queries_ok = (
+        max(in_proc["small"]["miss_queries"], in_proc["large"]["miss_queries"]) <= 2
+        and in_proc["small"]["miss_queries"] == in_proc["large"]["miss_queries"]
+        and in_proc["small"]["hit_queries"] == in_proc["large"]["hit_queries"] == 0
+    )
+    lines.append(
+        f"| article queries: miss ≤ 2 and constant, hit 0 | "
+        f"{in_proc['small']['miss_queries']}/{in_proc['large']['miss_queries']}, "
+        f"{in_proc['small']['hit_queries']}/{in_proc['large']['hit_queries']} | "
+        f"≤ 2, 0 | {'yes' if queries_ok else 'no'} |"
+    )
+    if under_load:
+        lines += [
+            "",
+            f"Publishing under load: {under_load['achieved_rps']:.0f} req/s asked "
+            f"({under_load['rate']:.0f} wanted: 2× the 60-section miss rate) for "
+            f"{under_load['duration']:g} s on the 60-section article, a publish "
+            f"every {args.publish_every:g} s ({under_load['publishes']} publishes, "
+            f"{under_load['requests']} requests): {under_load['errors']} errors, "
+            f"longest staleness after a publish returned "
+            f"{under_load['max_staleness_s'] * 1000:.0f} ms, "
+            f"{under_load['stale_after_1s']} stale responses more than 1 s after.",
+        ]
+    report = "\n".join(lines) + "\n"
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"pages-{stamp:%Y%m%dT%H%M%SZ}.md").write_text(report)
+    return report
+
+
+if __name__ == "__main__":
+    main()
