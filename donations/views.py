@@ -15,7 +15,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import (
     require_http_methods,
@@ -361,14 +361,20 @@ def manage_open(request, token):
 
 
 @require_safe
-@cache_control(public=True, max_age=300)
+@pagecache.public()
 def supporter_list(request):
-    """Supporters who asked to be named, as they asked, newest first."""
+    """
+    Supporters who asked to be named, as they asked, newest first. Cached
+    like goal.json: keyed on the tracker's generation, which every donation
+    path bumps.
+    """
     named = Supporter.objects.named().filter(
         Exists(Donation.objects.counted().filter(supporter=OuterRef("pk")))
     )
     page = Paginator(named.only("display_name"), 200).get_page(request.GET.get("page"))
-    return render(request, "donations/supporter_list.html", {"page_obj": page})
+    response = render(request, "donations/supporter_list.html", {"page_obj": page})
+    response.page_cache_generation_key = tracker.GENERATION_KEY
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
