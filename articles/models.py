@@ -1,8 +1,8 @@
-from datetime import datetime
+import secrets
+from datetime import datetime, timedelta
 
 import reversion
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -17,8 +17,7 @@ from .schema import upgrade
 from .search import matching
 from .state import ArticleQuerySet, PublicationState
 
-PREVIEW_SALT = "articles.preview"
-PREVIEW_MAX_AGE = 60 * 60 * 24 * 7
+PREVIEW_MAX_AGE = timedelta(days=7)
 
 
 @reversion.register()
@@ -56,6 +55,40 @@ class Author(models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
+class NewsroomQuerySet(ArticleQuerySet):
+    """Articles by where they stand in the newsroom's review workflow."""
+
+    def in_progress(self):
+        """Drafts not yet published as they stand."""
+        return self.exclude(review_state=Article.ReviewState.PUBLISHED)
+
+    def drafts_of(self, user):
+        return self.in_progress().filter(assigned_writer=user)
+
+    def awaiting_review_by(self, user):
+        """Ready for review, assigned to `user` or to nobody, and not theirs."""
+        return (
+            self.filter(review_state=Article.ReviewState.READY)
+            .filter(Q(assigned_reviewer=user) | Q(assigned_reviewer__isnull=True))
+            .exclude(submitted_by=user)
+        )
+
+    def changes_requested_of(self, user):
+        return self.filter(review_state=Article.ReviewState.CHANGES_REQUESTED).filter(
+            Q(assigned_writer=user) | Q(submitted_by=user)
+        )
+
+    def overdue(self):
+        """Unpublished work whose due date has passed."""
+        return self.in_progress().filter(due_on__lt=timezone.localdate())
+
+    def due_soon(self, days: int = 3):
+        """Unpublished work due within `days` days, overdue work included."""
+        return self.in_progress().filter(
+            due_on__lte=timezone.localdate() + timedelta(days=days)
+        )
+
+
 @reversion.register(
     follow=["sections", "claims", "citations", "related_questions"],
 )
@@ -64,6 +97,13 @@ class Article(models.Model):
     The working draft of a fact check. Saving it never changes what readers
     see: publishing freezes it into a Publication.
     """
+
+    class ReviewState(models.TextChoices):
+        WRITING = "writing", _("Writing")
+        READY = "ready", _("Ready for review")
+        CHANGES_REQUESTED = "changes", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED = "published", _("Published")
 
     title = models.CharField(
         _("title"),
@@ -116,7 +156,61 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     draft_digest = models.CharField(max_length=64, blank=True, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
+    # The newsroom's review workflow: changed only by articles/workflow.py.
+    review_state = models.CharField(
+        _("review"),
+        max_length=20,
+        choices=ReviewState,
+        default=ReviewState.WRITING,
+        editable=False,
+    )
+    review_note = models.TextField(_("review note"), blank=True, editable=False)
+    review_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    review_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    # The draft digest a reviewer approved (or that was last published).
+    approved_digest = models.CharField(max_length=64, blank=True, editable=False)
+    assigned_writer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles_to_write",
+        verbose_name=_("writer"),
+        help_text=_("Who writes this fact check and answers the review."),
+    )
+    assigned_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles_to_review",
+        verbose_name=_("reviewer"),
+        help_text=_("Who reviews it. Left empty, any editor may."),
+    )
+    due_on = models.DateField(
+        _("due"),
+        null=True,
+        blank=True,
+        help_text=_("When it should be ready to publish, if there is a deadline."),
+    )
+
+    objects = NewsroomQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]
@@ -126,6 +220,9 @@ class Article(models.Model):
             ("publish_article", "Can publish fact checks"),
             ("withdraw_article", "Can withdraw fact checks"),
             ("revert_article", "Can revert fact checks to an earlier revision"),
+            ("review_article", "Can review fact checks: approve, request changes"),
+            ("override_review", "Can publish a fact check without an approval"),
+            ("assign_article", "Can assign writers, reviewers and due dates"),
         ]
 
     def __str__(self):
@@ -152,17 +249,18 @@ class Article(models.Model):
             return PublicationState.of(annotated)
         return PublicationState.of(self)
 
-    def preview_url(self, *, shared=False):
+    def preview_url(self):
         """
-        Where to see the draft as readers would. The staff address needs a
-        login with view rights; the shared one carries a signed token that
-        anyone holding it may use for a week, for an outside reviewer.
+        Where staff see the draft as readers would (a login with view rights
+        needed). Outside reviewers get a `PreviewLink` instead.
         """
-        if not shared:
-            return reverse("articles:preview", kwargs={"pk": self.pk})
-        token = signing.dumps(self.pk, salt=PREVIEW_SALT, compress=True)
-        return reverse(
-            "articles:shared_preview", kwargs={"pk": self.pk, "token": token}
+        return reverse("articles:preview", kwargs={"pk": self.pk})
+
+    def is_approved(self) -> bool:
+        """Approved (or published) as the draft now stands."""
+        return (
+            self.review_state in (self.ReviewState.APPROVED, self.ReviewState.PUBLISHED)
+            and self.approved_digest == self.draft_digest
         )
 
 
@@ -482,3 +580,215 @@ class Publication(models.Model):
             }
             for entry in self.page_content()["history"]
         ]
+
+
+@reversion.register()
+class ReviewComment(models.Model):
+    """
+    A reviewer's (or writer's) comment on a draft, or on one of its parts;
+    answers hang off the comment they answer. Never published. Each comment
+    keeps the id of the draft revision it was written on, so the history can
+    show what it was about; it is not itself part of the draft's revisions,
+    so reverting the draft never deletes the discussion (see README).
+    """
+
+    class Part(models.TextChoices):
+        DRAFT = "draft", _("Whole draft")
+        SUMMARY = "summary", _("Executive summary")
+        SECTION = "section", _("Section")
+        CLAIM = "claim", _("Claim")
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="review_comments"
+    )
+    part_kind = models.CharField(
+        _("on"), max_length=20, choices=Part, default=Part.DRAFT
+    )
+    part_id = models.PositiveIntegerField(
+        _("part id"),
+        null=True,
+        blank=True,
+        help_text=_("The id of the section or claim commented on."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="answers",
+        verbose_name=_("answers"),
+    )
+    body = models.TextField(_("comment"), max_length=5_000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("written"), default=timezone.now)
+    revision = models.ForeignKey(
+        "reversion.Revision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("on the revision"),
+    )
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("review comment")
+        verbose_name_plural = _("review comments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(part_kind__in=["section", "claim"], part_id__isnull=False)
+                | Q(part_kind__in=["draft", "summary"], part_id__isnull=True),
+                name="articles_reviewcomment_part_id_for_parts",
+            ),
+        ]
+
+    def __str__(self):
+        return self.body[:80]
+
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(recipient=user)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A note in a staff member's admin: a draft submitted, approved, sent back."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("for"),
+    )
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("fact check"),
+    )
+    message = models.CharField(_("message"), max_length=500)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return self.message
+
+
+def new_preview_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def usable(self, now: datetime | None = None):
+        """
+        Links that still open the draft: not revoked, not expired, and made
+        after the article's latest publication or withdrawal (a link shows a
+        draft, so publishing or withdrawing the article ends it).
+        """
+        now = now or timezone.now()
+        since = Publication.objects.filter(
+            article=OuterRef("article"), created_at__gte=OuterRef("created_at")
+        )
+        withdrawn = Publication.objects.current().filter(
+            article=OuterRef("article"), kind=Publication.Kind.WITHDRAWAL
+        )
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now).exclude(
+            Exists(since) | Exists(withdrawn)
+        )
+
+    def find(self, *, article_id: int, token: str):
+        """The usable link with this token for this article, or None."""
+        return (
+            self.usable()
+            .select_related("article")
+            .filter(article_id=article_id, token=token)
+            .first()
+        )
+
+
+class PreviewLink(models.Model):
+    """A private link to a draft's preview, for an outside reviewer."""
+
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="preview_links",
+        verbose_name=_("fact check"),
+    )
+    token = models.CharField(
+        max_length=64, unique=True, default=new_preview_token, editable=False
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("made by"),
+    )
+    created_at = models.DateTimeField(_("made"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("preview link")
+        verbose_name_plural = _("preview links")
+
+    def __str__(self):
+        return _("Preview link for “%(title)s”") % {"title": self.article.title}
+
+    def save(self, *args, **kwargs):
+        if self.expires_at is None:
+            self.expires_at = (self.created_at or timezone.now()) + PREVIEW_MAX_AGE
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "articles:shared_preview",
+            kwargs={"pk": self.article_id, "token": self.token},
+        )
+
+    def is_usable(self) -> bool:
+        return PreviewLink.objects.usable().filter(pk=self.pk).exists()

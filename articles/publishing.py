@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from . import workflow
 from .content import render_draft
 from .models import Article, Publication
 from .shape import Draft, load
@@ -113,13 +114,19 @@ def publish(
     user=None,
     published_at: datetime | None = None,
     expected_digest: str | None = None,
+    override_reason: str | None = None,
 ) -> Publication:
     """
     Freeze the article as its next public version. A `published_at` in the
     future schedules it. With `expected_digest`, refuse if the draft is no
     longer the one the editor reviewed. Raises ValidationError listing every
-    problem.
+    problem. A draft must be approved unless `override_reason` says why not.
     """
+    # The review workflow's rule (articles/workflow.py).
+    workflow.check_may_publish(
+        article=article, user=user, override_reason=override_reason
+    )
+
     if kind == WITHDRAWAL:
         raise ValueError("Use withdraw() to withdraw an article.")
     published_at = published_at or timezone.now()
@@ -154,6 +161,9 @@ def publish(
             Article.objects.filter(pk=article.pk).update(
                 draft_digest=article.draft_digest
             )
+        workflow.record_publication(
+            publication=publication, user=user, override_reason=override_reason
+        )
     return publication
 
 
@@ -180,7 +190,7 @@ def withdraw(
         entry = _history_entry(
             version=version, kind=WITHDRAWAL, note=note, published_at=published_at
         )
-        return Publication.objects.create(
+        withdrawal = Publication.objects.create(
             article=article,
             version=version,
             kind=WITHDRAWAL,
@@ -198,9 +208,11 @@ def withdraw(
             },
             draft_digest=latest.draft_digest,
         )
+        workflow.record_withdrawal(publication=withdrawal, user=user)
+    return withdrawal
 
 
-def cancel_scheduled(*, article: Article) -> Publication:
+def cancel_scheduled(*, article: Article, user=None) -> Publication:
     """
     Remove the scheduled version before its time. It has never been seen by
     readers, so removing it hides nothing from the public record. Returns the
@@ -212,4 +224,5 @@ def cancel_scheduled(*, article: Article) -> Publication:
         if latest is None or not latest.is_scheduled():
             raise ValidationError(_("Nothing is scheduled."))
         Publication.objects.filter(pk=latest.pk).delete()
+        workflow.record_cancelled(publication=latest, user=user)
     return latest

@@ -1,4 +1,3 @@
-from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,7 +8,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from . import jsonld, publishing
-from .models import PREVIEW_MAX_AGE, PREVIEW_SALT, Article, Author, Publication, Topic
+from .models import Article, Author, PreviewLink, Publication, Topic
 from .shape import load
 
 PAGE_SIZE = 12
@@ -163,10 +162,7 @@ def preview(request, pk):
 
 @require_safe
 def shared_preview(request, pk, token):
-    try:
-        signed_pk = signing.loads(token, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
-    except signing.BadSignature:  # Also raised for an expired token.
-        raise Http404("This preview link is invalid or has expired.") from None
-    if signed_pk != pk:
-        raise Http404("This preview link is for another fact check.")
-    return render_preview(request, get_object_or_404(Article, pk=pk))
+    link = PreviewLink.objects.find(article_id=pk, token=token)
+    if link is None:
+        raise Http404("This preview link is invalid, revoked or has expired.")
+    return render_preview(request, link.article)

@@ -15,12 +15,14 @@ from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+
 def env_list(name, default=""):
     return [
         item.strip()
         for item in os.environ.get(name, default).split(",")
         if item.strip()
     ]
+
 
 DEBUG = os.environ.get("DJANGO_DEBUG") == "1"
 
@@ -46,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "reversion",
     "factually",
+    "audit",
     "sources",
     "articles",
     "donations",
@@ -217,3 +220,9 @@ SUPPORTER_HASH_KEY = (
 # A reader who closes the donation banner does not see it again for this many
 # days (per campaign, remembered in their browser).
 DONATION_BANNER_DISMISS_DAYS = int(os.environ.get("DONATION_BANNER_DISMISS_DAYS", "7"))
+
+# The site's own address, for links in notification emails (no request is
+# at hand when they are written), e.g. https://factually.example.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip(
+    "/"
+)

@@ -27,6 +27,10 @@ def create_roles():
     importlib.import_module(
         "donations.migrations.0002_fundraising_group"
     ).create_fundraising_group(apps, None)
+    importlib.import_module("articles.migrations.0006_review_roles").grant(apps, None)
+    importlib.import_module("donations.migrations.0003_fundraising_audit").grant_audit(
+        apps, None
+    )
 
 
 def staff(role, username=None, **fields):
