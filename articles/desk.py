@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -63,7 +63,9 @@ def for_user(user, *, size: int = SIZE) -> Desk | None:
         (
             "mine",
             _("My drafts"),
-            articles.drafts_of(user).order_by("due_on", "-updated_at"),
+            articles.drafts_of(user).order_by(
+                F("due_on").asc(nulls_last=True), "-updated_at"
+            ),
             _changelist("article", assigned_writer__id__exact=user.pk),
             _("No drafts assigned to you."),
         ),
@@ -98,7 +100,9 @@ def for_user(user, *, size: int = SIZE) -> Desk | None:
         ),
     ]
     now = timezone.now()
-    publications = Publication.objects.select_related("article")
+    publications = Publication.objects.only(
+        "article_id", "title", "version", "kind", "published_at"
+    )
     publication_lists = [
         (
             "scheduled",
