@@ -10,7 +10,10 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
@@ -33,11 +36,12 @@ def admin_link(content_type, object_id, view="change", anchor=""):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "who", "action", "message", "object_link"]
+    list_display = ["when", "who", "message", "object_link", "revision_link"]
+    list_display_links = ["when"]
     list_filter = [
         "area",
         "action",
-        "content_type",
+        ("content_type", admin.RelatedOnlyFieldListFilter),
         ("actor", admin.RelatedOnlyFieldListFilter),
     ]
     search_fields = ["message", "object_repr", "actor_name"]
@@ -78,6 +82,12 @@ class AuditEntryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.display(description=gettext_lazy("when"), ordering="created_at")
+    def when(self, entry):
+        return date_format(
+            timezone.localtime(entry.created_at), "SHORT_DATETIME_FORMAT"
+        )
+
     @admin.display(description=gettext_lazy("who"), ordering="actor_name")
     def who(self, entry):
         return entry.actor_name or _("the system")
@@ -87,9 +97,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
         if entry.content_type is None:
             return "—"
         url = admin_link(entry.content_type, entry.object_id)
+        label = Truncator(entry.object_repr).chars(60)
         if url is None:
-            return entry.object_repr
-        return format_html('<a href="{}">{}</a>', url, entry.object_repr)
+            return label
+        return format_html('<a href="{}">{}</a>', url, label)
 
     @admin.display(description=gettext_lazy("revision"))
     def revision_link(self, entry):

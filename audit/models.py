@@ -110,7 +110,7 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = _("audit entry")
-        verbose_name_plural = _("audit trail")
+        verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["content_type", "object_id"])]
         permissions = [
             ("view_newsroom_entries", "Can read the newsroom's audit entries"),

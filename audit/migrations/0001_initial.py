@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'audit entry',
-                'verbose_name_plural': 'audit trail',
+                'verbose_name_plural': 'audit entries',
                 'ordering': ['-created_at', '-pk'],
                 'permissions': [('view_newsroom_entries', "Can read the newsroom's audit entries"), ('view_fundraising_entries', "Can read fundraising's audit entries"), ('view_accounts_entries', 'Can read the audit entries of staff accounts')],
                 'indexes': [models.Index(fields=['content_type', 'object_id'], name='audit_audit_content_e8ff27_idx')],
