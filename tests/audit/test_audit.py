@@ -212,9 +212,16 @@ class RecordedActsTests(TestCase):
 
         reverted = AuditEntry.objects.get(action="reverted")
         self.assertEqual(reverted.details["reverted_to"], revision.pk)
-        self.assertEqual(
-            reverted.revision, Version.objects.get_for_object(article).first().revision
+        latest = Version.objects.get_for_object(article).first().revision
+        self.assertEqual(reverted.revision, latest)
+        self.client.force_login(self.editor)
+        detail = self.client.get(
+            reverse("admin:audit_auditentry_change", args=[reverted.pk])
         )
+        history_url = reverse("admin:articles_article_history", args=[article.pk])
+        self.assertContains(detail, f'href="{history_url}#revision-{latest.pk}"')
+        history_page = self.client.get(history_url)
+        self.assertContains(history_page, f'id="revision-{latest.pk}"')
 
     def test_review_transitions(self):
         article = build_article(approved=False)
