@@ -55,7 +55,7 @@ class DueFilter(admin.SimpleListFilter):
         return queryset
 
 
-def part_choices(article, sections, claims):
+def part_choices(sections, claims):
     """What a comment may be about: (value, label), value "kind:id"."""
     Part = ReviewComment.Part
     return [
@@ -198,7 +198,7 @@ class ReviewViewsMixin(AuditAfterRevisionMixin, ArticleViewMixin):
         user = request.user
         sections = list(article.sections.only("pk", "position", "heading"))
         claims = list(article.claims.only("pk", "position", "claimant"))
-        choices = part_choices(article, sections, claims)
+        choices = part_choices(sections, claims)
         labels = dict(choices)
         comments = list(
             article.review_comments.filter(parent=None)

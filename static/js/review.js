@@ -24,12 +24,14 @@
     return null;
   }
 
+  var labels = {};
+
   function commentBox(part) {
     var box = part.querySelector(":scope > .review-part-comments");
     if (!box) {
       box = document.createElement("aside");
       box.className = "review-part-comments";
-      box.setAttribute("aria-label", "Review comments on this part");
+      box.setAttribute("aria-label", labels.comments);
       part.insertBefore(box, part.firstElementChild ? part.firstElementChild.nextSibling : null);
     }
     return box;
@@ -39,7 +41,7 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "button review-part-button";
-    button.textContent = "Comment";
+    button.textContent = labels.comment;
     button.addEventListener("click", function () {
       select.value = value;
       textarea.focus();
@@ -53,6 +55,12 @@
     if (!panel) {
       return;
     }
+    // Translated in the template.
+    labels = {
+      comment: panel.dataset.commentLabel,
+      comments: panel.dataset.commentsLabel,
+      panel: panel.dataset.panelLabel,
+    };
     var select = document.getElementById("review-part");
     var textarea = document.getElementById("review-comment");
     panel.querySelectorAll(".review-comment[data-part]").forEach(function (comment) {
@@ -69,7 +77,7 @@
       var link = document.createElement("a");
       link.href = "#" + comment.id;
       link.className = "review-part-comments__link";
-      link.textContent = "Answer or resolve in the review panel";
+      link.textContent = labels.panel;
       copy.appendChild(link);
       commentBox(part).appendChild(copy);
     });

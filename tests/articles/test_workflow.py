@@ -13,7 +13,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from articles import workflow
-from articles.models import Article, Notification, Publication
+from articles.models import Article, Notification, PreviewLink, Publication
 from articles.publishing import publish
 from audit.models import AuditEntry
 from tests.articles.factories import (
@@ -343,12 +343,21 @@ class TransitionPostTests(RolesMixin, AdminTestCase):
 
     def test_anonymous_is_sent_to_login_by_every_transition(self):
         article = draft()
-        for name in ("submit_review", "request_changes", "approve", "comment"):
+        for name in (
+            "submit_review",
+            "request_changes",
+            "approve",
+            "comment",
+            "resolve_comment",
+            "preview",
+            "revoke_preview_link",
+        ):
             with self.subTest(name=name):
                 response = self.post(None, name, article)
                 self.assertEqual(response.status_code, 302)
                 self.assertIn("/admin/login/", response["Location"])
         self.assertEqual(state_of(article), State.WRITING)
+        self.assertFalse(PreviewLink.objects.exists())
 
     def test_fundraiser_gets_403_from_every_transition(self):
         article = draft()
@@ -358,6 +367,8 @@ class TransitionPostTests(RolesMixin, AdminTestCase):
             "approve",
             "comment",
             "resolve_comment",
+            "preview",
+            "revoke_preview_link",
         ):
             with self.subTest(name=name):
                 self.assertEqual(
@@ -671,12 +682,18 @@ class DeleteOwnDraftTests(RolesMixin, AdminTestCase):
         article = draft()
         SectionFactory(article=article, position=9)
         Article.objects.filter(pk=article.pk).update(assigned_writer=self.writer)
+        note = Notification.objects.create(
+            recipient=self.editor, article=article, message="Submitted."
+        )
+        PreviewLink.objects.create(article=article)
 
         response = self.delete(self.writer, article)
 
         self.assertEqual(response.status_code, 302)
         self.assertFalse(Article.objects.filter(pk=article.pk).exists())
         self.assertTrue(AuditEntry.objects.filter(action="deleted").exists())
+        note.refresh_from_db()
+        self.assertIsNone(note.article)  # The notification stays, unlinked.
 
     def test_writer_may_not_delete_someone_elses_draft(self):
         article = draft()
