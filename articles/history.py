@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reversion.errors import RevertError
 
+from . import workflow
 from .models import (
     POSITION_OFFSET,
     Article,
@@ -64,12 +65,16 @@ def revert(*, article: Article, revision, user) -> None:
                 model.objects.filter(article=article).update(
                     position=F("position") + POSITION_OFFSET
                 )
+            # The review state and assignments are the newsroom's, not the draft's.
+            review = workflow.review_fields(article)
             revision.revert(delete=True)
+            Article.objects.filter(pk=article.pk).update(**review)
             article.refresh_from_db()
             article.save()
             refresh_draft_digest(article)
     except REVERT_ERRORS as error:
         raise _cannot_restore(error) from error
+    workflow.record_revert(article=article, revision=revision, user=user)
 
 
 def recover(*, version, user) -> Article:
@@ -83,4 +88,10 @@ def recover(*, version, user) -> Article:
             refresh_draft_digest(article)
     except REVERT_ERRORS as error:
         raise _cannot_restore(error) from error
+    workflow.record(
+        article=article,
+        action="recovered",
+        message=_("Recovered after deletion."),
+        user=user,
+    )
     return article

@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 import reversion
-from django.core import signing
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sources.models import Source, validate_web_url
@@ -13,9 +16,6 @@ from .ratings import Rating, rating_value
 from .rendering import render_page
 from .slugs import SlugQuerySet, unique_slug_in_any_case
 from .state import ArticleQuerySet, PublicationState
-
-PREVIEW_SALT = "articles.preview"
-PREVIEW_MAX_AGE = 60 * 60 * 24 * 7
 
 
 @reversion.register()
@@ -75,6 +75,40 @@ class Author(models.Model):
         return reverse("articles:author", kwargs={"slug": self.slug})
 
 
+class NewsroomQuerySet(ArticleQuerySet):
+    """Articles by where they stand in the newsroom's review workflow."""
+
+    def in_progress(self):
+        """Drafts not yet published as they stand."""
+        return self.exclude(review_state=Article.ReviewState.PUBLISHED)
+
+    def drafts_of(self, user):
+        return self.in_progress().filter(assigned_writer=user)
+
+    def awaiting_review_by(self, user):
+        """Ready for review, assigned to `user` or to nobody, and not theirs."""
+        return (
+            self.filter(review_state=Article.ReviewState.READY)
+            .filter(Q(assigned_reviewer=user) | Q(assigned_reviewer__isnull=True))
+            .exclude(submitted_by=user)
+        )
+
+    def changes_requested_of(self, user):
+        return self.filter(review_state=Article.ReviewState.CHANGES_REQUESTED).filter(
+            Q(assigned_writer=user) | Q(submitted_by=user)
+        )
+
+    def overdue(self):
+        """Unpublished work whose due date has passed."""
+        return self.in_progress().filter(due_on__lt=timezone.localdate())
+
+    def due_soon(self, days: int = 3):
+        """Unpublished work due within `days` days, overdue work included."""
+        return self.in_progress().filter(
+            due_on__lte=timezone.localdate() + timedelta(days=days)
+        )
+
+
 @reversion.register(
     follow=["sections", "claims", "citations", "related_questions"],
 )
@@ -83,6 +117,13 @@ class Article(models.Model):
     The working draft of a fact check. Saving it never changes what readers
     see: publishing freezes it into a Publication.
     """
+
+    class ReviewState(models.TextChoices):
+        WRITING = "writing", _("Writing")
+        READY = "ready", _("Ready for review")
+        CHANGES_REQUESTED = "changes", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+        PUBLISHED = "published", _("Published")
 
     title = models.CharField(
         _("title"),
@@ -135,7 +176,61 @@ class Article(models.Model):
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     draft_digest = models.CharField(max_length=64, blank=True, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
+    # The newsroom's review workflow: changed only by articles/workflow.py.
+    review_state = models.CharField(
+        _("review"),
+        max_length=20,
+        choices=ReviewState,
+        default=ReviewState.WRITING,
+        editable=False,
+    )
+    review_note = models.TextField(_("review note"), blank=True, editable=False)
+    review_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    review_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    # The draft digest a reviewer approved (or that was last published).
+    approved_digest = models.CharField(max_length=64, blank=True, editable=False)
+    assigned_writer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles_to_write",
+        verbose_name=_("writer"),
+        help_text=_("Who writes this fact check and answers the review."),
+    )
+    assigned_reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles_to_review",
+        verbose_name=_("reviewer"),
+        help_text=_("Who reviews it. Left empty, any editor may."),
+    )
+    due_on = models.DateField(
+        _("due"),
+        null=True,
+        blank=True,
+        help_text=_("When it should be ready to publish, if there is a deadline."),
+    )
+
+    objects = NewsroomQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]
@@ -145,6 +240,9 @@ class Article(models.Model):
             ("publish_article", "Can publish fact checks"),
             ("withdraw_article", "Can withdraw fact checks"),
             ("revert_article", "Can revert fact checks to an earlier revision"),
+            ("review_article", "Can review fact checks: approve, request changes"),
+            ("override_review", "Can publish a fact check without an approval"),
+            ("assign_article", "Can assign writers, reviewers and due dates"),
         ]
         constraints = [
             unique_slug_in_any_case(
@@ -181,17 +279,18 @@ class Article(models.Model):
             return PublicationState.of(annotated)
         return PublicationState.of(self)
 
-    def preview_url(self, *, shared=False):
+    def preview_url(self):
         """
-        Where to see the draft as readers would. The staff address needs a
-        login with view rights; the shared one carries a signed token that
-        anyone holding it may use for a week, for an outside reviewer.
+        Where staff see the draft as readers would (a login with view rights
+        needed). Outside reviewers get a `PreviewLink` instead.
         """
-        if not shared:
-            return reverse("articles:preview", kwargs={"pk": self.pk})
-        token = signing.dumps(self.pk, salt=PREVIEW_SALT, compress=True)
-        return reverse(
-            "articles:shared_preview", kwargs={"pk": self.pk, "token": token}
+        return reverse("articles:preview", kwargs={"pk": self.pk})
+
+    def is_approved(self) -> bool:
+        """Approved (or published) as the draft now stands."""
+        return (
+            self.review_state in (self.ReviewState.APPROVED, self.ReviewState.PUBLISHED)
+            and self.approved_digest == self.draft_digest
         )
 
 
@@ -416,3 +515,7 @@ class Page(models.Model):
 
     def get_absolute_url(self):
         return reverse(self.slug)
+
+
+# Models kept in modules of their own; importing them here registers them.
+from .newsroom import Notification, PreviewLink, ReviewComment  # noqa: E402, F401

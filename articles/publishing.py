@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from factually import pagecache
 
-from . import changes
+from . import changes, workflow
 from .content import render_draft
 from .models import Article, Publication
 from .prerender import prerender
@@ -176,12 +176,13 @@ def publish(
     user=None,
     published_at: datetime | None = None,
     expected_digest: str | None = None,
+    override_reason: str | None = None,
 ) -> Publication:
     """
     Freeze the article as its next public version. A `published_at` in the
     future schedules it. With `expected_digest`, refuse if the draft is no
     longer the one the editor reviewed. Raises ValidationError listing every
-    problem.
+    problem. A draft must be approved unless `override_reason` says why not.
     """
     if kind == WITHDRAWAL:
         raise ValueError("Use withdraw() to withdraw an article.")
@@ -189,6 +190,10 @@ def publish(
     with transaction.atomic():
         # What is saved now, not what the caller may have loaded before.
         article = _lock(article)
+        # The review workflow's rule (articles/workflow.py).
+        workflow.check_may_publish(
+            article=article, user=user, override_reason=override_reason
+        )
         draft = load(article)
         latest = article.latest_publication()
         errors = _rule_errors(latest, kind=kind, note=note, published_at=published_at)
@@ -220,6 +225,9 @@ def publish(
             Article.objects.filter(pk=article.pk).update(
                 draft_digest=article.draft_digest
             )
+        workflow.record_publication(
+            publication=publication, user=user, override_reason=override_reason
+        )
     return publication
 
 
@@ -265,10 +273,11 @@ def withdraw(
             draft_digest=latest.draft_digest,
         )
         retire_pages(withdrawal)
+        workflow.record_withdrawal(publication=withdrawal, user=user)
     return withdrawal
 
 
-def cancel_scheduled(*, article: Article) -> Publication:
+def cancel_scheduled(*, article: Article, user=None) -> Publication:
     """
     Remove the scheduled version before its time. It has never been seen by
     readers, so removing it hides nothing from the public record. Returns the
@@ -282,6 +291,7 @@ def cancel_scheduled(*, article: Article) -> Publication:
         Publication.objects.filter(pk=latest.pk).delete()
         # Cached pages stay set to be retired at its time: harmless, since
         # retiring a page only means rendering it again.
+        workflow.record_cancelled(publication=latest, user=user)
     return latest
 
 

@@ -1,6 +1,5 @@
 from urllib.parse import urlencode
 
-from django.core import signing
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
@@ -13,15 +12,7 @@ from django.views.decorators.http import require_safe
 from factually import pagecache
 
 from . import publishing
-from .models import (
-    PREVIEW_MAX_AGE,
-    PREVIEW_SALT,
-    Article,
-    Author,
-    Page,
-    Publication,
-    Topic,
-)
+from .models import Article, Author, Page, PreviewLink, Publication, Topic
 from .prerender import absolute, prerender, rendered
 from .search import clean_reader_query
 from .shape import load
@@ -259,10 +250,7 @@ def preview(request, pk):
 
 @require_safe
 def shared_preview(request, pk, token):
-    try:
-        signed_pk = signing.loads(token, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
-    except signing.BadSignature:  # Also raised for an expired token.
-        raise Http404("This preview link is invalid or has expired.") from None
-    if signed_pk != pk:
-        raise Http404("This preview link is for another fact check.")
-    return render_preview(request, get_object_or_404(Article, pk=pk))
+    link = PreviewLink.objects.find(article_id=pk, token=token)
+    if link is None:
+        raise Http404("This preview link is invalid, revoked or has expired.")
+    return render_preview(request, link.article)

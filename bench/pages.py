@@ -226,7 +226,7 @@ def load_content():
                 position=position,
                 question=f"How are ballots counted, question {position}?",
             )
-        publish(article=article, kind="first")
+        publish(article=article, kind="first", override_reason="Benchmark data.")
         articles[name] = article
     return articles
 
@@ -429,7 +429,12 @@ def publish_under_load(port, article, *, rate, duration, every):
             revision += 1
             article.title = f"Fact check: What evidence exists of revision {revision}?"
             article.save()
-            publish(article=article, kind="update", note=f"Revision {revision}.")
+            publish(
+                article=article,
+                kind="update",
+                note=f"Revision {revision}.",
+                override_reason="Benchmark data.",
+            )
             with lock:
                 published.append((time.monotonic(), revision))
 

@@ -14,7 +14,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from reversion.models import Version
 
+from audit.admin import AuditAfterRevisionMixin
+from audit.models import AuditEntry
 from factually import pagecache
 from factually.admin import VersionAdmin
 
@@ -54,8 +58,18 @@ class InvalidatesTrackerMixin:
         pagecache.invalidate_all()
 
 
+def campaign_changes(form) -> list[str]:
+    """What an admin save changed in a campaign, field by field, in words."""
+    changes = []
+    for name in form.changed_data:
+        label = form.fields[name].label or name
+        before, after = form.initial.get(name), form.cleaned_data.get(name)
+        changes.append(f"{label}: {before} → {after}")
+    return changes
+
+
 @admin.register(Campaign)
-class CampaignAdmin(InvalidatesTrackerMixin, VersionAdmin):
+class CampaignAdmin(AuditAfterRevisionMixin, InvalidatesTrackerMixin, VersionAdmin):
     list_display = [
         "name",
         "goal",
@@ -97,6 +111,51 @@ class CampaignAdmin(InvalidatesTrackerMixin, VersionAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changes = campaign_changes(form) if change else []
+        if change and not changes:
+            return
+        goal_changed = "goal" in form.changed_data
+        self.audit_later(
+            request,
+            area=AuditEntry.Area.FUNDRAISING,
+            action="campaign.goal_changed"
+            if goal_changed
+            else ("campaign.changed" if change else "campaign.created"),
+            message=(
+                _("Changed campaign “%(name)s”: %(changes)s.")
+                % {"name": obj, "changes": "; ".join(changes)}
+                if change
+                else _("Created campaign “%(name)s” with a goal of %(goal)s.")
+                % {"name": obj, "goal": obj.goal}
+            ),
+            user=request.user,
+            obj=obj,
+            details={"changed": form.changed_data, "goal": obj.goal},
+        )
+
+    def delete_model(self, request, obj):
+        AuditEntry.objects.record(
+            area=AuditEntry.Area.FUNDRAISING,
+            action="campaign.deleted",
+            message=_("Deleted campaign “%(name)s”.") % {"name": obj},
+            user=request.user,
+            obj=obj,
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for campaign in queryset:
+            AuditEntry.objects.record(
+                area=AuditEntry.Area.FUNDRAISING,
+                action="campaign.deleted",
+                message=_("Deleted campaign “%(name)s”.") % {"name": campaign},
+                user=request.user,
+                obj=campaign,
+            )
+        super().delete_queryset(request, queryset)
 
     def get_list_display(self, request):
         list_display = super().get_list_display(request)
@@ -177,6 +236,15 @@ class CampaignAdmin(InvalidatesTrackerMixin, VersionAdmin):
             self.log_change(request, campaign, "Made current.")
             tracker.invalidate_on_commit()
             pagecache.invalidate_all()
+        version = Version.objects.get_for_object(campaign).first()
+        AuditEntry.objects.record(
+            area=AuditEntry.Area.FUNDRAISING,
+            action="campaign.made_current",
+            message=_("Made “%(name)s” the current campaign.") % {"name": campaign},
+            user=request.user,
+            obj=campaign,
+            revision=version.revision if version else None,
+        )
         self.message_user(request, f"“{campaign}” is now the current campaign.")
 
 
@@ -491,6 +559,8 @@ class DonationAdmin(EmailHashSearchMixin, admin.ModelAdmin):
                 content=form.cleaned_data["file"].read(),
                 dry_run=form.cleaned_data["dry_run"],
                 max_rows=DonationImportForm.MAX_ROWS,
+                user=request.user,
+                filename=form.cleaned_data["file"].name,
             )
             imported = [row.donation_id for row in report.rows if row.donation_id]
             if imported and not report.dry_run:

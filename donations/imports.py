@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 
+from audit.models import AuditEntry
+
 from . import payments
 from .forms import DonationRowForm
 from .models import Donation
@@ -69,11 +71,18 @@ class ImportReport:
 
 
 def import_donations(
-    *, content: bytes, dry_run: bool = False, max_rows: int = MAX_ROWS
+    *,
+    content: bytes,
+    dry_run: bool = False,
+    max_rows: int = MAX_ROWS,
+    user=None,
+    filename: str = "",
 ) -> ImportReport:
     """
     Record the donations in a CSV file's content; see the module docstring.
-    A file of more than `max_rows` rows is refused whole.
+    A file of more than `max_rows` rows is refused whole. An import that ran
+    (not a dry run) is recorded in the audit trail with `user` (None for the
+    command).
     """
     report = ImportReport(dry_run=dry_run)
     try:
@@ -103,6 +112,23 @@ def import_donations(
             report.rows.append(_import_row(line, header, row))
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            AuditEntry.objects.record(
+                area=AuditEntry.Area.FUNDRAISING,
+                action="donations.imported",
+                message=f"Imported donations from {filename or 'a CSV file'}: "
+                f"{report.summary()}",
+                user=user,
+                details={
+                    "file": filename,
+                    "imported": report.imported,
+                    "skipped": report.skipped,
+                    "rejected": report.rejected,
+                    "donation_ids": [
+                        r.donation_id for r in report.rows if r.donation_id
+                    ],
+                },
+            )
     return report
 
 

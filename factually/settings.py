@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "reversion",
     "django_tasks_db",
     "factually",
+    "audit",
     "sources",
     "articles",
     "donations",

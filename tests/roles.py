@@ -27,6 +27,20 @@ def create_roles():
     importlib.import_module(
         "donations.migrations.0002_fundraising_group"
     ).create_fundraising_group(apps, None)
+    importlib.import_module(
+        "donations.migrations.0004_fundraising_group_new_permissions"
+    ).grant_new_permissions(apps, None)
+    importlib.import_module("articles.migrations.0008_editors_remove_versions").grant(
+        apps, None
+    )
+    # The about pages' migration also gives editors their permissions.
+    importlib.import_module(
+        "articles.migrations.0010_about_pages_content"
+    ).create_pages(apps, None)
+    importlib.import_module("articles.migrations.0014_review_roles").grant(apps, None)
+    importlib.import_module("donations.migrations.0005_fundraising_audit").grant_audit(
+        apps, None
+    )
 
 
 def staff(role, username=None, **fields):

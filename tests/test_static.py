@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.test import SimpleTestCase, TestCase, override_settings
 from django.urls import get_resolver, reverse
 
+from articles.models import PreviewLink
 from articles.publishing import publish, withdraw
 from tests.articles.factories import (
     AuthorFactory,
@@ -97,7 +98,9 @@ class HashedStaticPagesTests(TestCase):
         withdraw(article=withdrawn, note="Withdrawn for the test.")
         campaign = CampaignFactory(is_current=True)
         BannerMessageFactory(campaign=campaign, active=True)
-        cls.shared_preview = article.preview_url(shared=True)
+        cls.shared_preview = PreviewLink.objects.create(
+            article=article
+        ).get_absolute_url()
         cls.urls = public_urls(
             {
                 "articles:detail": {"slug": article.slug},

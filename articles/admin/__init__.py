@@ -2,11 +2,12 @@
 The editorial admin: registrations and the configuration of each admin.
 
 The article admin is split by concern: its parts' inlines (`inlines`), its
-forms (`forms`), the publishing views (`publishing`) and the history views
-(`history`). Decisions live in the domain modules they call
+forms (`forms`), the publishing views (`publishing`), the history views
+(`history`) and the review workflow's views (`review`). Decisions live in the domain modules they call
 (`articles.publishing`, `articles.history`, `articles.state`).
 """
 
+import reversion
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,7 +26,8 @@ from reversion.models import Version
 from factually import pagecache
 from factually.admin import VersionAdmin
 
-from ..models import Article, Author, Page, Publication, Topic
+from .. import notifications, workflow
+from ..models import Article, Author, Notification, Page, Publication, Topic
 from ..publishing import remove_version
 from ..shape import refresh_draft_digest
 from .base import ArticleViewMixin
@@ -39,6 +41,7 @@ from .inlines import (
     SectionInline,
 )
 from .publishing import PublishingViewsMixin, admin_form
+from .review import DueFilter, ReviewViewsMixin
 
 
 class RetiresPagesMixin:
@@ -114,13 +117,33 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(HistoryViewsMixin, PublishingViewsMixin, VersionAdmin):
+class ArticleAdmin(
+    ReviewViewsMixin, HistoryViewsMixin, PublishingViewsMixin, VersionAdmin
+):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/history.html"
     inlines = [SectionInline, ClaimInline, CitationInline, RelatedQuestionInline]
-    list_display = ["title", "status", "checked_on", "last_editor", "updated_at"]
-    list_filter = [StatusFilter, "topics", "authors", "no_donation_ask"]
+    list_display = [
+        "title",
+        "status",
+        "review_state",
+        "assigned_writer",
+        "assigned_reviewer",
+        "due_on",
+        "last_editor",
+        "updated_at",
+    ]
+    list_filter = [
+        StatusFilter,
+        "review_state",
+        ("assigned_writer", admin.RelatedOnlyFieldListFilter),
+        ("assigned_reviewer", admin.RelatedOnlyFieldListFilter),
+        DueFilter,
+        "topics",
+        "authors",
+        "no_donation_ask",
+    ]
     search_fields = ["title", "summary"]
     date_hierarchy = "updated_at"
     prepopulated_fields = {"slug": ["title"]}
@@ -131,6 +154,10 @@ class ArticleAdmin(HistoryViewsMixin, PublishingViewsMixin, VersionAdmin):
         (
             gettext_lazy("About"),
             {"fields": ["topics", "authors", "sources_note", "no_donation_ask"]},
+        ),
+        (
+            gettext_lazy("Assignment"),
+            {"fields": ["assigned_writer", "assigned_reviewer", "due_on"]},
         ),
         (None, {"fields": ["edit_token"]}),
     ]
@@ -152,7 +179,12 @@ class ArticleAdmin(HistoryViewsMixin, PublishingViewsMixin, VersionAdmin):
         )
 
     def get_urls(self):
-        return [*self.publishing_urls(), *self.history_urls(), *super().get_urls()]
+        return [
+            *self.publishing_urls(),
+            *self.history_urls(),
+            *self.review_urls(),
+            *super().get_urls(),
+        ]
 
     # List columns.
 
@@ -183,6 +215,7 @@ class ArticleAdmin(HistoryViewsMixin, PublishingViewsMixin, VersionAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         refresh_draft_digest(form.instance)
+        workflow.reopen_if_changed(article=form.instance, user=request.user)
 
     def render_change_form(
         self, request, context, add=False, change=False, form_url="", obj=None
@@ -216,6 +249,7 @@ class ArticleAdmin(HistoryViewsMixin, PublishingViewsMixin, VersionAdmin):
                     setattr(article, name, value)
                 article.save(update_fields=[*changes, "updated_at"])
                 refresh_draft_digest(article)
+                workflow.reopen_if_changed(article=article, user=request.user)
                 self.log_change(request, article, comment)
             count += 1
         self.message_user(
@@ -261,7 +295,16 @@ class ArticleAdmin(HistoryViewsMixin, PublishingViewsMixin, VersionAdmin):
         for article in queryset:
             with self.create_revision(request):
                 article.save(update_fields=["updated_at"])
+                # Its review discussion comes back with it, too.
+                for comment in article.review_comments.all():
+                    reversion.add_to_revision(comment)
                 self.log_change(request, article, _("Deleted."))
+            workflow.record(
+                article=article,
+                action="deleted",
+                message=_("Deleted."),
+                user=request.user,
+            )
             article.delete()
 
 
@@ -366,4 +409,62 @@ class PublicationAdmin(ArticleViewMixin, admin.ModelAdmin):
                 "form": form,
                 "adminform": admin_form(form),
             },
+        )
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Each staff member's own notifications, to read and mark read."""
+
+    list_display = ["notification", "created_at", "read"]
+    list_filter = [("read_at", admin.EmptyFieldListFilter)]
+    search_fields = ["message"]
+    date_hierarchy = "created_at"
+    list_display_links = None
+    actions = ["mark_read"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_user(request.user)
+
+    # Everyone on the staff has notifications of their own; nobody sees
+    # anyone else's (get_queryset), nor makes or edits them by hand.
+
+    def has_module_permission(self, request):
+        user = request.user
+        return (
+            user.is_active and user.is_staff and user.has_perm("articles.view_article")
+        )
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request) and (
+            obj is None or obj.recipient_id == request.user.pk
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_mark_read_permission(self, request):
+        return self.has_module_permission(request)
+
+    @admin.display(description=gettext_lazy("notification"))
+    def notification(self, note):
+        return format_html('<a href="{}">{}</a>', note.url, note.message)
+
+    @admin.display(description=gettext_lazy("read"), boolean=True)
+    def read(self, note):
+        return note.read_at is not None
+
+    @admin.action(description=gettext_lazy("Mark as read"), permissions=["mark_read"])
+    def mark_read(self, request, queryset):
+        count = notifications.mark_read(user=request.user, notifications=queryset)
+        self.message_user(
+            request,
+            _("%(count)s notifications marked read.") % {"count": count},
+            messages.SUCCESS,
         )

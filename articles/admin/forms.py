@@ -47,7 +47,11 @@ class ArticleAdminForm(forms.ModelForm):
             "authors",
             "sources_note",
             "no_donation_ask",
+            "assigned_writer",
+            "assigned_reviewer",
+            "due_on",
         ]
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,14 +124,37 @@ class PublishForm(forms.Form):
             "Leave empty to publish now; a later time schedules it."
         ),
     )
+    # Offered to editors only when the draft is not approved as it stands.
+    override = forms.BooleanField(
+        required=False, label=gettext_lazy("Publish without an approval")
+    )
+    override_reason = forms.CharField(
+        label=gettext_lazy("Why it cannot wait for a review"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Kept in the audit trail with this publication."),
+    )
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
     # The draft the editor reviewed: a save in between sends them back to review.
     digest = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, first, kind_errors=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        first,
+        kind_errors=None,
+        approved=True,
+        may_override=False,
+        **kwargs,
+    ):
         # kind_errors(kind) says why a kind would not tell the truth.
         self.kind_errors = kind_errors
         super().__init__(*args, **kwargs)
+        self.approved = approved
+        self.may_override = may_override
+        if approved or not may_override:
+            del self.fields["override"], self.fields["override_reason"]
         self.fields["kind"].choices = [
             (value, label)
             for value, label in Publication.Kind.choices
@@ -153,7 +180,33 @@ class PublishForm(forms.Form):
         when = cleaned.get("published_at")
         if when and when < timezone.now() - timezone.timedelta(minutes=5):
             self.add_error("published_at", _("Choose a time from now on."))
+        if not self.approved:
+            self.check_override(cleaned)
         return cleaned
+
+    def check_override(self, cleaned):
+        if not self.may_override:
+            self.add_error(
+                None,
+                _(
+                    "This draft is not approved as it stands: a reviewer must "
+                    "approve it before it is published."
+                ),
+            )
+        elif not cleaned.get("override"):
+            self.add_error(
+                "override",
+                _(
+                    "This draft is not approved as it stands. Tick to publish it "
+                    "anyway, and say why."
+                ),
+            )
+        elif not cleaned.get("override_reason", "").strip():
+            self.add_error(
+                "override_reason", _("Say why it is published without an approval.")
+            )
+        else:
+            cleaned["override_reason"] = cleaned["override_reason"].strip()
 
 
 class WithdrawForm(forms.Form):

@@ -1,8 +1,8 @@
 """
-The article admin's publishing views: publish (or schedule), withdraw,
-cancel a scheduled version, and preview. Each asks to confirm, showing what
-readers will get, then calls the domain function in `articles.publishing`
-and turns its errors into messages.
+The article admin's publishing views: publish (or schedule), withdraw and
+cancel a scheduled version (previews and share links are in `review`).
+Each asks to confirm, showing what readers will get, then calls the domain
+function in `articles.publishing` and turns its errors into messages.
 """
 
 from django.contrib import messages
@@ -52,7 +52,7 @@ class PublishingViewsMixin(ArticleViewMixin):
                 view(getattr(self, f"{name}_view")),
                 name=f"{prefix}_{name}",
             )
-            for name in ("publish", "withdraw", "cancel_scheduled", "preview")
+            for name in ("publish", "withdraw", "cancel_scheduled")
         ]
 
     def publish_view(self, request, object_id):
@@ -65,7 +65,10 @@ class PublishingViewsMixin(ArticleViewMixin):
         def kind_errors(kind):
             return publishing.kind_errors(latest, change, kind)
 
-        form = PublishForm(request.POST or None, first=first, kind_errors=kind_errors)
+        review = self.publish_review_options(request, article)
+        form = PublishForm(
+            request.POST or None, first=first, kind_errors=kind_errors, **review
+        )
         preview, problems = publishing.preview(draft)
         live = article.live_publication()
         changes = diffs.compare(
@@ -89,12 +92,16 @@ class PublishingViewsMixin(ArticleViewMixin):
                         user=request.user,
                         published_at=form.cleaned_data["published_at"],
                         expected_digest=form.cleaned_data["digest"],
+                        override_reason=form.cleaned_data.get("override_reason")
+                        or None,
                     )
                 except ValidationError as error:
                     # Back to the first step: review again before confirming.
                     data = request.POST.copy()
                     data["confirm"] = data["digest"] = ""
-                    form = PublishForm(data, first=first, kind_errors=kind_errors)
+                    form = PublishForm(
+                        data, first=first, kind_errors=kind_errors, **review
+                    )
                     form.is_valid()
                     for message in error.messages:
                         form.add_error(None, message)
@@ -117,7 +124,7 @@ class PublishingViewsMixin(ArticleViewMixin):
                 data = request.POST.copy()
                 data["confirm"] = "True"
                 data["digest"] = draft.digest()
-                form = PublishForm(data, first=first, kind_errors=kind_errors)
+                form = PublishForm(data, first=first, kind_errors=kind_errors, **review)
                 form.is_valid()
                 context.update(
                     title=_("Confirm publication"),
@@ -197,7 +204,7 @@ class PublishingViewsMixin(ArticleViewMixin):
         if request.method != "POST":
             raise PermissionDenied
         try:
-            cancelled = publishing.cancel_scheduled(article=article)
+            cancelled = publishing.cancel_scheduled(article=article, user=request.user)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
         else:
@@ -214,22 +221,3 @@ class PublishingViewsMixin(ArticleViewMixin):
                 messages.SUCCESS,
             )
         return self.redirect_to_article(article)
-
-    def preview_view(self, request, object_id):
-        article = self.get_article(request, object_id)
-        link = None
-        if request.method == "POST":
-            link = request.build_absolute_uri(article.preview_url(shared=True))
-        _publication, problems = publishing.preview(load(article))
-        return TemplateResponse(
-            request,
-            "admin/articles/article/preview_link.html",
-            self.context(
-                request,
-                article,
-                title=_("Preview and share"),
-                link=link,
-                problems=problems,
-                staff_preview_url=article.preview_url(),
-            ),
-        )

@@ -14,6 +14,7 @@ from articles.models import (
     Topic,
 )
 from articles.publishing import publish
+from articles.shape import refresh_draft_digest
 from tests.sources.factories import SourceFactory
 
 
@@ -84,8 +85,24 @@ class RelatedQuestionFactory(factory.django.DjangoModelFactory):
         model = RelatedQuestion
 
 
-def build_article(*, sections=2, citations=2, claims=1, related=0, **fields):
-    """An article with numbered children, ready to publish."""
+def approve_as_is(article):
+    """Mark the draft approved as it stands, as a reviewer's approval would."""
+    refresh_draft_digest(article)
+    article.review_state = Article.ReviewState.APPROVED
+    article.approved_digest = article.draft_digest
+    Article.objects.filter(pk=article.pk).update(
+        review_state=article.review_state, approved_digest=article.approved_digest
+    )
+    return article
+
+
+def build_article(
+    *, sections=2, citations=2, claims=1, related=0, approved=True, **fields
+):
+    """
+    An article with numbered children, ready to publish: approved as it
+    stands unless `approved=False`.
+    """
     article = ArticleFactory(**fields)
     for number in range(1, citations + 1):
         CitationFactory(article=article, position=number)
@@ -101,7 +118,7 @@ def build_article(*, sections=2, citations=2, claims=1, related=0, **fields):
         ClaimFactory(article=article, position=number)
     for number in range(1, related + 1):
         RelatedQuestionFactory(article=article, position=number)
-    return article
+    return approve_as_is(article) if approved else article
 
 
 def published_article(*, kind="first", published_at=None, **fields):

@@ -8,12 +8,13 @@ from django.test import TestCase
 from django.urls import reverse
 from reversion.models import Version
 
-from articles.models import Article, Publication, Section, Topic
+from articles.models import Article, PreviewLink, Publication, Section, Topic
 from articles.publishing import publish
 from sources.models import Source
 from tests.articles.factories import (
     SectionFactory,
     TopicFactory,
+    approve_as_is,
     build_article,
     edit_summary,
     published_article,
@@ -253,9 +254,10 @@ class RoleTests(AdminTestCase):
         self.client.force_login(self.editor)
 
         # User (the session comes from the cache), permissions (2), filter
-        # choices (2), counts (2), the rows with their status and last
-        # editor, date hierarchy (2): no query per row.
-        with self.assertNumQueries(10):
+        # choices (4: writers, reviewers, topics, authors), counts (2), the
+        # rows with their status and last editor, date hierarchy (2): no
+        # query per row.
+        with self.assertNumQueries(12):
             response = self.client.get(reverse("admin:articles_article_changelist"))
 
         rows = {a.title: a for a in response.context["cl"].result_list}
@@ -455,6 +457,7 @@ class HistoryTests(AdminTestCase):
     def test_history_lists_revisions_and_publications(self):
         article = published_article()
         self.save_in_admin(self.editor, article, summary="Changed.")
+        approve_as_is(article)
         publish(article=article, kind="update", note="Rewrote the summary.")
         self.client.force_login(self.writer)
 
@@ -491,13 +494,14 @@ class StaleFormTests(AdminTestCase):
 
 
 class PreviewTests(AdminTestCase):
-    def test_signed_link_shows_the_draft_privately(self):
+    def test_share_link_shows_the_draft_privately(self):
         article = published_article()
         Section.objects.filter(article=article, position=1).update(
             body="Draft only text."
         )
+        link = PreviewLink.objects.create(article=article, created_by=self.editor)
 
-        response = self.client.get(article.preview_url(shared=True))
+        response = self.client.get(link.get_absolute_url())
 
         self.assertContains(response, "Draft only text.")
         self.assertContains(response, "Preview of the draft")
@@ -512,7 +516,7 @@ class PreviewTests(AdminTestCase):
 
     def test_tampered_expired_and_other_article_tokens_answer_404(self):
         article, other = build_article(), build_article()
-        url = article.preview_url(shared=True)
+        url = PreviewLink.objects.create(article=article).get_absolute_url()
         token = url.rstrip("/").rsplit("/", 1)[1]
 
         tampered = url.replace(

@@ -1,6 +1,7 @@
 import datetime
 
 import time_machine
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -177,13 +178,16 @@ class LoadOnceQueryTests(TestCase):
                 response = self.client.get(url)
             self.assertEqual(len(response.context["content"]["sections"]), size)
 
-    def test_publish_in_at_most_15_queries_at_4_and_60_parts(self):
+    def test_publish_in_at_most_19_queries_at_4_and_60_parts(self):
+        # The review check and its audit entry take 5 of them
+        # (articles/workflow.py); the content type they use is cached.
+        ContentType.objects.get_for_model(Article)
         for size in (4, 60):
             article = self.article(size)
             article.topics.add(TopicFactory(), TopicFactory())
             article.authors.add(AuthorFactory())
             article = Article.objects.get(pk=article.pk)
-            with self.subTest(size=size), self.assertNumQueries(15):
+            with self.subTest(size=size), self.assertNumQueries(19):
                 publication = publish(article=article, kind="first")
             self.assertEqual(len(publication.content["sections"]), size)
 

@@ -52,8 +52,10 @@ def test_editor_writes_publishes_and_corrects_a_fact_check(page, roles):
     assert list(article.citations.values_list("position", flat=True)) == [1, 2]
     page.screenshot("admin-change-form")
 
-    # Publish it.
+    # Publish it: nobody reviewed it, so the editor overrides, saying why.
     page.click("a.publish-link")
+    page.check("#id_override")
+    page.fill("#id_override_reason", "Election night: no second reader on shift.")
     page.click("input[type=submit][value=Continue]")
     assert "Version 1" in page.locator(".confirm-box").inner_text()
     page.click("input[type=submit][value='Yes, publish']")
@@ -75,6 +77,8 @@ def test_editor_writes_publishes_and_corrects_a_fact_check(page, roles):
     page.click("a.publish-link")
     page.select_option("#id_kind", "correction")
     page.fill("#id_note", "Corrected the number of observers from 150 to 200.")
+    page.check("#id_override")
+    page.fill("#id_override_reason", "A correction cannot wait for a review.")
     page.click("input[type=submit][value=Continue]")
     page.click("input[type=submit][value='Yes, publish']")
     page.wait_for_selector(".messagelist .success")

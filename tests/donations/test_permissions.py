@@ -40,12 +40,13 @@ class DonationPermissionTests(TestCase):
             reverse("admin:donations_webhookevent_changelist"),
         ]
 
-    def test_fundraising_group_holds_every_donations_permission(self):
+    def test_fundraising_group_holds_every_donations_permission_and_its_audit(self):
         group = Group.objects.get(name="Fundraising")
 
         self.assertEqual(
             set(group.permissions.all()),
-            set(Permission.objects.filter(content_type__app_label="donations")),
+            set(Permission.objects.filter(content_type__app_label="donations"))
+            | {Permission.objects.get(codename="view_fundraising_entries")},
         )
         self.assertIn(
             "view_dashboard", group.permissions.values_list("codename", flat=True)

@@ -40,7 +40,7 @@ class Command(BaseCommand):
             content = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}.") from exc
-        report = import_donations(content=content, dry_run=dry_run)
+        report = import_donations(content=content, dry_run=dry_run, filename=path.name)
         if report.error:
             raise CommandError(report.summary())
         styles = {

@@ -1,0 +1,507 @@
+"""
+The newsroom's review workflow: a draft goes writing → ready for review →
+changes requested or approved → published, and nobody publishes a draft no
+reviewer approved unless an editor overrides, with a reason, on the record.
+
+Each transition is a plain function taking `user=`: it checks the user's
+permission (PermissionDenied) and the draft's state (ValidationError, with a
+message to show), changes the article, records the act in the audit trail
+and notifies the people concerned. The admin's views call these and turn the
+errors into messages; nothing here knows about requests.
+
+Approval is of a draft as it stands: the approved draft's digest
+(`articles.shape`) is kept, and a save that changes what readers would see
+sends an approved draft back to review (`reopen_if_changed`).
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from reversion.models import Version
+
+from audit.models import AuditEntry
+
+from . import notifications
+from .models import Article, ReviewComment
+from .shape import load
+
+State = Article.ReviewState
+
+NOTE_MAX_LENGTH = 2_000
+# The newsroom's fields of an article, as opposed to the draft's own.
+WORKFLOW_FIELDS = [
+    "review_state",
+    "review_note",
+    "review_changed_at",
+    "review_changed_by",
+    "submitted_by",
+    "approved_digest",
+    "assigned_writer",
+    "assigned_reviewer",
+    "due_on",
+]
+
+
+def latest_revision(article: Article):
+    """The draft's latest django-reversion revision, or None."""
+    version = Version.objects.get_for_object(article).select_related("revision").first()
+    return version.revision if version else None
+
+
+def record(*, article: Article, action: str, message: str, user=None, **details):
+    """Append a newsroom entry about `article` (and its latest revision)."""
+    return AuditEntry.objects.record(
+        area=AuditEntry.Area.NEWSROOM,
+        action=action,
+        message=message,
+        user=user,
+        obj=article,
+        revision=latest_revision(article),
+        details=details,
+    )
+
+
+def review_fields(article: Article) -> dict:
+    """The article's workflow fields as stored, to keep across a revert."""
+    return (
+        Article.objects.filter(pk=article.pk)
+        .values(*(Article._meta.get_field(name).attname for name in WORKFLOW_FIELDS))
+        .get()
+    )
+
+
+def record_revert(*, article: Article, revision, user) -> None:
+    """After `history.revert()`: on the record, and back to review if it changed."""
+    record(
+        article=article,
+        action="reverted",
+        message=_("Reverted the draft to revision %(id)s.") % {"id": revision.pk},
+        user=user,
+        reverted_to=revision.pk,
+    )
+    reopen_if_changed(article=article, user=user)
+
+
+def _require(user, permission, message):
+    if not user.has_perm(f"articles.{permission}"):
+        raise PermissionDenied(message)
+
+
+def _locked(article: Article) -> Article:
+    """The article's row as it is now, locked until the transaction ends."""
+    current = Article.objects.select_for_update().get(pk=article.pk)
+    for name in [*WORKFLOW_FIELDS, "draft_digest"]:
+        attname = Article._meta.get_field(name).attname
+        setattr(article, attname, getattr(current, attname))
+    return current
+
+
+def _move(article, *, to, user, note, **fields):
+    article.review_state = to
+    article.review_note = note
+    article.review_changed_at = timezone.now()
+    article.review_changed_by = user if user is not None and user.pk else None
+    for name, value in fields.items():
+        setattr(article, name, value)
+    Article.objects.filter(pk=article.pk).update(
+        review_state=to,
+        review_note=note,
+        review_changed_at=article.review_changed_at,
+        review_changed_by=article.review_changed_by,
+        **fields,
+    )
+
+
+def _note(note, *, required=False, missing=""):
+    note = (note or "").strip()
+    if required and not note:
+        raise ValidationError(missing)
+    if len(note) > NOTE_MAX_LENGTH:
+        raise ValidationError(
+            _("Keep the note under %(max)s characters.") % {"max": NOTE_MAX_LENGTH}
+        )
+    return note
+
+
+def _label(state) -> str:
+    return str(State(state).label).lower()
+
+
+def _wrong_state(article, doing):
+    return ValidationError(
+        _("This draft is “%(state)s”: it cannot be %(doing)s now.")
+        % {"state": _label(article.review_state), "doing": doing}
+    )
+
+
+def _writers(article):
+    return [article.assigned_writer, article.submitted_by]
+
+
+def _reviewers(article):
+    if article.assigned_reviewer is not None:
+        return [article.assigned_reviewer]
+    return list(notifications.reviewers())
+
+
+def submit(*, article: Article, user, note: str = "") -> None:
+    """The writer hands the draft to review, with an optional note."""
+    _require(user, "change_article", _("You may not submit fact checks for review."))
+    note = _note(note)
+    with transaction.atomic():
+        _locked(article)
+        if article.review_state not in (State.WRITING, State.CHANGES_REQUESTED):
+            raise _wrong_state(article, _("submitted for review"))
+        _move(article, to=State.READY, user=user, note=note, submitted_by=user)
+        record(
+            article=article,
+            action="review.submitted",
+            message=_("Submitted for review.") + (f" {note}" if note else ""),
+            user=user,
+            note=note,
+        )
+        notifications.notify(
+            recipients=_reviewers(article),
+            actor=user,
+            article=article,
+            message=_("%(user)s submitted “%(title)s” for review.")
+            % {"user": user, "title": article.title},
+            detail=note,
+        )
+
+
+def request_changes(*, article: Article, user, note: str) -> None:
+    """A reviewer sends the draft back to its writer, saying what to change."""
+    _require(user, "review_article", _("Only reviewers may request changes."))
+    note = _note(
+        note,
+        required=True,
+        missing=_("Say what needs to change before it is sent back."),
+    )
+    with transaction.atomic():
+        _locked(article)
+        if article.review_state not in (State.READY, State.APPROVED):
+            raise _wrong_state(article, _("sent back"))
+        _move(article, to=State.CHANGES_REQUESTED, user=user, note=note)
+        record(
+            article=article,
+            action="review.changes_requested",
+            message=_("Changes requested: %(note)s") % {"note": note},
+            user=user,
+            note=note,
+        )
+        notifications.notify(
+            recipients=_writers(article),
+            actor=user,
+            article=article,
+            message=_("%(user)s asked for changes to “%(title)s”.")
+            % {"user": user, "title": article.title},
+            detail=note,
+        )
+
+
+def approve(*, article: Article, user, note: str = "") -> None:
+    """
+    A second reader approves the draft as it stands now. Whoever submitted
+    it may not approve it: that is what an override is for.
+    """
+    _require(user, "review_article", _("Only reviewers may approve fact checks."))
+    note = _note(note)
+    with transaction.atomic():
+        # The draft as saved now, whatever the caller loaded before.
+        current = _locked(article)
+        if article.review_state != State.READY:
+            raise _wrong_state(article, _("approved"))
+        if article.submitted_by_id is not None and article.submitted_by_id == user.pk:
+            raise ValidationError(
+                _(
+                    "You submitted this draft: another reviewer must approve it "
+                    "(or an editor may publish it with an override)."
+                )
+            )
+        digest = load(current).digest()
+        _move(
+            article,
+            to=State.APPROVED,
+            user=user,
+            note=note,
+            approved_digest=digest,
+            draft_digest=digest,
+        )
+        record(
+            article=article,
+            action="review.approved",
+            message=_("Approved.") + (f" {note}" if note else ""),
+            user=user,
+            note=note,
+            digest=digest,
+        )
+        notifications.notify(
+            recipients=_writers(article),
+            actor=user,
+            article=article,
+            message=_("%(user)s approved “%(title)s”.")
+            % {"user": user, "title": article.title},
+            detail=note,
+        )
+
+
+def reopen_if_changed(*, article: Article, user) -> bool:
+    """
+    After a save: an approved draft whose digest no longer matches the
+    approved one goes back to review; a published one whose draft now
+    differs from what was published is being written again. Returns whether
+    the state changed. `article.draft_digest` must be fresh
+    (`shape.refresh_draft_digest`).
+    """
+    if article.review_state not in (State.APPROVED, State.PUBLISHED):
+        return False
+    if article.draft_digest == article.approved_digest:
+        return False
+    if article.review_state == State.PUBLISHED:
+        _move(article, to=State.WRITING, user=user, note="")
+        record(
+            article=article,
+            action="review.reopened",
+            message=_("Changed after publication: back to writing."),
+            user=user,
+        )
+        return True
+    note = _("Changed after approval, so it needs reviewing again.")
+    _move(article, to=State.READY, user=user, note=note)
+    record(article=article, action="review.reopened", message=note, user=user)
+    notifications.notify(
+        recipients=[
+            article.assigned_reviewer,
+            *(_reviewers(article) if article.assigned_reviewer is None else []),
+        ],
+        actor=user,
+        article=article,
+        message=_("“%(title)s” was changed after approval and needs reviewing again.")
+        % {"title": article.title},
+    )
+    return True
+
+
+def check_may_publish(*, article: Article, user=None, override_reason=None) -> None:
+    """
+    Refuse to publish a draft that is not approved as it stands, unless an
+    editor (`override_review`) overrides with a reason, recorded with the
+    publication. `user` None is a command run by an operator, who still has
+    to give a reason. Who may publish at all is the caller's check
+    (`publish_article`, in the admin). `article` is the row as saved now
+    (`publish()` passes the one it has locked).
+    """
+    current = article
+    if current.is_approved():
+        return
+    if not (override_reason or "").strip():
+        raise ValidationError(
+            _(
+                "This draft is not approved as it stands (it is “%(state)s”). "
+                "Ask a reviewer to approve it, or override the review with a reason."
+            )
+            % {"state": _label(current.review_state)}
+        )
+    if user is not None:
+        _require(
+            user,
+            "override_review",
+            _("Only editors may publish a draft without an approval."),
+        )
+
+
+def record_publication(*, publication, user=None, override_reason=None) -> None:
+    """After `publishing.publish()`: the draft is published, on the record."""
+    article = publication.article
+    before = Article.objects.values_list("review_state", flat=True).get(pk=article.pk)
+    reason = (override_reason or "").strip()
+    _move(
+        article,
+        to=State.PUBLISHED,
+        user=user,
+        note=_("Published without approval: %(reason)s") % {"reason": reason}
+        if reason
+        else "",
+        approved_digest=publication.draft_digest,
+    )
+    if publication.is_scheduled():
+        message = _("Scheduled version %(version)s (%(kind)s) for %(when)s.") % {
+            "version": publication.version,
+            "kind": publication.get_kind_display().lower(),
+            "when": publication.published_at.isoformat(),
+        }
+    else:
+        message = _("Published version %(version)s (%(kind)s).") % {
+            "version": publication.version,
+            "kind": publication.get_kind_display().lower(),
+        }
+    if reason:
+        message += " " + _("Review overridden: %(reason)s") % {"reason": reason}
+    record(
+        article=article,
+        action="scheduled" if publication.is_scheduled() else "published",
+        message=message,
+        user=user,
+        version=publication.version,
+        kind=publication.kind,
+        note=publication.note,
+        publication_id=publication.pk,
+        review_state_before=before,
+        override_reason=reason,
+    )
+
+
+def record_withdrawal(*, publication, user=None) -> None:
+    record(
+        article=publication.article,
+        action="withdrawn",
+        message=_("Withdrawn (version %(version)s): %(note)s")
+        % {"version": publication.version, "note": publication.note},
+        user=user,
+        version=publication.version,
+        publication_id=publication.pk,
+    )
+
+
+def record_cancelled(*, publication, user=None) -> None:
+    """After a scheduled version is cancelled: the draft is approved, unpublished."""
+    article = publication.article
+    if article.review_state == State.PUBLISHED:
+        _move(article, to=State.APPROVED, user=user, note=article.review_note)
+    record(
+        article=article,
+        action="scheduled.cancelled",
+        message=_("Cancelled scheduled version %(version)s.")
+        % {"version": publication.version},
+        user=user,
+        version=publication.version,
+    )
+
+
+# Comments.
+
+
+def _part(article, part_kind, part_id):
+    """Check that the part commented on is this article's; returns its id."""
+    Part = ReviewComment.Part
+    if part_kind not in Part.values:
+        raise ValidationError(_("Choose what the comment is about."))
+    if part_kind in (Part.DRAFT, Part.SUMMARY):
+        return None
+    related = article.sections if part_kind == Part.SECTION else article.claims
+    if part_id is None or not related.filter(pk=part_id).exists():
+        raise ValidationError(
+            _(
+                "That %(part)s is not part of this fact check (it may have been removed)."
+            )
+            % {"part": str(Part(part_kind).label).lower()}
+        )
+    return part_id
+
+
+def comment(
+    *,
+    article: Article,
+    user,
+    body: str,
+    part_kind: str = ReviewComment.Part.DRAFT,
+    part_id: int | None = None,
+    parent: ReviewComment | None = None,
+) -> ReviewComment:
+    """
+    Comment on the draft or one of its parts, or answer a comment (`parent`).
+    Reviewers and writers alike may comment; they need to be able to edit or
+    review fact checks.
+    """
+    if not (
+        user.has_perm("articles.review_article")
+        or user.has_perm("articles.change_article")
+    ):
+        raise PermissionDenied(_("You may not comment on fact checks."))
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(_("Write the comment first."))
+    max_length = ReviewComment._meta.get_field("body").max_length
+    if len(body) > max_length:
+        raise ValidationError(
+            _("Keep a comment under %(max)s characters.") % {"max": max_length}
+        )
+    if parent is not None:
+        if parent.article_id != article.pk:
+            raise ValidationError(_("That comment is about another fact check."))
+        parent = parent.parent or parent  # Answers stay one level deep.
+        part_kind, part_id = parent.part_kind, parent.part_id
+    else:
+        part_id = _part(article, part_kind, part_id)
+    with transaction.atomic():
+        created = ReviewComment.objects.create(
+            article=article,
+            part_kind=part_kind,
+            part_id=part_id,
+            parent=parent,
+            body=body,
+            author=user,
+            revision=latest_revision(article),
+        )
+        if parent is not None and parent.resolved_at is not None:
+            # An answer to a resolved comment reopens the discussion.
+            ReviewComment.objects.filter(pk=parent.pk).update(
+                resolved_at=None, resolved_by=None
+            )
+        record(
+            article=article,
+            action="review.answered" if parent else "review.commented",
+            message=(
+                _("Answered a comment: %(body)s")
+                if parent
+                else _("Commented: %(body)s")
+            )
+            % {"body": body[:200]},
+            user=user,
+            comment_id=created.pk,
+            part_kind=part_kind,
+            part_id=part_id,
+        )
+        participants = [
+            article.assigned_writer,
+            article.assigned_reviewer,
+            article.submitted_by,
+            parent.author if parent else None,
+            *((answer.author for answer in parent.answers.all()) if parent else ()),
+        ]
+        notifications.notify(
+            recipients=participants,
+            actor=user,
+            article=article,
+            message=_("%(user)s commented on “%(title)s”.")
+            % {"user": user, "title": article.title},
+            detail=body,
+        )
+    return created
+
+
+def resolve(*, comment: ReviewComment, user) -> None:
+    """Mark a comment (and its answers) dealt with."""
+    if not (
+        user.has_perm("articles.review_article")
+        or user.has_perm("articles.change_article")
+    ):
+        raise PermissionDenied(_("You may not resolve review comments."))
+    if comment.parent_id is not None:
+        raise ValidationError(
+            _("Resolve the comment an answer belongs to, not the answer.")
+        )
+    if comment.resolved_at is not None:
+        raise ValidationError(_("This comment is already resolved."))
+    comment.resolved_at = timezone.now()
+    comment.resolved_by = user
+    comment.save(update_fields=["resolved_at", "resolved_by"])
+    record(
+        article=comment.article,
+        action="review.resolved",
+        message=_("Resolved a comment: %(body)s") % {"body": comment.body[:200]},
+        user=user,
+        comment_id=comment.pk,
+    )
