@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from . import limits, previews
 from .content import render_draft
 from .models import Article, Publication
 from .shape import Draft, load
@@ -66,7 +67,8 @@ def _rule_errors(latest, *, kind, note, published_at) -> list[str]:
 def _new_publication(draft: Draft, *, latest, kind, note, published_at, user=None):
     """The next publication of the draft, unsaved, and what blocks publishing it."""
     article = draft.article
-    rendered = render_draft(draft)
+    # What is over the rendering limits is left out, never rendered.
+    rendered = render_draft(limits.renderable(draft))
     data = draft.data()
     version = latest.version + 1 if latest else 1
     content = rendered.content
@@ -96,12 +98,17 @@ def _new_publication(draft: Draft, *, latest, kind, note, published_at, user=Non
 def preview(draft: Draft) -> tuple[Publication, list[str]]:
     """
     The draft as readers would see it if it were published now (unsaved),
-    and the problems that would stop it being published.
+    and the problems that would stop it being published. Kept in the cache
+    by the draft's digest (`articles.previews`).
     """
     latest = draft.article.latest_publication()
     kind = Publication.Kind.UPDATE if latest else Publication.Kind.FIRST
-    return _new_publication(
-        draft, latest=latest, kind=kind, note="", published_at=timezone.now()
+    return previews.cached(
+        draft,
+        latest,
+        lambda: _new_publication(
+            draft, latest=latest, kind=kind, note="", published_at=timezone.now()
+        ),
     )
 
 

@@ -20,6 +20,7 @@ from factually.admin import VersionAdmin
 
 from ..models import Article, Author, Publication, Topic
 from ..shape import refresh_draft_digest
+from .editing import EditingViewsMixin
 from .forms import ArticleAdminForm
 from .history import HistoryViewsMixin
 from .inlines import (
@@ -77,7 +78,9 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(HistoryViewsMixin, PublishingViewsMixin, VersionAdmin):
+class ArticleAdmin(
+    HistoryViewsMixin, PublishingViewsMixin, EditingViewsMixin, VersionAdmin
+):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/history.html"
@@ -115,7 +118,12 @@ class ArticleAdmin(HistoryViewsMixin, PublishingViewsMixin, VersionAdmin):
         )
 
     def get_urls(self):
-        return [*self.publishing_urls(), *self.history_urls(), *super().get_urls()]
+        return [
+            *self.publishing_urls(),
+            *self.history_urls(),
+            *self.editing_urls(),
+            *super().get_urls(),
+        ]
 
     # List columns.
 
