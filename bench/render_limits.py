@@ -43,4 +43,6 @@ for attempt in range(3):
     started = time.process_time()
     publishing.preview(draft)
     warm = time.process_time() - started
-    print(f"run {attempt + 1}: first preview {cold:.2f} s CPU, cached {warm * 1000:.1f} ms")
+    print(
+        f"run {attempt + 1}: first preview {cold:.2f} s CPU, cached {warm * 1000:.1f} ms"
+    )

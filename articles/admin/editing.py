@@ -148,6 +148,9 @@ def skipped_message(imported):
 
 
 class EditingViewsMixin(ArticleViewMixin):
+    # Adds "New fact check from text" to django-reversion's list page.
+    change_list_template = "admin/articles/article/change_list.html"
+
     def editing_urls(self):
         view = self.admin_site.admin_view
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
