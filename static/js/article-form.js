@@ -316,7 +316,10 @@
       fieldset.id = fieldset.id || row.id + "-fields";
       button.setAttribute("aria-controls", fieldset.id);
     }
-    button.textContent = gettext("Show or hide");
+    var hint = document.createElement("span");
+    hint.className = "visually-hidden";
+    hint.textContent = gettext("Show or hide this part");
+    button.appendChild(hint);
     button.addEventListener("click", function () {
       setCollapsed(row, !row.classList.contains("is-collapsed"));
     });
@@ -630,6 +633,35 @@
     });
   }
 
+  // The admin's autocomplete boxes put a search field beside each select
+  // with no label of its own; name it after the select's label.
+  function labelAutocompletes() {
+    if (!$) {
+      return;
+    }
+    document.querySelectorAll("select.admin-autocomplete").forEach(function (select) {
+      var label = select.getAttribute("aria-label") ||
+        (select.id && document.querySelector("label[for='" + select.id + "']") || {}).textContent || "";
+      label = label.replace(/:\s*$/, "").trim();
+      var container = select.nextElementSibling;
+      if (!label || !container || !container.classList.contains("select2")) {
+        return;
+      }
+      container.querySelectorAll(".select2-search__field").forEach(function (field) {
+        field.setAttribute("aria-label", label);
+      });
+      // A single choice names itself by its chosen text, which is empty
+      // until something is chosen: name it by its label, the text follows.
+      container.querySelectorAll(".select2-selection--single").forEach(function (box) {
+        box.removeAttribute("aria-labelledby");
+        box.setAttribute("aria-label", label);
+      });
+      container.querySelectorAll(".select2-selection__rendered[role]").forEach(function (text) {
+        text.setAttribute("aria-label", label);
+      });
+    });
+  }
+
   function start() {
     placeWarnings();
     setUpLongForm();
@@ -641,6 +673,12 @@
       initial = serialize();
       offerRestore();
     }, 0);
+    window.setTimeout(labelAutocompletes, 0);
+    if ($) {
+      $(document).on("change select2:select select2:unselect formset:added", function () {
+        window.setTimeout(labelAutocompletes, 0);
+      });
+    }
     form.addEventListener("input", autosave);
     form.addEventListener("change", autosave);
     document.addEventListener("formset:added", autosave);
