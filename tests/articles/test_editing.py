@@ -455,3 +455,16 @@ class SourceOptionalTests(AdminTestCase):
         response = self.client.get(self.admin_url("publish", article))
 
         self.assertContains(response, "Citation 2 has no source attached.")
+
+
+class BacklinkNameTests(AdminTestCase):
+    def test_backlink_name_starts_with_its_visible_text(self):
+        article = published_article(sections=2, citations=1)
+
+        response = self.client.get(article.get_absolute_url())
+
+        self.assertContains(
+            response,
+            '<a href="#cite-1-2" aria-label="↑b back to citation 2 of source 1">↑b</a>',
+            html=True,
+        )
