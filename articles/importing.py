@@ -299,7 +299,9 @@ def read(text: str) -> Imported:
             ),
         },
         _("%(count)s citations numbered 1 to %(count)s, to attach sources to")
-        % {"count": found.citations},
+        % {"count": found.citations}
+        if found.citations
+        else _("No citation markers such as [1] were found"),
         _("%(count)s related questions") % {"count": len(found.related)},
     ]
     if found.sources_note:

@@ -123,6 +123,8 @@ def fetch(url: str, *, accept: str = "text/html,application/xhtml+xml") -> Respo
     """GET a public http(s) address, following a few redirects, within limits."""
     deadline = time.monotonic() + TIMEOUT
     for _redirect in range(MAX_REDIRECTS + 1):
+        if time.monotonic() > deadline:
+            raise FetchError(_("The site took too long to answer."))
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(_("Only http:// and https:// addresses can be fetched."))

@@ -227,6 +227,7 @@ def test_changed_form_warns_before_leaving_and_keeps_a_copy(page, roles):
     page.wait_for_timeout(500)
     assert dialogs == ["beforeunload"]
     assert page.input_value("#id_sections-0-body") == "An edit I have not saved [1]."
+    page.locator("#sections-0").scroll_into_view_if_needed()
     page.screenshot("editing-warning-before-leaving", full_page=False)
 
     # The tab closes without saving; opening the article again offers the copy.
