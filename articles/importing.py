@@ -366,6 +366,9 @@ def create_draft(imported: Imported, *, user=None) -> Article:
         refresh_draft_digest(article)
     imported.recognised += [
         _("Source %(n)s attached: %(source)s") % {"n": n, "source": source}
-        for n, source in sorted(sources.items())
+        if n in sources
+        else _("Source %(n)s as listed, to attach: %(entry)s")
+        % {"n": n, "entry": entry}
+        for n, entry in sorted(imported.source_entries.items())
     ]
     return article

@@ -121,6 +121,10 @@ class CreateDraftTests(AdminTestCase):
             [(1, known.pk), (2, None), (3, None)],
         )
         self.assertEqual(article.related_questions.count(), 2)
+        self.assertIn(
+            "Source 2 as listed, to attach: Interview with a hydrologist, March 2026.",
+            imported.recognised,
+        )
         self.assertEqual(
             article.slug,
             "what-does-the-states-drought-data-really-show-about-reservoir-levels",
