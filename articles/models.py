@@ -136,7 +136,7 @@ class Article(models.Model):
         _("slug"),
         max_length=200,
         unique=True,
-        help_text=_("The last part of the address: /fact-checks/<slug>/."),
+        help_text=_("The last part of the address: /fact-checks/this-part/."),
     )
     summary = models.TextField(
         _("executive summary"),
@@ -412,6 +412,13 @@ class Claim(ArticleChild):
         return rating_value(self.rating)
 
 
+class CitationManager(models.Manager):
+    def get_queryset(self):
+        # A citation is shown by its source (its __str__, every list of
+        # them, each revision's record): load the two together.
+        return super().get_queryset().select_related("source")
+
+
 @reversion.register()
 class Citation(ArticleChild):
     article = models.ForeignKey(
@@ -420,8 +427,14 @@ class Citation(ArticleChild):
     source = models.ForeignKey(
         Source,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="citations",
         verbose_name=_("source"),
+        help_text=_(
+            "A draft may keep a numbered citation whose source is attached "
+            "later; publishing needs every source."
+        ),
     )
     pinpoint = models.CharField(
         _("pinpoint"),
@@ -431,15 +444,17 @@ class Citation(ArticleChild):
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
 
+    objects = CitationManager()
+
     class Meta(ArticleChild.Meta):
         constraints = ArticleChild.ordering_constraints("citation")
 
     def __str__(self):
-        return f"[{self.position}] {self.source}"
+        return f"[{self.position}] {self.source or _('no source yet')}"
 
     def source_details(self):
         """What readers see of the cited source besides its title."""
-        return self.source.details()
+        return self.source.details() if self.source_id else ""
 
 
 @reversion.register()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from factually import pagecache
 
-from . import changes, workflow
+from . import changes, limits, previews, workflow
 from .content import render_draft
 from .models import Article, Publication
 from .prerender import prerender
@@ -109,7 +109,8 @@ def _new_publication(draft: Draft, *, latest, kind, note, published_at, user=Non
     and what it changes for readers.
     """
     article = draft.article
-    rendered = render_draft(draft)
+    # What is over the rendering limits is left out, never rendered.
+    rendered = render_draft(limits.renderable(draft))
     data = draft.data()
     version = latest.version + 1 if latest else 1
     previous = shown_before(latest)
@@ -151,14 +152,20 @@ def _new_publication(draft: Draft, *, latest, kind, note, published_at, user=Non
 def preview(draft: Draft) -> tuple[Publication, list[str]]:
     """
     The draft as readers would see it if it were published now (unsaved),
-    and the problems that would stop it being published.
+    and the problems that would stop it being published. Kept in the cache
+    by the draft's digest (`articles.previews`).
     """
     latest = draft.article.latest_publication()
     kind = Publication.Kind.UPDATE if latest else Publication.Kind.FIRST
-    publication, found, _change = _new_publication(
-        draft, latest=latest, kind=kind, note="", published_at=timezone.now()
-    )
-    return publication, found
+
+    def render():
+        publication, found, _change = _new_publication(
+            draft, latest=latest, kind=kind, note="", published_at=timezone.now()
+        )
+        prerender(publication)
+        return publication, found
+
+    return previews.cached(draft, latest, render)
 
 
 def kind_errors(latest: Publication | None, change, kind: str) -> list[str]:

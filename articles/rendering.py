@@ -27,7 +27,12 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from markdown_it import MarkdownIt
 
-MARKER = re.compile(r"\[(\d{1,4}(?:[ \t]*,[ \t]*\d{1,4})*)\]")
+# One number or a range ("1-3", "1–3") per item, items separated by commas.
+_MARKER_ITEM = r"\d{1,4}(?:[ \t]*[-\u2013][ \t]*\d{1,4})?"
+MARKER = re.compile(rf"\[({_MARKER_ITEM}(?:[ \t]*,[ \t]*{_MARKER_ITEM})*)\]")
+# A range cites every number in it; a longer one is more likely a typo (or
+# an attempt to make one marker render thousands of links) than a citation.
+MAX_RANGE = 20
 # Invisible characters that can reorder or hide text (bidi overrides and
 # isolates, zero-width joiners used to split words) or break parsers (NUL).
 INVISIBLE = re.compile(
@@ -99,14 +104,32 @@ def _citation_rule(state, silent):
     # "[1](https://…)" is a link whose text is a number, not a citation.
     if match.end() < state.posMax and state.src[match.end()] == "(":
         return False
+    numbers = marker_numbers(match.group(1))
+    if numbers is None:
+        return False
     if not silent:
         # Keep a marker on the same line as the word before it.
         if state.pending.endswith(" "):
             state.pending = state.pending[:-1] + "\u00a0"
         token = state.push("citation", "", 0)
-        token.meta = {"numbers": [int(n) for n in match.group(1).split(",")]}
+        token.meta = {"numbers": numbers}
     state.pos = match.end()
     return True
+
+
+def marker_numbers(inside: str) -> list[int] | None:
+    """
+    The citation numbers of a marker's inside ("1, 3–5" is 1, 3, 4, 5), or
+    None when a range runs backwards or spans more than MAX_RANGE numbers.
+    """
+    numbers = []
+    for item in inside.split(","):
+        first, _dash, last = item.replace("\u2013", "-").partition("-")
+        start, end = int(first), int(last or first)
+        if end < start or end - start >= MAX_RANGE:
+            return None
+        numbers.extend(range(start, end + 1))
+    return numbers
 
 
 def _render_citation(renderer, tokens, index, options, env):

@@ -132,6 +132,8 @@ class Draft:
         }
         sources = Source.objects.in_bulk(c.source_id for c in parts["citations"])
         for citation in parts["citations"]:
+            if citation.source_id is None:  # Not attached yet.
+                continue
             citation.source = sources.get(citation.source_id) or Source(
                 pk=citation.source_id,
                 title=f"Deleted source #{citation.source_id}",

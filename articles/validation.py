@@ -6,6 +6,7 @@ problem is left, naming each.
 
 from django.utils.translation import gettext as _
 
+from . import limits
 from .content import Rendered
 from .models import Article, Claim, Publication, Section
 from .shape import Draft
@@ -37,6 +38,12 @@ def problems(draft: Draft, rendered: Rendered) -> list[str]:
     if not draft.sections:
         found.append(_("Add at least one section."))
     found += length_problems(draft)
+    found += limits.draft_problems(draft)
+    found += [
+        _("Citation %(number)s has no source attached.") % {"number": c.position}
+        for c in draft.citations
+        if c.source_id is None
+    ]
     for number, claim in enumerate(draft.claims, 1):
         url = claim.appearance_url
         if url and not url.startswith(("http://", "https://")):

@@ -13,7 +13,7 @@ from factually import pagecache
 
 from . import publishing
 from .models import Article, Author, Page, PreviewLink, Publication, Topic
-from .prerender import absolute, prerender, rendered
+from .prerender import absolute, rendered
 from .search import clean_reader_query
 from .shape import load
 
@@ -232,7 +232,6 @@ def author_detail(request, slug):
 
 def render_preview(request, article):
     publication, problems = publishing.preview(load(article))
-    prerender(publication)
     context = page_context(publication)
     context.update(preview=True, problems=problems)
     response = render(request, "articles/preview.html", context)

@@ -228,6 +228,19 @@ LOGGING = {
 
 LOGIN_URL = "admin:login"
 
+# A long fact check's change form posts about 2,000 fields (60 sections, 20
+# claims, 200 citations); past Django's default of 1,000 the save would be
+# refused with a bare 400 and the edit lost. The texts' own limits
+# (articles.limits) stay far below this memory cap, so a post over them
+# still reaches the form and gets its message.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# Fetching a source's details from its page may reach only public
+# addresses; tests turn this on to serve sample pages from 127.0.0.1.
+SOURCE_FETCH_ALLOW_LOOPBACK = False
+SOURCE_DOI_RESOLVER = "https://doi.org/"
+
 # Donations. Stripe signs each webhook with the endpoint's signing secret;
 # without it a forged "payment" could not be told from a real one.
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")

@@ -31,6 +31,7 @@ from ..models import Article, Author, Notification, Page, Publication, Topic
 from ..publishing import remove_version
 from ..shape import refresh_draft_digest
 from .base import ArticleViewMixin
+from .editing import EditingViewsMixin
 from .forms import ArticleAdminForm, RemoveVersionForm
 from .history import HistoryViewsMixin
 from .inlines import (
@@ -118,7 +119,11 @@ class StatusFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(
-    ReviewViewsMixin, HistoryViewsMixin, PublishingViewsMixin, VersionAdmin
+    ReviewViewsMixin,
+    HistoryViewsMixin,
+    PublishingViewsMixin,
+    EditingViewsMixin,
+    VersionAdmin,
 ):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
@@ -183,6 +188,7 @@ class ArticleAdmin(
             *self.publishing_urls(),
             *self.history_urls(),
             *self.review_urls(),
+            *self.editing_urls(),
             *super().get_urls(),
         ]
 

@@ -3,6 +3,8 @@ The forms of the article admin: the change form with its edit-conflict
 check, and the publish and withdraw forms.
 """
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -11,9 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
-from .. import diffs
+from .. import diffs, limits
 from ..models import Article, Publication
 from ..shape import Draft, load
+
+# An inline row's Markdown text in the posted change form, and the row.
+POSTED_TEXT = re.compile(r"(sections-\d+)-body|(claims-\d+)-explanation")
 
 
 def edit_token(article):
@@ -59,8 +64,28 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["edit_token"].initial = edit_token(self.instance)
 
+    def clean_summary(self):
+        limits.validate_text(self.cleaned_data["summary"])
+        return self.cleaned_data["summary"]
+
+    def clean_sources_note(self):
+        limits.validate_text(self.cleaned_data["sources_note"])
+        return self.cleaned_data["sources_note"]
+
+    def posted_texts(self):
+        """The Markdown texts of the posted form and its inlines, deleted rows left out."""
+        texts = [self.data.get("summary", ""), self.data.get("sources_note", "")]
+        for key in self.data:
+            if (row := POSTED_TEXT.fullmatch(key)) and not self.data.get(
+                f"{row.group(row.lastindex)}-DELETE"
+            ):
+                texts.append(self.data.get(key, ""))
+        return texts
+
     def clean(self):
         cleaned = super().clean()
+        for problem in limits.article_problems(self.posted_texts()):
+            self.add_error(None, problem)
         if not self.instance.pk:
             return cleaned
         # Lock the row so that two saves cannot both pass this check.

@@ -2,15 +2,94 @@
 The article's parts on its change form: sections, claims, citations and
 related questions, each kept in order by a position editors may rewrite in
 one save (swapping two is fine; a duplicate is a form error).
+
+A long article has hundreds of rows, so the rows' links (a citation's
+source, a question's answer) are loaded once for the whole formset, not
+once per row: when the form is shown (the inline's queryset joins them) and
+when it is posted (one query for every posted id).
 """
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from .. import limits
+from ..checks_while_writing import strip_heading_number
 from ..models import POSITION_OFFSET, Citation, Claim, RelatedQuestion, Section
+
+
+class KnownAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete that labels its chosen object from `known`, not a query."""
+
+    known: dict = {}
+
+    def optgroups(self, name, value, attr=None):
+        chosen = {
+            str(v) for v in value if str(v) not in self.choices.field.empty_values
+        }
+        if not chosen <= self.known.keys():
+            return super().optgroups(name, value, attr)
+        options = (
+            [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        )
+        for key in sorted(chosen):
+            label = self.choices.field.label_from_instance(self.known[key])
+            options.append(self.create_option(name, key, label, chosen, len(options)))
+        return [(None, options, 0)]
+
+
+class KnownModelChoiceField(forms.ModelChoiceField):
+    """A choice of object that looks in `known` (loaded for all rows) first."""
+
+    known: dict = {}
+
+    def to_python(self, value):
+        if value not in self.empty_values and str(value) in self.known:
+            return self.known[str(value)]
+        return super().to_python(value)
+
+
+class PartFormSet(forms.BaseInlineFormSet):
+    """Loads the objects every posted row links to in one query per link."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known = {}
+        if not self.is_bound:
+            return
+        for name, field in self.form.base_fields.items():
+            if not isinstance(field, KnownModelChoiceField):
+                continue
+            ids = {
+                self.data.get(f"{self.add_prefix(i)}-{name}")
+                for i in range(min(self.total_form_count(), self.absolute_max))
+            }
+            ids = {value for value in ids if value and value.isdigit()}
+            objects = field.queryset.in_bulk(ids) if ids else {}
+            self.known[name] = {str(pk): obj for pk, obj in objects.items()}
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "known": self.known}
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # Each row's id is checked against the rows loaded once for the
+        # formset, where Django's own field would ask the database per row.
+        pk = form.fields.get(self.model._meta.pk.name)
+        if isinstance(pk, forms.ModelChoiceField) and index is not None:
+            known = KnownModelChoiceField(
+                pk.queryset, initial=pk.initial, required=False, widget=pk.widget
+            )
+            if not hasattr(self, "_rows_by_pk"):
+                self._rows_by_pk = {str(row.pk): row for row in self.get_queryset()}
+            known.known = self._rows_by_pk
+            form.fields[self.model._meta.pk.name] = known
+        if isinstance(form, PositionedForm):
+            form.label_inputs()  # The "delete" box is added here.
 
 
 class PositionedForm(forms.ModelForm):
@@ -21,7 +100,48 @@ class PositionedForm(forms.ModelForm):
         help_text=_("Leave empty to add at the end."),
     )
 
+    def __init__(self, *args, known=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if not isinstance(field, KnownModelChoiceField):
+                continue
+            field.known = (known or {}).get(name) or {}
+            related = getattr(self.instance, name, None) if self.instance.pk else None
+            if related is not None:
+                field.known = {**field.known, str(related.pk): related}
+            widget = getattr(field.widget, "widget", field.widget)
+            if isinstance(widget, KnownAutocompleteSelect):
+                widget.known = field.known
+        self.label_inputs()
+
+    def label_inputs(self):
+        """
+        Name each input after its row ("Citation 3: pinpoint"): a table's
+        column headings are no label for a screen reader.
+        """
+        number = self.initial.get("position") or self.instance.position
+        noun = capfirst(self._meta.model._meta.verbose_name)
+        for field in self.fields.values():
+            widget = getattr(field.widget, "widget", field.widget)
+            if widget.is_hidden:
+                continue
+            row = f"{noun} {number}" if number else f"{noun} ({_('new')})"
+            widget.attrs.setdefault("aria-label", f"{row}: {capfirst(field.label)}")
+
+    def _get_validation_exclusions(self):
+        # The field checked that a chosen object exists, from the objects the
+        # formset loaded; the model's own check would ask again, per row.
+        return super()._get_validation_exclusions() | {
+            name
+            for name, field in self.fields.items()
+            if isinstance(field, KnownModelChoiceField)
+        }
+
     def validate_constraints(self):
+        if self.instance.pk and not self.has_changed():
+            # Saved as it is: its constraints held when it was saved, and
+            # checking each again costs a query per row of a long article.
+            return
         # The formset checks positions across all rows instead (duplicates
         # are an error there), so that two rows can swap numbers in one save.
         exclude = self._get_validation_exclusions() | {"position"}
@@ -37,6 +157,25 @@ class PositionedInlineMixin:
     extra = 0
     ordering = ["position"]
     form = PositionedForm
+    formset = PartFormSet
+    # Links loaded with the rows (see the module's docstring).
+    select_related = ()
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        return (
+            queryset.select_related(*self.select_related)
+            if self.select_related
+            else queryset
+        )
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            kwargs["widget"] = KnownAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+            kwargs["form_class"] = KnownModelChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_positions(self, formset, article):
         """
@@ -64,13 +203,32 @@ class PositionedInlineMixin:
         formset.save_m2m()
 
 
+class SectionForm(PositionedForm):
+    def clean_heading(self):
+        # Pasted headings keep their number ("1. The tally"), and the page
+        # numbers sections itself.
+        return strip_heading_number(self.cleaned_data["heading"])
+
+    def clean_body(self):
+        limits.validate_text(self.cleaned_data["body"])
+        return self.cleaned_data["body"]
+
+
+class ClaimForm(PositionedForm):
+    def clean_explanation(self):
+        limits.validate_text(self.cleaned_data["explanation"])
+        return self.cleaned_data["explanation"]
+
+
 class SectionInline(PositionedInlineMixin, admin.StackedInline):
     model = Section
+    form = SectionForm
     fields = ["position", "heading", "body"]
 
 
 class ClaimInline(PositionedInlineMixin, admin.StackedInline):
     model = Claim
+    form = ClaimForm
     fields = [
         "position",
         "statement",
@@ -86,6 +244,7 @@ class CitationInline(PositionedInlineMixin, admin.TabularInline):
     model = Citation
     fields = ["position", "source", "pinpoint", "note"]
     autocomplete_fields = ["source"]
+    select_related = ["source"]
 
 
 class RelatedQuestionInline(PositionedInlineMixin, admin.TabularInline):
@@ -93,3 +252,4 @@ class RelatedQuestionInline(PositionedInlineMixin, admin.TabularInline):
     fk_name = "article"
     fields = ["position", "question", "answer"]
     autocomplete_fields = ["answer"]
+    select_related = ["answer"]

@@ -27,6 +27,30 @@ class CitationMarkerTests(SimpleTestCase):
         self.assertEqual(re.findall(r'href="#source-(\d)"', html), ["1", "3", "1", "2"])
         self.assertEqual(index.backlinks[1], ["cite-1-1", "cite-1-2"])
 
+    def test_en_dash_range_cites_every_number_in_it(self):
+        html, index = render_with("Counted three times [1–3].")
+
+        self.assertEqual(re.findall(r'href="#source-(\d)"', html), ["1", "2", "3"])
+        self.assertNotIn("–", html)
+        self.assertEqual(set(index.backlinks), {1, 2, 3})
+
+    def test_hyphen_range_mixed_with_single_numbers(self):
+        html, _index = render_with("See [1-2, 4].", numbers=(1, 2, 3, 4))
+
+        self.assertEqual(re.findall(r'href="#source-(\d)"', html), ["1", "2", "4"])
+
+    def test_range_past_the_last_citation_marks_the_missing_numbers(self):
+        _html, index = render_with("See [2–4].", numbers=(1, 2, 3))
+
+        self.assertEqual(index.missing, [("Section 1 “Test”", "[4]")])
+
+    def test_backward_or_huge_range_stays_plain_text(self):
+        for text in ("Odd [3–1].", "Many [1-9999]."):
+            with self.subTest(text=text):
+                html, index = render_with(text)
+                self.assertNotIn("<sup", html)
+                self.assertEqual(index.backlinks, {})
+
     def test_every_citation_of_a_source_gets_its_own_backlink_anchor(self):
         index = CitationIndex(numbers={1})
         render("First [1].", index, location="Summary")
