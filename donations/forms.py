@@ -6,37 +6,63 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Currency, Donation
+from .models import MAX_DONATION_AMOUNT, MINOR_DIGITS, Currency, Donation
 
-# Every accepted Currency has two decimal places: cents, pence, rappen.
-MINOR_DIGITS = 2
-PLAIN_AMOUNT = re.compile(
-    rf"(?P<units>[0-9]+)(?:\.(?P<minor>[0-9]{{1,{MINOR_DIGITS}}}))?"
-)
-MAX_MAJOR_AMOUNT = Donation.MAX_AMOUNT // 10**MINOR_DIGITS
+PLAIN_AMOUNT = re.compile(r"(?P<units>[0-9]+)(?:\.(?P<minor>[0-9]+))?")
 
 
-def parse_amount(text: str) -> int:
+def major_units(amount: int) -> str:
+    """An amount in minor units as a limit reads in a message: "1,000,000", "1.50"."""
+    major = Decimal(amount) / 10**MINOR_DIGITS
+    return f"{major:,.0f}" if major == major.to_integral_value() else f"{major:,}"
+
+
+def parse_amount(
+    text: str,
+    *,
+    minimum: int = 1,
+    maximum: int = MAX_DONATION_AMOUNT,
+    messages: dict[str, str] | None = None,
+) -> int:
     """
     The amount in minor units (cents) that `text` gives in the currency's
-    main unit. Only a plain decimal is accepted: the digits 0 to 9, then
-    optionally a point and at most MINOR_DIGITS decimals ("25", "25.5",
-    "25.00"). Python's own parsers also read 1e6, 1_000, +5, ١٠ and ５ as
-    numbers, so a typo or a pasted figure could record a million; anything
-    but a plain decimal is refused with a message saying what to write.
+    main unit, from `minimum` to `maximum` (in minor units). Only a plain
+    decimal is accepted: the digits 0 to 9, then optionally a point and at
+    most MINOR_DIGITS decimals ("25", "25.5", "25.00"). Python's own parsers
+    also read 1e6, 1_000, +5, ١٠ and ５ as numbers, and a lenient parser
+    would read "25,00" as 2,500, so a typo or a pasted figure could record a
+    million; anything but a plain decimal is refused.
+
+    Staff and readers share these rules and differ only in their words: the
+    ValidationError's code is "invalid" (not a plain decimal), "precision"
+    (too many decimals), "min_value" or "max_value", and `messages` gives the
+    message for any code (with %(minimum)s and %(maximum)s in major units).
+    By default, a refused text gets a message saying what to write instead.
     """
     match = PLAIN_AMOUNT.fullmatch(text)
     if match is None:
-        raise forms.ValidationError(amount_problem(text), code="invalid")
-    minor = (match["minor"] or "").ljust(MINOR_DIGITS, "0")
-    amount = int(match["units"]) * 10**MINOR_DIGITS + int(minor)
-    if not 1 <= amount <= Donation.MAX_AMOUNT:
-        raise forms.ValidationError(
-            _("The amount must be more than zero and at most %(max)s.")
-            % {"max": f"{MAX_MAJOR_AMOUNT:,}"},
-            code="range",
-        )
-    return amount
+        code = "invalid"
+    elif len(match["minor"] or "") > MINOR_DIGITS:
+        code = "precision"
+    else:
+        minor = (match["minor"] or "").ljust(MINOR_DIGITS, "0")
+        amount = int(match["units"]) * 10**MINOR_DIGITS + int(minor)
+        if minimum <= amount <= maximum:
+            return amount
+        code = "min_value" if amount < minimum else "max_value"
+    messages = messages or {}
+    if code in messages:
+        message = messages[code] % {
+            "minimum": major_units(minimum),
+            "maximum": major_units(maximum),
+        }
+    elif code in ("invalid", "precision"):
+        message = amount_problem(text)
+    else:
+        message = _("The amount must be more than zero and at most %(max)s.") % {
+            "max": major_units(maximum)
+        }
+    raise forms.ValidationError(message, code=code)
 
 
 def amount_problem(text):
@@ -126,41 +152,18 @@ class DonationRowForm(forms.Form):
 
 # Whole units, in the campaign's currency; the banner promises the first.
 PRESET_AMOUNTS = (5, 10, 25, 50)
-# Every accepted currency has two minor digits (see models.Currency).
-MINOR_DIGITS = 2
-READER_AMOUNT_PATTERN = re.compile(r"[0-9]+(?:\.([0-9]+))?")
-
-
-def parse_reader_amount(text: str, *, maximum: int) -> int:
-    """
-    A reader's amount in minor units. Only plain decimals are accepted:
-    "5", "12.50". Raises ValidationError with a message the reader can act on.
-    """
-    text = text.strip().replace(",", "")
-    match = READER_AMOUNT_PATTERN.fullmatch(text) if text.isascii() else None
-    if match is None:
-        raise forms.ValidationError(
-            _("Enter the amount as a number, such as 5 or 12.50."), code="invalid"
-        )
-    if match.group(1) and len(match.group(1)) > MINOR_DIGITS:
-        raise forms.ValidationError(
-            _("Enter at most two digits after the decimal point."), code="precision"
-        )
-    value = Decimal(text)
-    if value < 1:
-        raise forms.ValidationError(
-            _("The smallest gift we can take is 1.00."), code="min_value"
-        )
-    if value > maximum:
-        raise forms.ValidationError(
-            _(
-                "The largest gift this page takes is %(maximum)s. For a larger gift, "
-                "please write to us."
-            )
-            % {"maximum": f"{maximum:,}"},
-            code="max_value",
-        )
-    return int(value * 100)
+# What a reader is told when parse_amount() refuses their amount.
+READER_AMOUNT_MESSAGES = {
+    "invalid": _("Enter the amount as a number, such as 5 or 12.50."),
+    "precision": _("Enter at most two digits after the decimal point."),
+    "min_value": _("The smallest gift we can take is 1.00."),
+    "max_value": _(
+        "The largest gift this page takes is %(maximum)s. For a larger gift, "
+        "please write to us."
+    ),
+}
+# The smallest gift the support page takes, in minor units.
+READER_MINIMUM = 100
 
 
 class SupportForm(forms.Form):
@@ -221,9 +224,11 @@ class SupportForm(forms.Form):
         choice = cleaned_data.get("amount")
         if choice == self.OTHER:
             try:
-                cleaned_data["amount_minor"] = parse_reader_amount(
+                cleaned_data["amount_minor"] = parse_amount(
                     cleaned_data.get("other_amount", ""),
-                    maximum=settings.DONATION_MAX_AMOUNT,
+                    minimum=READER_MINIMUM,
+                    maximum=settings.DONATION_MAX_AMOUNT * 10**MINOR_DIGITS,
+                    messages=READER_AMOUNT_MESSAGES,
                 )
             except forms.ValidationError as error:
                 self.add_error("other_amount", error)
