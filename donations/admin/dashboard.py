@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ..dashboard import MIN_VIEWS_TO_COMPARE, campaign_dashboard, campaign_money
-from ..models import Campaign
+from ..models import BannerMessage, Campaign
 
 
 class DashboardViewsMixin:
@@ -70,6 +70,7 @@ class DashboardViewsMixin:
             "chart": dashboard.chart(),
             "bars": dashboard.bar_chart(),
             "min_views": MIN_VIEWS_TO_COMPARE,
+            "message_opts": BannerMessage._meta,
         }
         return TemplateResponse(
             request, "admin/donations/campaign/dashboard.html", context
