@@ -124,13 +124,13 @@ class DonationRowForm(forms.Form):
     def clean_received_at(self):
         received_at = self.cleaned_data["received_at"]
         if received_at > timezone.now():
-            raise forms.ValidationError("The date received is in the future.")
+            raise forms.ValidationError(_("The date received is in the future."))
         return received_at
 
     def clean_receipt(self):
         receipt = self.cleaned_data["receipt"].lower()
         if receipt not in ("", "yes", "no"):
-            raise forms.ValidationError("Write yes or no (or leave it empty).")
+            raise forms.ValidationError(_("Write yes or no (or leave it empty)."))
         return receipt == "yes"
 
     def donation_fields(self):
