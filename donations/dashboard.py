@@ -1,18 +1,20 @@
 """
-The campaign dashboard's figures and the geometry of its SVG charts.
+The campaign dashboard's figures: progress, pace, variants, money, digest.
 
 Staff see it in the admin; it reads the database directly (the exact figures,
-never the cache) and draws its charts on the server, so the admin loads no
-external script.
+never the cache). The charts' geometry is in donations.charts.
 """
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Avg, Count, Exists, Min, OuterRef, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from .charts import Bar, Chart, Day, Point, axis
 from .models import (
     BannerMessage,
     Campaign,
@@ -29,99 +31,6 @@ from .tracker import whole_amount
 MIN_VIEWS_TO_COMPARE = 100
 # The projection follows the pace of the last week, once there is one.
 RECENT_DAYS = 7
-
-
-@dataclass(frozen=True)
-class Day:
-    date: date
-    new: int
-    cumulative: int
-
-
-@dataclass(frozen=True)
-class Point:
-    x: float
-    y: float
-
-
-@dataclass(frozen=True)
-class Bar:
-    day: Day
-    x: float
-    y: float
-    height: float
-
-
-def axis(top_value: int, ticks: int = 4) -> tuple[int, int]:
-    """
-    A round top for a count axis and a round step that reaches it in about
-    `ticks` steps: 27 gives (30, 10), 1,000 gives (1,000, 250).
-    """
-    top_value = max(top_value, 1)
-    magnitude = 1
-    while True:
-        for multiple in (1, 2, 2.5, 5):
-            step = int(multiple * magnitude)
-            if step == multiple * magnitude and step * ticks >= top_value:
-                return -(-top_value // step) * step, step
-        magnitude *= 10
-
-
-@dataclass
-class Chart:
-    """Coordinates in an SVG viewBox of WIDTH x HEIGHT, time along x."""
-
-    WIDTH = 720
-    HEIGHT = 260
-    LEFT = 56
-    RIGHT = 16
-    TOP = 16
-    BOTTOM = 36
-
-    start: datetime
-    end: datetime
-    y_max: int
-    y_step: int
-    cumulative: list[Point] = field(default_factory=list)
-    bars: list[Bar] = field(default_factory=list)
-    bar_width: float = 0.0
-    pace: tuple[Point, Point] | None = None
-    goal_y: float | None = None
-    now_x: float | None = None
-
-    @property
-    def plot_bottom(self):
-        return self.HEIGHT - self.BOTTOM
-
-    @property
-    def plot_right(self):
-        return self.WIDTH - self.RIGHT
-
-    @property
-    def points(self):
-        return " ".join(f"{p.x},{p.y}" for p in self.cumulative)
-
-    @property
-    def y_ticks(self):
-        return [
-            (value, self.y(value)) for value in range(0, self.y_max + 1, self.y_step)
-        ]
-
-    @property
-    def x_ticks(self):
-        return [
-            (timezone.localdate(self.start), self.x(self.start)),
-            (timezone.localdate(self.end), self.x(self.end)),
-        ]
-
-    def x(self, moment: datetime) -> float:
-        span = (self.end - self.start).total_seconds()
-        passed = (moment - self.start).total_seconds()
-        return round(self.LEFT + (self.plot_right - self.LEFT) * passed / span, 1)
-
-    def y(self, value: float) -> float:
-        height = self.plot_bottom - self.TOP
-        return round(self.plot_bottom - height * value / self.y_max, 1)
 
 
 def start_of(day: date) -> datetime:
@@ -162,11 +71,14 @@ class CampaignDashboard:
         """A figure as staff read it: "1,204 supporters" or "$12,040"."""
         if self.goal_is_amount:
             return whole_amount(int(value) * 100, self.campaign.currency)
-        return f"{int(value):,} supporter{'' if int(value) == 1 else 's'}"
+        count = int(value)
+        return ngettext("%(count)s supporter", "%(count)s supporters", count) % {
+            "count": f"{count:,}"
+        }
 
     @property
     def unit_name(self) -> str:
-        return "Raised" if self.goal_is_amount else "Supporters"
+        return _("Raised") if self.goal_is_amount else _("Supporters")
 
     @property
     def so_far_display(self) -> str:
@@ -187,8 +99,9 @@ class CampaignDashboard:
     @property
     def rate_display(self) -> str:
         if self.goal_is_amount:
-            return f"{whole_amount(int(self.recent_rate * 100), self.campaign.currency)} raised"
-        return f"{self.recent_rate:.1f} new supporters"
+            amount = whole_amount(int(self.recent_rate * 100), self.campaign.currency)
+            return _("%(amount)s raised") % {"amount": amount}
+        return _("%(rate)s new supporters") % {"rate": f"{self.recent_rate:.1f}"}
 
     @property
     def elapsed_fraction(self) -> float:

@@ -19,6 +19,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -223,13 +224,21 @@ def build_message(email: OutgoingEmail) -> EmailMultiAlternatives:
         to = fundraising_recipients()
     if email.kind == OutgoingEmail.Kind.DIGEST:
         context["dashboard_url"] = absolute(
-            reverse("admin:donations_campaign_current_dashboard")
+            admin_view_url(Campaign, "current_dashboard")
         )
     if email.kind == OutgoingEmail.Kind.LARGE_GIFT:
         context["admin_url"] = absolute(
-            reverse("admin:donations_donation_change", args=[email.donation_id])
+            admin_view_url(Donation, "change", email.donation_id)
         )
     return render_message(f"emails/donations/{email.kind}", context, to=to)
+
+
+def admin_view_url(model, name, *args):
+    """The path of one of the admin site's views of `model`, named from its _meta."""
+    opts = model._meta
+    return reverse(
+        f"{admin.site.name}:{opts.app_label}_{opts.model_name}_{name}", args=args
+    )
 
 
 def render_message(template, context, *, to) -> EmailMultiAlternatives:

@@ -3,41 +3,66 @@ from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.contrib.admin import widgets
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Currency, Donation, Supporter
+from .models import MAX_DONATION_AMOUNT, MINOR_DIGITS, Currency, Donation
 
-# Every accepted Currency has two decimal places: cents, pence, rappen.
-MINOR_DIGITS = 2
-PLAIN_AMOUNT = re.compile(
-    rf"(?P<units>[0-9]+)(?:\.(?P<minor>[0-9]{{1,{MINOR_DIGITS}}}))?"
-)
-MAX_MAJOR_AMOUNT = Donation.MAX_AMOUNT // 10**MINOR_DIGITS
+PLAIN_AMOUNT = re.compile(r"(?P<units>[0-9]+)(?:\.(?P<minor>[0-9]+))?")
 
 
-def parse_amount(text: str) -> int:
+def major_units(amount: int) -> str:
+    """An amount in minor units as a limit reads in a message: "1,000,000", "1.50"."""
+    major = Decimal(amount) / 10**MINOR_DIGITS
+    return f"{major:,.0f}" if major == major.to_integral_value() else f"{major:,}"
+
+
+def parse_amount(
+    text: str,
+    *,
+    minimum: int = 1,
+    maximum: int = MAX_DONATION_AMOUNT,
+    messages: dict[str, str] | None = None,
+) -> int:
     """
     The amount in minor units (cents) that `text` gives in the currency's
-    main unit. Only a plain decimal is accepted: the digits 0 to 9, then
-    optionally a point and at most MINOR_DIGITS decimals ("25", "25.5",
-    "25.00"). Python's own parsers also read 1e6, 1_000, +5, ١٠ and ５ as
-    numbers, so a typo or a pasted figure could record a million; anything
-    but a plain decimal is refused with a message saying what to write.
+    main unit, from `minimum` to `maximum` (in minor units). Only a plain
+    decimal is accepted: the digits 0 to 9, then optionally a point and at
+    most MINOR_DIGITS decimals ("25", "25.5", "25.00"). Python's own parsers
+    also read 1e6, 1_000, +5, ١٠ and ５ as numbers, and a lenient parser
+    would read "25,00" as 2,500, so a typo or a pasted figure could record a
+    million; anything but a plain decimal is refused.
+
+    Staff and readers share these rules and differ only in their words: the
+    ValidationError's code is "invalid" (not a plain decimal), "precision"
+    (too many decimals), "min_value" or "max_value", and `messages` gives the
+    message for any code (with %(minimum)s and %(maximum)s in major units).
+    By default, a refused text gets a message saying what to write instead.
     """
     match = PLAIN_AMOUNT.fullmatch(text)
     if match is None:
-        raise forms.ValidationError(amount_problem(text), code="invalid")
-    minor = (match["minor"] or "").ljust(MINOR_DIGITS, "0")
-    amount = int(match["units"]) * 10**MINOR_DIGITS + int(minor)
-    if not 1 <= amount <= Donation.MAX_AMOUNT:
-        raise forms.ValidationError(
-            _("The amount must be more than zero and at most %(max)s.")
-            % {"max": f"{MAX_MAJOR_AMOUNT:,}"},
-            code="range",
-        )
-    return amount
+        code = "invalid"
+    elif len(match["minor"] or "") > MINOR_DIGITS:
+        code = "precision"
+    else:
+        minor = (match["minor"] or "").ljust(MINOR_DIGITS, "0")
+        amount = int(match["units"]) * 10**MINOR_DIGITS + int(minor)
+        if minimum <= amount <= maximum:
+            return amount
+        code = "min_value" if amount < minimum else "max_value"
+    messages = messages or {}
+    if code in messages:
+        message = messages[code] % {
+            "minimum": major_units(minimum),
+            "maximum": major_units(maximum),
+        }
+    elif code in ("invalid", "precision"):
+        message = amount_problem(text)
+    else:
+        message = _("The amount must be more than zero and at most %(max)s.") % {
+            "max": major_units(maximum)
+        }
+    raise forms.ValidationError(message, code=code)
 
 
 def amount_problem(text):
@@ -75,72 +100,6 @@ class AmountField(forms.CharField):
         return parse_amount(text)
 
 
-class OfflineGiftForm(forms.Form):
-    """A gift received outside Stripe (a cheque, a bank transfer), entered by staff."""
-
-    email = forms.EmailField(
-        help_text="Identifies the supporter. Not kept unless the box below is ticked."
-    )
-    keep_email = forms.BooleanField(
-        label="Keep the email to send a receipt", required=False
-    )
-    amount = AmountField(
-        help_text="In the currency's main unit, written like 25.00: digits, a "
-        "point and at most two decimals, no thousands separators.",
-    )
-    currency = forms.ChoiceField(choices=Currency.choices, initial=Currency.USD)
-    kind = forms.ChoiceField(
-        choices=Donation.Kind.choices, initial=Donation.Kind.ONE_OFF
-    )
-    received_at = forms.SplitDateTimeField(
-        label="Received at", widget=widgets.AdminSplitDateTime
-    )
-    provider_id = forms.CharField(
-        label="Reference",
-        required=False,
-        max_length=255,
-        help_text="A cheque number or bank reference. The same reference is never "
-        "recorded twice.",
-    )
-    display_name = forms.CharField(label="Public name", required=False, max_length=100)
-    display_name_consent = forms.BooleanField(
-        label="The supporter agreed to be named publicly", required=False
-    )
-    note = forms.CharField(required=False, max_length=200)
-
-    def clean_received_at(self):
-        received_at = self.cleaned_data["received_at"]
-        if received_at > timezone.now():
-            raise forms.ValidationError("A gift cannot be received in the future.")
-        return received_at
-
-    def clean(self):
-        cleaned_data = super().clean()
-        if cleaned_data.get("display_name") and not cleaned_data.get(
-            "display_name_consent"
-        ):
-            self.add_error(
-                "display_name_consent",
-                "A public name needs the supporter's consent.",
-            )
-        return cleaned_data
-
-    def donation_fields(self):
-        """Keyword arguments for payments.record_donation()."""
-        data = self.cleaned_data
-        return {
-            "email": data["email"],
-            "keep_email": data["keep_email"],
-            "amount": data["amount"],
-            "currency": data["currency"],
-            "kind": data["kind"],
-            "received_at": data["received_at"],
-            "provider_id": data["provider_id"].strip(),
-            "display_name": data["display_name"],
-            "note": data["note"],
-        }
-
-
 class DonationRowForm(forms.Form):
     """One row of a donations CSV file."""
 
@@ -165,13 +124,13 @@ class DonationRowForm(forms.Form):
     def clean_received_at(self):
         received_at = self.cleaned_data["received_at"]
         if received_at > timezone.now():
-            raise forms.ValidationError("The date received is in the future.")
+            raise forms.ValidationError(_("The date received is in the future."))
         return received_at
 
     def clean_receipt(self):
         receipt = self.cleaned_data["receipt"].lower()
         if receipt not in ("", "yes", "no"):
-            raise forms.ValidationError("Write yes or no (or leave it empty).")
+            raise forms.ValidationError(_("Write yes or no (or leave it empty)."))
         return receipt == "yes"
 
     def donation_fields(self):
@@ -189,91 +148,22 @@ class DonationRowForm(forms.Form):
         }
 
 
-class DonationImportForm(forms.Form):
-    # An import runs inside the request, at roughly 100 to 250 rows a second
-    # (PostgreSQL, SQLite), and gunicorn ends a worker after 30 seconds: the
-    # admin takes a file that imports in about ten seconds at most. Bigger
-    # files go through the import_donations command, which takes up to
-    # imports.MAX_ROWS rows.
-    MAX_ROWS = 1_000
-    MAX_BYTES = 1024 * 1024
-
-    file = forms.FileField(
-        label="CSV file",
-        help_text="Columns: provider_id, email, amount, currency, received_at, and "
-        "optionally kind, display_name, receipt. At most 1,000 rows (1 MB) at a "
-        "time: split a bigger file, or import it on the server with "
-        "“python manage.py import_donations”, which takes up to 50,000 rows.",
-    )
-    dry_run = forms.BooleanField(
-        label="Check only: report what would happen, import nothing",
-        required=False,
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(
-                "The file is larger than 1 MB: split it, or import it with "
-                "“python manage.py import_donations”."
-            )
-        return upload
-
-
-class SupporterForm(forms.ModelForm):
-    class Meta:
-        model = Supporter
-        fields = ["email", "display_name", "display_name_consented_at"]
-
-    def clean_email(self):
-        email = self.cleaned_data["email"]
-        if email and Supporter.hash_email(email) != self.instance.email_hash:
-            raise forms.ValidationError(
-                "This address is not the one this supporter gave: a different "
-                "address is a different supporter."
-            )
-        return email
-
-
 # Readers' forms
 
 # Whole units, in the campaign's currency; the banner promises the first.
 PRESET_AMOUNTS = (5, 10, 25, 50)
-# Every accepted currency has two minor digits (see models.Currency).
-MINOR_DIGITS = 2
-READER_AMOUNT_PATTERN = re.compile(r"[0-9]+(?:\.([0-9]+))?")
-
-
-def parse_reader_amount(text: str, *, maximum: int) -> int:
-    """
-    A reader's amount in minor units. Only plain decimals are accepted:
-    "5", "12.50". Raises ValidationError with a message the reader can act on.
-    """
-    text = text.strip().replace(",", "")
-    match = READER_AMOUNT_PATTERN.fullmatch(text) if text.isascii() else None
-    if match is None:
-        raise forms.ValidationError(
-            _("Enter the amount as a number, such as 5 or 12.50."), code="invalid"
-        )
-    if match.group(1) and len(match.group(1)) > MINOR_DIGITS:
-        raise forms.ValidationError(
-            _("Enter at most two digits after the decimal point."), code="precision"
-        )
-    value = Decimal(text)
-    if value < 1:
-        raise forms.ValidationError(
-            _("The smallest gift we can take is 1.00."), code="min_value"
-        )
-    if value > maximum:
-        raise forms.ValidationError(
-            _(
-                "The largest gift this page takes is %(maximum)s. For a larger gift, "
-                "please write to us."
-            )
-            % {"maximum": f"{maximum:,}"},
-            code="max_value",
-        )
-    return int(value * 100)
+# What a reader is told when parse_amount() refuses their amount.
+READER_AMOUNT_MESSAGES = {
+    "invalid": _("Enter the amount as a number, such as 5 or 12.50."),
+    "precision": _("Enter at most two digits after the decimal point."),
+    "min_value": _("The smallest gift we can take is 1.00."),
+    "max_value": _(
+        "The largest gift this page takes is %(maximum)s. For a larger gift, "
+        "please write to us."
+    ),
+}
+# The smallest gift the support page takes, in minor units.
+READER_MINIMUM = 100
 
 
 class SupportForm(forms.Form):
@@ -334,9 +224,11 @@ class SupportForm(forms.Form):
         choice = cleaned_data.get("amount")
         if choice == self.OTHER:
             try:
-                cleaned_data["amount_minor"] = parse_reader_amount(
+                cleaned_data["amount_minor"] = parse_amount(
                     cleaned_data.get("other_amount", ""),
-                    maximum=settings.DONATION_MAX_AMOUNT,
+                    minimum=READER_MINIMUM,
+                    maximum=settings.DONATION_MAX_AMOUNT * 10**MINOR_DIGITS,
+                    messages=READER_AMOUNT_MESSAGES,
                 )
             except forms.ValidationError as error:
                 self.add_error("other_amount", error)

@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from audit.models import AuditEntry
 
@@ -62,11 +63,25 @@ class ImportReport:
 
     def summary(self):
         if self.error:
-            return f"Nothing imported: {self.error}"
-        verb = "would be imported" if self.dry_run else "imported"
+            return _("Nothing imported: %(error)s") % {"error": self.error}
+        counts = {
+            "imported": self.imported,
+            "skipped": self.skipped,
+            "rejected": self.rejected,
+        }
+        if self.dry_run:
+            return (
+                _(
+                    "%(imported)s would be imported, %(skipped)s already recorded, "
+                    "%(rejected)s rejected."
+                )
+                % counts
+            )
         return (
-            f"{self.imported} {verb}, {self.skipped} already recorded, "
-            f"{self.rejected} rejected."
+            _(
+                "%(imported)s imported, %(skipped)s already recorded, %(rejected)s rejected."
+            )
+            % counts
         )
 
 
@@ -95,17 +110,21 @@ def import_donations(
         header = [name.strip().lower() for name in reader.fieldnames or []]
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
-        report.error = f"the file is not valid CSV ({exc})."
+        report.error = _("the file is not valid CSV (%(error)s).") % {"error": exc}
         return report
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
-        report.error = f"the header lacks the column(s) {', '.join(missing)}."
+        report.error = _("the header lacks the column(s) %(columns)s.") % {
+            "columns": ", ".join(missing)
+        }
         return report
     if len(set(header)) != len(header):
-        report.error = "the header names a column twice."
+        report.error = _("the header names a column twice.")
         return report
     if len(rows) > max_rows:
-        report.error = f"the file has more than {max_rows:,} rows; split it."
+        report.error = _("the file has more than %(max)s rows; split it.") % {
+            "max": f"{max_rows:,}"
+        }
         return report
     with transaction.atomic():
         for line, row in rows:
@@ -137,11 +156,11 @@ def _import_row(line, header, row):
     values = list(row.values())
     if None in row:
         return RowResult(
-            line, RowResult.REJECTED, "The row has more fields than the header."
+            line, RowResult.REJECTED, _("The row has more fields than the header.")
         )
     if any(value is None for value in values):
         return RowResult(
-            line, RowResult.REJECTED, "The row has fewer fields than the header."
+            line, RowResult.REJECTED, _("The row has fewer fields than the header.")
         )
     form = DonationRowForm(dict(zip(header, values, strict=True)))
     if not form.is_valid():
@@ -159,7 +178,12 @@ def _import_row(line, header, row):
         return RowResult(
             line,
             RowResult.SKIPPED,
-            f"{form.cleaned_data['provider_id']} is already recorded "
-            f"(donation #{donation.pk}).",
+            _("%(reference)s is already recorded (donation #%(id)s).")
+            % {"reference": form.cleaned_data["provider_id"], "id": donation.pk},
         )
-    return RowResult(line, RowResult.IMPORTED, f"Donation #{donation.pk}.", donation.pk)
+    return RowResult(
+        line,
+        RowResult.IMPORTED,
+        _("Donation #%(id)s.") % {"id": donation.pk},
+        donation.pk,
+    )

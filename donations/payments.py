@@ -13,6 +13,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import emails, tracker
 from .models import (
@@ -39,29 +40,33 @@ def validate_donation(*, email, amount, currency, received_at):
     """Raise DonationError unless the values make an acceptable donation."""
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise DonationError(
-            f"The amount {amount!r} is not a whole number of minor units (cents)."
+            _("The amount %(amount)r is not a whole number of minor units (cents).")
+            % {"amount": amount}
         )
     if not 1 <= amount <= Donation.MAX_AMOUNT:
         raise DonationError(
-            f"The amount {amount} (in minor units) is out of range: it must be more "
-            f"than zero and at most {Donation.MAX_AMOUNT}."
+            _(
+                "The amount %(amount)s (in minor units) is out of range: it must be "
+                "more than zero and at most %(max)s."
+            )
+            % {"amount": amount, "max": Donation.MAX_AMOUNT}
         )
     if currency not in Currency.values:
         raise DonationError(
-            f"The currency {currency!r} is not accepted "
-            f"(accepted: {', '.join(Currency.values)})."
+            _("The currency %(currency)r is not accepted (accepted: %(accepted)s).")
+            % {"currency": currency, "accepted": ", ".join(Currency.values)}
         )
     if not isinstance(email, str) or not email.strip():
-        raise DonationError("There is no email address to identify the supporter.")
+        raise DonationError(_("There is no email address to identify the supporter."))
     try:
         validate_email(email.strip())
     except ValidationError:
         # The message goes to logs and staff pages: it does not repeat the address.
-        raise DonationError("The email address is not valid.") from None
+        raise DonationError(_("The email address is not valid.")) from None
     if timezone.is_naive(received_at):
-        raise DonationError("The date received has no time zone.")
+        raise DonationError(_("The date received has no time zone."))
     if received_at > timezone.now() + CLOCK_SKEW:
-        raise DonationError("The date received is in the future.")
+        raise DonationError(_("The date received is in the future."))
 
 
 def record_donation(
@@ -101,7 +106,9 @@ def record_donation(
             # One savepoint for the supporter and the donation, so that a
             # refused donation never leaves a supporter behind.
             with transaction.atomic():
-                supporter, _ = Supporter.objects.get_or_create(email_hash=email_hash)
+                supporter, _created = Supporter.objects.get_or_create(
+                    email_hash=email_hash
+                )
                 _update_supporter(
                     supporter,
                     email=email.strip() if keep_email else "",
@@ -167,7 +174,7 @@ def exclude_donation(*, donation: Donation, reason: str) -> None:
     """Stop a donation counting, giving the reason (a political group, say)."""
     reason = reason.strip()
     if not reason:
-        raise DonationError("Give the reason for excluding the donation.")
+        raise DonationError(_("Give the reason for excluding the donation."))
     with transaction.atomic():
         donation.excluded_reason = reason
         donation.save(update_fields=["excluded_reason"])
@@ -230,7 +237,7 @@ def _checkout_session_completed(session, record):
     payment_intent_id = "" if recurring else _id(session.get("payment_intent"))
     provider_id = _id(session.get("invoice")) if recurring else payment_intent_id
     if not provider_id:
-        raise DonationError("The session names no payment intent or invoice.")
+        raise DonationError(_("The session names no payment intent or invoice."))
     details = session.get("customer_details") or {}
     email = _text(details.get("email")) or _text(session.get("customer_email"))
     return _record_stripe_payment(
@@ -254,7 +261,7 @@ def _invoice_paid(invoice, record):
         return WebhookEvent.Outcome.IGNORED, "nothing was paid"
     provider_id = _id(invoice.get("id"))
     if not provider_id:
-        raise DonationError("The invoice has no id.")
+        raise DonationError(_("The invoice has no id."))
     recurring = _text(invoice.get("billing_reason")).startswith("subscription")
     paid_at = (invoice.get("status_transitions") or {}).get("paid_at")
     return _record_stripe_payment(
@@ -274,7 +281,7 @@ def _invoice_payment_failed(invoice, record):
     """A monthly gift's renewal failed: tell the supporter how to fix it."""
     invoice_id = _id(invoice.get("id"))
     if not invoice_id:
-        raise DonationError("The invoice has no id.")
+        raise DonationError(_("The invoice has no id."))
     record.reference = invoice_id
     if _text(invoice.get("billing_reason")) != "subscription_cycle":
         # A first payment that fails happens in Checkout, in front of the reader.
@@ -283,7 +290,7 @@ def _invoice_payment_failed(invoice, record):
     try:
         validate_email(email)
     except ValidationError:
-        raise DonationError("The invoice has no valid customer email.") from None
+        raise DonationError(_("The invoice has no valid customer email.")) from None
     owed = emails.owe(
         kind=OutgoingEmail.Kind.PAYMENT_FAILED,
         reference=f"invoice:{invoice_id}",
@@ -339,7 +346,7 @@ def _charge_refunded(charge, record):
     # Stripe API versions before 2025-03-31 also name the invoice.
     references = [ref for ref in (payment_intent_id, _id(charge.get("invoice"))) if ref]
     if not references:
-        raise DonationError("The refunded charge names no payment intent.")
+        raise DonationError(_("The refunded charge names no payment intent."))
     record.reference = references[0]
     if not charge.get("refunded"):
         return (

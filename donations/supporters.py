@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import checkout
 from .models import Supporter
@@ -52,14 +53,14 @@ def supporter_for_manage_token(token: str) -> Supporter:
             max_age=settings.DONATION_MANAGE_LINK_MINUTES * 60,
         )
     except signing.SignatureExpired:
-        raise LinkInvalid("This link has expired.") from None
+        raise LinkInvalid(_("This link has expired.")) from None
     except signing.BadSignature:
-        raise LinkInvalid("This link is not valid.") from None
+        raise LinkInvalid(_("This link is not valid.")) from None
     supporter = Supporter.objects.filter(pk=data.get("s")).first()
     if supporter is None or not supporter.stripe_customer_id:
-        raise LinkInvalid("This link is not valid.")
+        raise LinkInvalid(_("This link is not valid."))
     if data.get("u") != _used_marker(supporter):
-        raise LinkInvalid("This link has already been used.")
+        raise LinkInvalid(_("This link has already been used."))
     return supporter
 
 
@@ -76,7 +77,7 @@ def open_portal(*, token: str, return_url: str) -> str:
             pk=supporter.pk, portal_link_used_at=supporter.portal_link_used_at
         ).update(portal_link_used_at=timezone.now())
         if not used:
-            raise LinkInvalid("This link has already been used.")
+            raise LinkInvalid(_("This link has already been used."))
         # Raising here rolls the update back, so a Stripe outage spends no link.
         return checkout.create_portal_session(
             customer_id=supporter.stripe_customer_id, return_url=return_url
@@ -91,10 +92,10 @@ def supporter_for_remove_name_token(token: str) -> Supporter:
     try:
         data = signing.loads(token, salt=REMOVE_NAME_SALT)
     except signing.BadSignature:
-        raise LinkInvalid("This link is not valid.") from None
+        raise LinkInvalid(_("This link is not valid.")) from None
     supporter = Supporter.objects.filter(pk=data.get("s")).first()
     if supporter is None:
-        raise LinkInvalid("This link is not valid.")
+        raise LinkInvalid(_("This link is not valid."))
     return supporter
 
 

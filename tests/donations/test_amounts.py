@@ -9,7 +9,7 @@ from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from donations.forms import parse_amount
+from donations.forms import READER_AMOUNT_MESSAGES, parse_amount
 from donations.imports import import_donations
 from donations.models import Donation, Supporter
 
@@ -85,6 +85,46 @@ class ParseAmountTests(SimpleTestCase):
 
         with self.assertRaisesMessage(ValidationError, f"(not “{text[:20]}…”)."):
             parse_amount(text)
+
+
+class ReaderAmountTests(SimpleTestCase):
+    """The support page's amounts: the staff rules, in the reader's words."""
+
+    def parse(self, text, maximum=10_000_00):
+        return parse_amount(
+            text, minimum=100, maximum=maximum, messages=READER_AMOUNT_MESSAGES
+        )
+
+    def test_plain_decimals_become_minor_units(self):
+        for text, cents in [("5", 500), ("12.5", 1250), ("12.50", 1250)]:
+            with self.subTest(text=text):
+                self.assertEqual(self.parse(text), cents)
+
+    def test_what_staff_may_not_write_readers_may_not_either(self):
+        for text in [*LENIENT_AMOUNTS, *OTHER_BAD_AMOUNTS]:
+            with self.subTest(text=text), self.assertRaises(ValidationError) as caught:
+                self.parse(text)
+            self.assertIn(caught.exception.code, ("invalid", "precision"))
+
+    def test_each_refusal_has_the_readers_message(self):
+        for text, code in [
+            ("1,000", "invalid"),
+            ("1e6", "invalid"),
+            ("5.001", "precision"),
+            ("0.99", "min_value"),
+            ("10000.01", "max_value"),
+        ]:
+            with self.subTest(text=text), self.assertRaises(ValidationError) as caught:
+                self.parse(text)
+            self.assertEqual(caught.exception.code, code)
+            self.assertEqual(
+                caught.exception.message,
+                READER_AMOUNT_MESSAGES[code] % {"minimum": "1", "maximum": "10,000"},
+            )
+
+    def test_the_limits_are_inclusive(self):
+        self.assertEqual(self.parse("1.00"), 100)
+        self.assertEqual(self.parse("10000"), 10_000_00)
 
 
 class OfflineGiftAmountTests(TestCase):

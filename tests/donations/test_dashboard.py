@@ -3,7 +3,8 @@ from datetime import UTC, datetime, timedelta
 from django.test import TestCase
 from django.urls import reverse
 
-from donations.dashboard import axis, campaign_dashboard
+from donations.charts import axis
+from donations.dashboard import campaign_dashboard
 
 from .factories import (
     BannerMessageFactory,

@@ -11,7 +11,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from donations import tracker
-from donations.forms import DonationImportForm
+from donations.admin.forms import DonationImportForm
 from donations.imports import RowResult, import_donations
 from donations.models import Donation, Supporter
 

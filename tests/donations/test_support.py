@@ -147,6 +147,8 @@ class SupportPageTests(FakeStripeMixin, TestCase):
             ("", "Enter the amount as a number, such as 5 or 12.50."),
             ("1e6", "Enter the amount as a number, such as 5 or 12.50."),
             ("1_000", "Enter the amount as a number, such as 5 or 12.50."),
+            ("1,000", "Enter the amount as a number, such as 5 or 12.50."),
+            ("25,00", "Enter the amount as a number, such as 5 or 12.50."),
             ("١٠", "Enter the amount as a number, such as 5 or 12.50."),
             ("５", "Enter the amount as a number, such as 5 or 12.50."),
             ("NaN", "Enter the amount as a number, such as 5 or 12.50."),

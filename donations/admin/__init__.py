@@ -1,0 +1,478 @@
+"""
+The donations admin: registrations and the configuration of each admin.
+
+Split by concern: shared helpers (`base`), list filters (`filters`), forms
+(`forms`), the campaign dashboard views (`dashboard`), the offline-gift and
+import views (`gifts`) and the CSV export (`exports`). Decisions live in the
+domain modules they call (`donations.payments`, `donations.imports`,
+`donations.dashboard`).
+"""
+
+import reversion
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Min
+from django.db.models.functions import NullIf
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from reversion.models import Version
+
+from audit.admin import AuditAfterRevisionMixin
+from audit.models import AuditEntry
+from factually import pagecache
+from factually.admin import VersionAdmin
+
+from .. import emails, payments, tracker
+from ..models import (
+    BannerMessage,
+    Campaign,
+    Donation,
+    OutgoingEmail,
+    Supporter,
+    WebhookEvent,
+)
+from .base import AdminURLMixin, EmailHashSearchMixin, InvalidatesTrackerMixin
+from .dashboard import DashboardViewsMixin
+from .exports import donations_csv
+from .filters import CampaignListFilter, ExcludedListFilter, RefundedListFilter
+from .forms import SupporterForm
+from .gifts import EntryViewsMixin
+
+
+def campaign_changes(form) -> list[str]:
+    """What an admin save changed in a campaign, field by field, in words."""
+    changes = []
+    for name in form.changed_data:
+        label = form.fields[name].label or name
+        before, after = form.initial.get(name), form.cleaned_data.get(name)
+        changes.append(f"{label}: {before} → {after}")
+    return changes
+
+
+@admin.register(Campaign)
+class CampaignAdmin(
+    DashboardViewsMixin,
+    AdminURLMixin,
+    AuditAfterRevisionMixin,
+    InvalidatesTrackerMixin,
+    VersionAdmin,
+):
+    list_display = [
+        "name",
+        "goal",
+        "goal_kind",
+        "currency",
+        "starts_at",
+        "ends_at",
+        "is_current",
+        "dashboard",
+    ]
+    list_filter = ["is_current", "goal_kind", "currency"]
+    search_fields = ["name"]
+    date_hierarchy = "starts_at"
+    fields = [
+        "name",
+        "goal_kind",
+        "goal",
+        "currency",
+        "starts_at",
+        "ends_at",
+        "banner_views_per_day",
+        "donate_url",
+        "is_current",
+    ]
+    actions = ["make_current"]
+    change_list_template = "admin/donations/campaign/change_list.html"
+
+    def get_urls(self):
+        return [*self.dashboard_urls(), *super().get_urls()]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changes = campaign_changes(form) if change else []
+        if change and not changes:
+            return
+        goal_changed = "goal" in form.changed_data
+        self.audit_later(
+            request,
+            area=AuditEntry.Area.FUNDRAISING,
+            action="campaign.goal_changed"
+            if goal_changed
+            else ("campaign.changed" if change else "campaign.created"),
+            message=(
+                _("Changed campaign “%(name)s”: %(changes)s.")
+                % {"name": obj, "changes": "; ".join(changes)}
+                if change
+                else _("Created campaign “%(name)s” with a goal of %(goal)s.")
+                % {"name": obj, "goal": obj.goal}
+            ),
+            user=request.user,
+            obj=obj,
+            details={"changed": form.changed_data, "goal": obj.goal},
+        )
+
+    def delete_model(self, request, obj):
+        AuditEntry.objects.record(
+            area=AuditEntry.Area.FUNDRAISING,
+            action="campaign.deleted",
+            message=_("Deleted campaign “%(name)s”.") % {"name": obj},
+            user=request.user,
+            obj=obj,
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for campaign in queryset:
+            AuditEntry.objects.record(
+                area=AuditEntry.Area.FUNDRAISING,
+                action="campaign.deleted",
+                message=_("Deleted campaign “%(name)s”.") % {"name": campaign},
+                user=request.user,
+                obj=campaign,
+            )
+        super().delete_queryset(request, queryset)
+
+    def get_list_display(self, request):
+        list_display = super().get_list_display(request)
+        if not self.has_dashboard_permission(request):
+            list_display = [name for name in list_display if name != "dashboard"]
+        return list_display
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context["has_dashboard_permission"] = self.has_dashboard_permission(request)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "has_dashboard_permission": self.has_dashboard_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
+    @admin.action(
+        description=gettext_lazy("Make the selected campaign current"),
+        permissions=["change"],
+    )
+    def make_current(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Select exactly one campaign."), messages.ERROR
+            )
+            return
+        campaign = queryset.get()
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_user(request.user)
+            reversion.set_comment(_("Made another campaign current."))
+            for previous in Campaign.objects.current().exclude(pk=campaign.pk):
+                previous.is_current = False
+                previous.save(update_fields=["is_current"])
+                self.log_change(request, previous, _("No longer current."))
+            campaign.is_current = True
+            campaign.save(update_fields=["is_current"])
+            self.log_change(request, campaign, _("Made current."))
+            tracker.invalidate_on_commit()
+            pagecache.invalidate_all()
+        version = Version.objects.get_for_object(campaign).first()
+        AuditEntry.objects.record(
+            area=AuditEntry.Area.FUNDRAISING,
+            action="campaign.made_current",
+            message=_("Made “%(name)s” the current campaign.") % {"name": campaign},
+            user=request.user,
+            obj=campaign,
+            revision=version.revision if version else None,
+        )
+        self.message_user(
+            request,
+            _("“%(campaign)s” is now the current campaign.") % {"campaign": campaign},
+        )
+
+
+@admin.register(BannerMessage)
+class BannerMessageAdmin(InvalidatesTrackerMixin, VersionAdmin):
+    list_display = [
+        "headline",
+        "campaign",
+        "weight",
+        "active",
+        "views",
+        "clicks",
+        "click_through_rate",
+    ]
+    list_filter = ["campaign", "active"]
+    search_fields = ["headline", "body"]
+    date_hierarchy = "campaign__starts_at"
+    list_select_related = ["campaign"]
+    fields = [
+        "campaign",
+        "headline",
+        "body",
+        "suggested_amount",
+        "button_text",
+        "weight",
+        "active",
+        "views",
+        "clicks",
+        "click_through_rate",
+    ]
+    readonly_fields = ["views", "clicks", "click_through_rate"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                ctr=ExpressionWrapper(
+                    F("clicks") * 100.0 / NullIf(F("views"), 0),
+                    output_field=FloatField(),
+                )
+            )
+        )
+
+    @admin.display(description=gettext_lazy("Click-through rate"), ordering="ctr")
+    def click_through_rate(self, obj):
+        rate = obj.click_through_rate()
+        return "—" if rate is None else f"{rate:.1f} %"
+
+
+class DonationInline(admin.TabularInline):
+    model = Donation
+    fields = [
+        "received_at",
+        "amount_display",
+        "kind",
+        "origin",
+        "refunded_at",
+        "excluded_reason",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Supporter)
+class SupporterAdmin(EmailHashSearchMixin, admin.ModelAdmin):
+    form = SupporterForm
+    list_display = ["__str__", "donation_count", "first_donation", "has_email"]
+    list_filter = [
+        ("email", admin.EmptyFieldListFilter),
+        ("display_name", admin.EmptyFieldListFilter),
+    ]
+    search_fields = ["display_name", "email"]
+    search_help_text = gettext_lazy(
+        "A public name, or an email address (found even if not kept)."
+    )
+    date_hierarchy = "created_at"
+    fields = [
+        "email_hash",
+        "email",
+        "display_name",
+        "display_name_consented_at",
+        "created_at",
+    ]
+    readonly_fields = ["email_hash", "created_at"]
+    inlines = [DonationInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                donation_count=Count("donations"),
+                first_donation_at=Min("donations__received_at"),
+            )
+        )
+
+    def has_add_permission(self, request):
+        # A supporter comes into being with their first donation.
+        return False
+
+    @admin.display(description=gettext_lazy("Donations"), ordering="donation_count")
+    def donation_count(self, obj):
+        return obj.donation_count
+
+    @admin.display(
+        description=gettext_lazy("First donation"), ordering="first_donation_at"
+    )
+    def first_donation(self, obj):
+        return obj.first_donation_at
+
+    @admin.display(
+        description=gettext_lazy("Email kept"), boolean=True, ordering="email"
+    )
+    def has_email(self, obj):
+        return bool(obj.email)
+
+
+@admin.register(Donation)
+class DonationAdmin(
+    EntryViewsMixin, AdminURLMixin, EmailHashSearchMixin, admin.ModelAdmin
+):
+    email_hash_lookup = "supporter__email_hash"
+    list_display = [
+        "received_at",
+        "amount_with_currency",
+        "supporter",
+        "kind",
+        "origin",
+        "is_counted",
+        "provider_id",
+    ]
+    list_filter = [
+        CampaignListFilter,
+        "origin",
+        "currency",
+        RefundedListFilter,
+        ExcludedListFilter,
+        "kind",
+    ]
+    search_fields = [
+        "provider_id",
+        "payment_intent_id",
+        "supporter__display_name",
+        "note",
+    ]
+    search_help_text = gettext_lazy(
+        "A provider id, a public name, a note, or a supporter's email."
+    )
+    date_hierarchy = "received_at"
+    list_select_related = ["supporter"]
+    actions = ["export_csv", "mark_refunded"]
+    fields = [
+        "supporter",
+        "amount_with_currency",
+        "kind",
+        "origin",
+        "provider_id",
+        "payment_intent_id",
+        "received_at",
+        "recorded_at",
+        "refunded_at",
+        "excluded_reason",
+        "note",
+    ]
+    # Donations are facts recorded once: only their status can be corrected.
+    readonly_fields = [
+        "supporter",
+        "amount_with_currency",
+        "kind",
+        "origin",
+        "provider_id",
+        "payment_intent_id",
+        "received_at",
+        "recorded_at",
+    ]
+
+    def get_urls(self):
+        return [*self.entry_urls(), *super().get_urls()]
+
+    @admin.display(description=gettext_lazy("Amount"), ordering="amount")
+    def amount_with_currency(self, obj):
+        return obj.amount_display()
+
+    @admin.display(description=gettext_lazy("Counts"), boolean=True)
+    def is_counted(self, obj):
+        return obj.is_counted()
+
+    def has_delete_permission(self, request, obj=None):
+        # Corrections are a refund date or an exclusion, never a deletion.
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        tracker.invalidate_on_commit()
+
+    @admin.action(
+        description=gettext_lazy("Export the selected donations as CSV"),
+        permissions=["view"],
+    )
+    def export_csv(self, request, queryset):
+        return donations_csv(queryset)
+
+    @admin.action(
+        description=gettext_lazy("Mark the selected donations as refunded"),
+        permissions=["change"],
+    )
+    def mark_refunded(self, request, queryset):
+        now = timezone.now()
+        refunded = 0
+        for donation in queryset.filter(refunded_at__isnull=True):
+            if payments.refund_donation(donation=donation, refunded_at=now):
+                self.log_change(request, donation, _("Marked as refunded."))
+                refunded += 1
+        self.message_user(
+            request,
+            _("Marked %(count)s donation(s) as refunded; they no longer count.")
+            % {"count": refunded},
+        )
+
+
+@admin.register(WebhookEvent)
+class WebhookEventAdmin(admin.ModelAdmin):
+    list_display = ["received_at", "type", "event_id", "livemode", "outcome", "detail"]
+    list_filter = ["outcome", "type", "livemode"]
+    search_fields = ["event_id", "reference"]
+    date_hierarchy = "received_at"
+
+    # The log of what the provider sent: read-only, even for superusers.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """What the site owes or sent by email, for staff to watch a mail outage."""
+
+    list_display = ["kind", "reference", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "kind"]
+    search_fields = ["reference"]
+    date_hierarchy = "created_at"
+    fields = [
+        "kind",
+        "reference",
+        "donation",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "claimed_at",
+        "sent_at",
+    ]
+    readonly_fields = fields
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(
+        description=gettext_lazy("Try sending the selected emails now"),
+        permissions=["change"],
+    )
+    def send_again(self, request, queryset):
+        ids = list(
+            queryset.filter(
+                status__in=[OutgoingEmail.Status.PENDING, OutgoingEmail.Status.FAILED]
+            ).values_list("pk", flat=True)
+        )
+        OutgoingEmail.objects.filter(pk__in=ids).update(
+            status=OutgoingEmail.Status.PENDING
+        )
+        for email_id in ids:
+            emails.enqueue(email_id)
+        self.message_user(
+            request,
+            _("%(count)s email(s) queued to send again.") % {"count": len(ids)},
+        )

@@ -1,0 +1,48 @@
+"""
+The donations models, one module per concern: amounts and currencies
+(`money`), supporters and donations (`gifts`), campaigns and banner
+messages (`campaigns`), and the webhook log and email outbox (`messages`).
+Import them from here: `from donations.models import Donation`.
+"""
+
+from .campaigns import (
+    BannerMessage,
+    BannerMessageQuerySet,
+    Campaign,
+    CampaignQuerySet,
+    GoalKind,
+)
+from .gifts import (
+    MAX_DONATION_AMOUNT,
+    Donation,
+    DonationKind,
+    DonationOrigin,
+    DonationQuerySet,
+    Supporter,
+    SupporterQuerySet,
+    normalise_email,
+)
+from .messages import OutgoingEmail, OutgoingEmailQuerySet, WebhookEvent
+from .money import MINOR_DIGITS, Currency, format_amount
+
+__all__ = [
+    "MAX_DONATION_AMOUNT",
+    "MINOR_DIGITS",
+    "BannerMessage",
+    "BannerMessageQuerySet",
+    "Campaign",
+    "CampaignQuerySet",
+    "Currency",
+    "Donation",
+    "DonationKind",
+    "DonationOrigin",
+    "DonationQuerySet",
+    "GoalKind",
+    "OutgoingEmail",
+    "OutgoingEmailQuerySet",
+    "Supporter",
+    "SupporterQuerySet",
+    "WebhookEvent",
+    "format_amount",
+    "normalise_email",
+]
