@@ -2,6 +2,7 @@ from datetime import datetime
 
 import reversion
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -419,6 +420,12 @@ class Publication(models.Model):
             "Digest of the draft it was made from, to spot unpublished changes."
         ),
     )
+    # Derived from the frozen content by articles.search.index() at publish
+    # time, for search and its rating filter.
+    search_document = SearchVectorField(null=True, editable=False)
+    ratings = models.CharField(max_length=200, blank=True, editable=False)
+    # Drawn once at publish time by articles.social.save_card().
+    social_card = models.FileField(blank=True, editable=False)
 
     objects = PublicationQuerySet.as_manager()
 
@@ -482,3 +489,88 @@ class Publication(models.Model):
             }
             for entry in self.page_content()["history"]
         ]
+
+
+# Readers in the loop (issue 15): search vocabulary and reader questions.
+
+
+class SearchWord(models.Model):
+    """
+    A word of the live documents, for search's "did you mean" (trigram
+    similarity, PostgreSQL). Filled by `articles.search.index()`.
+    """
+
+    word = models.CharField(max_length=40, unique=True)
+
+    def __str__(self):
+        return self.word
+
+
+class ReaderQuestion(models.Model):
+    """
+    A claim a reader asked us to check (/ask/), and how staff triaged it.
+    The email, given only with consent, is kept until we have written to
+    say the fact check is out, or for `articles.asking.EMAIL_RETENTION_DAYS`
+    at most (`manage.py purge_reader_emails`).
+    """
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        ACCEPTED = "accepted", _("Accepted")
+        DUPLICATE = "duplicate", _("Duplicate")
+        DECLINED = "declined", _("Declined")
+
+    claim = models.TextField(
+        _("the claim"),
+        max_length=2_000,
+        help_text=_("What was said or written, as exactly as you can."),
+    )
+    seen_at = models.CharField(
+        _("where you saw it"),
+        max_length=500,
+        blank=True,
+        help_text=_("A link, or a description such as “TV debate, 3 May”."),
+    )
+    email = models.EmailField(_("your email (optional)"), blank=True)
+    consent = models.BooleanField(_("consent to be emailed"), default=False)
+    fingerprint = models.CharField(max_length=64, editable=False, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.NEW
+    )
+    fact_check = models.ForeignKey(
+        Article,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reader_questions",
+        verbose_name=_("fact check"),
+        help_text=_(
+            "The fact check that answers it. Choose one and save to mark the "
+            "question a duplicate of it."
+        ),
+    )
+    created_at = models.DateTimeField(_("received"), auto_now_add=True)
+    triaged_at = models.DateTimeField(_("triaged"), null=True, blank=True)
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("triaged by"),
+    )
+    notified_at = models.DateTimeField(_("asker told"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("reader question")
+        verbose_name_plural = _("reader questions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email="") | Q(consent=True),
+                name="articles_readerquestion_email_needs_consent",
+            ),
+        ]
+
+    def __str__(self):
+        return self.claim[:80]

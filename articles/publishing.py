@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from . import asking, search, social
 from .content import render_draft
 from .models import Article, Publication
 from .shape import Draft, load
@@ -149,11 +150,14 @@ def publish(
         publication.save()
         publication.topics.add(*draft.topics)
         publication.authors.add(*draft.authors)
+        search.index(publication)
         if article.draft_digest != publication.draft_digest:
             article.draft_digest = publication.draft_digest
             Article.objects.filter(pk=article.pk).update(
                 draft_digest=article.draft_digest
             )
+    social.save_card(publication=publication)
+    asking.notify_askers(publication=publication)
     return publication
 
 

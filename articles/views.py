@@ -4,11 +4,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
-from . import jsonld, publishing
+from . import asking, jsonld, publishing
+from . import search as search_module
+from .forms import AskForm, SearchForm
 from .models import PREVIEW_MAX_AGE, PREVIEW_SALT, Article, Author, Publication, Topic
 from .shape import load
 
@@ -82,9 +84,35 @@ def home(request):
 @require_safe
 @cache_control(public=True, max_age=PUBLIC_MAX_AGE)
 def search(request):
-    query = request.GET.get("q", "").strip()
-    page = paginate(request, Publication.objects.search(query))
-    return render(request, "search.html", {"query": query, "page_obj": page})
+    # Results, filters, snippets and "did you mean": articles/search.py.
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        context = {"form": form, "query": "", "page_obj": None}
+        return render(request, "search.html", context, status=400)
+    query = form.cleaned_data["q"]
+    if query:
+        results = Publication.objects.search(query)
+    elif form.has_filters():
+        results = Publication.objects.for_listing()
+    else:
+        results = Publication.objects.none()
+    page = paginate(request, search_module.narrowed(results, **form.filters()))
+    if request.GET.get("from") == "related" and query and not page.object_list:
+        # An unanswered related question we have nothing on: ask us instead.
+        return redirect(reverse("articles:ask") + "?" + urlencode({"claim": query}))
+    highlights = search_module.snippets(page.object_list, query) if query else {}
+    for publication in page.object_list:
+        publication.highlight = highlights.get(publication.pk)
+    context = {
+        "form": form,
+        "query": query,
+        "page_obj": page,
+        "searched": bool(query or form.has_filters()),
+        "suggestion": search_module.suggestion(query)
+        if query and not page.object_list
+        else None,
+    }
+    return render(request, "search.html", context)
 
 
 @require_safe
@@ -170,3 +198,43 @@ def shared_preview(request, pk, token):
     if signed_pk != pk:
         raise Http404("This preview link is for another fact check.")
     return render_preview(request, get_object_or_404(Article, pk=pk))
+
+
+# Readers asking us to check a claim (issue 15); rules in articles/asking.py.
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def ask(request):
+    """The /ask/ form: stores nothing unless every check passes."""
+    status = 200
+    rate_limited = False
+    if request.method == "POST":
+        form = AskForm(request.POST)
+        if asking.over_rate_limit(request):
+            rate_limited, status = True, 429
+        elif form.is_valid():
+            asking.submit(**{k: form.cleaned_data[k] for k in AskForm.Meta.fields})
+            return redirect("articles:ask_thanks")
+        else:
+            status = 400
+    else:
+        form = AskForm(initial={"claim": request.GET.get("claim", "")[:2000]})
+    context = {
+        "form": form,
+        "rate_limited": rate_limited,
+        "retention_days": asking.EMAIL_RETENTION_DAYS,
+    }
+    response = render(request, "articles/ask.html", context, status=status)
+    response["Cache-Control"] = "private, no-store"
+    if rate_limited:
+        response["Retry-After"] = str(asking.RATE_WINDOW_SECONDS)
+    return response
+
+
+@require_safe
+def ask_thanks(request):
+    return render(
+        request,
+        "articles/ask_thanks.html",
+        {"retention_days": asking.EMAIL_RETENTION_DAYS},
+    )

@@ -15,12 +15,14 @@ from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+
 def env_list(name, default=""):
     return [
         item.strip()
         for item in os.environ.get(name, default).split(",")
         if item.strip()
     ]
+
 
 DEBUG = os.environ.get("DJANGO_DEBUG") == "1"
 
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",
     "reversion",
     "factually",
     "sources",
@@ -127,6 +130,13 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["factually.formats"]
 
 STATIC_URL = "static/"
+# Files the site writes (social preview cards). App servers are stateless:
+# in production MEDIA_ROOT is a volume shared by every server and served by
+# nginx at MEDIA_URL, or STORAGES["default"] is an object store.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# The site's address, for links in emails (which have no request to ask).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {

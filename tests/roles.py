@@ -27,6 +27,9 @@ def create_roles():
     importlib.import_module(
         "donations.migrations.0002_fundraising_group"
     ).create_fundraising_group(apps, None)
+    importlib.import_module(
+        "articles.migrations.0006_reader_questions_social_cards"
+    ).grant_triage(apps, None)
 
 
 def staff(role, username=None, **fields):

@@ -30,6 +30,8 @@ from .inlines import (
     SectionInline,
 )
 from .publishing import PublishingViewsMixin
+from .questions import ReaderQuestionAdmin  # noqa: F401 (registers it)
+from .suggestions import RelatedSuggestionsMixin
 
 
 @admin.register(Topic)
@@ -77,7 +79,9 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(HistoryViewsMixin, PublishingViewsMixin, VersionAdmin):
+class ArticleAdmin(
+    RelatedSuggestionsMixin, HistoryViewsMixin, PublishingViewsMixin, VersionAdmin
+):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/history.html"
@@ -115,7 +119,12 @@ class ArticleAdmin(HistoryViewsMixin, PublishingViewsMixin, VersionAdmin):
         )
 
     def get_urls(self):
-        return [*self.publishing_urls(), *self.history_urls(), *super().get_urls()]
+        return [
+            *self.publishing_urls(),
+            *self.history_urls(),
+            *self.suggestion_urls(),
+            *super().get_urls(),
+        ]
 
     # List columns.
 
