@@ -119,7 +119,9 @@ def render_card(*, title: str, content: dict) -> bytes:
                 outline=WHITE,
                 width=2,
             )
-            draw.text((x + 20, bottom - 50), text, font=chip_font, fill=WHITE)
+            draw.text(
+                (x + 20, bottom - 29), text, font=chip_font, fill=WHITE, anchor="lm"
+            )
             x += chip_width + 16
     else:
         draw.text(
