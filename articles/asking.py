@@ -148,10 +148,12 @@ def mark_duplicate(*, question: ReaderQuestion, fact_check: Article, user) -> No
 
 
 def decline(*, question: ReaderQuestion, user) -> None:
+    """Decline a new question; we will never write, so its email goes now."""
     with transaction.atomic():
         question = ReaderQuestion.objects.select_for_update().get(pk=question.pk)
         _check_new(question)
         _triaged(question, user, Status.DECLINED, None)
+        ReaderQuestion.objects.filter(pk=question.pk).update(email="", consent=False)
 
 
 def _triaged(question, user, status, fact_check):

@@ -251,6 +251,7 @@ class TestTriageAdmin:
         client.post(self.url, {"action": "decline", "_selected_action": [question.pk]})
         question.refresh_from_db()
         assert question.status == "declined"
+        assert question.email == ""  # We will never write: the address goes now.
         response = client.post(
             self.url,
             {"action": "accept", "_selected_action": [question.pk]},
