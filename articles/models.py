@@ -423,6 +423,7 @@ class Publication(models.Model):
     # Derived from the frozen content by articles.search.index() at publish
     # time, for search and its rating filter.
     search_document = SearchVectorField(null=True, editable=False)
+    search_head = SearchVectorField(null=True, editable=False)
     ratings = models.CharField(max_length=200, blank=True, editable=False)
     # Drawn once at publish time by articles.social.save_card().
     social_card = models.FileField(blank=True, editable=False)

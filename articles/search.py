@@ -29,9 +29,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import F, Func, Q, QuerySet, TextField, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce, Concat, Left
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -41,6 +44,7 @@ MAX_WORDS = 10
 # is at least this long; shorter prefixes match too much to help.
 MIN_PREFIX = 3
 CONFIG = "factually"
+SNIPPET_SOURCE = 4000  # Characters of excerpt and body that snippets come from.
 
 # Characters that look like ASCII ones to a reader but not to the parser.
 # Each maps to one character, or to "" to be dropped; documents (in SQL,
@@ -111,12 +115,17 @@ class ParsedQuery:
             + [f"-{word}" for word in self.excluded]
         )
 
-    def tsquery(self) -> str:
-        """The plain words OR'd, in to_tsquery's syntax (words are \\w+ only)."""
-        terms = [f"'{word}'" for word in self.words]
-        if self.prefix:
+    def tsquery(self, words=None, *, operator="|", prefix=None) -> str:
+        """
+        Words joined by `operator`, in to_tsquery's syntax (words are \\w+
+        only, so nothing in them is syntax); the last word as a prefix if
+        `prefix` (by default, if the query ends in one).
+        """
+        words = self.words if words is None else words
+        terms = [f"'{word}'" for word in words]
+        if terms and (self.prefix if prefix is None else prefix):
             terms[-1] += ":*"
-        return " | ".join(terms)
+        return f" {operator} ".join(terms)
 
 
 def parse(query: str) -> ParsedQuery:
@@ -149,30 +158,34 @@ def _claims_text():
     )
 
 
-def search_vector():
+def head_vector():
     """
-    The weighted full-text document of a publication (PostgreSQL only),
-    stored in `search_document` at publish time by `index()`. Migration
-    0005 fills it for earlier publications with the same expression.
+    The short document of a publication: its title (weight A), excerpt and
+    claims (B). Small enough to be stored inline in the row, so ranking
+    reads it cheaply. Stored in `search_head` by `index()`.
     """
     from django.contrib.postgres.search import SearchVector
 
-    return (
-        SearchVector(_plain(F("title")), weight="A", config=CONFIG)
-        + SearchVector(
-            _plain(
-                Concat(
-                    F("excerpt"), Value(" "), _claims_text(), output_field=TextField()
-                )
-            ),
-            weight="B",
-            config=CONFIG,
-        )
-        + SearchVector(_plain(F("body_text")), weight="C", config=CONFIG)
+    head = Concat(F("excerpt"), Value(" "), _claims_text(), output_field=TextField())
+    return SearchVector(_plain(F("title")), weight="A", config=CONFIG) + SearchVector(
+        _plain(head), weight="B", config=CONFIG
     )
 
 
-# Refreshes the "did you mean" vocabulary with one publication's words:
+def search_vector():
+    """
+    The whole document of a publication: the head and the body (weight C),
+    stored in `search_document` by `index()`. Migration 0005 fills both
+    columns for earlier publications with the same expressions.
+    """
+    from django.contrib.postgres.search import SearchVector
+
+    return head_vector() + SearchVector(
+        _plain(F("body_text")), weight="C", config=CONFIG
+    )
+
+
+# Refreshes the "did you mean" vocabulary with publications' words:
 # lower-cased, unaccented, letters only, not stemmed (suggestions are words).
 VOCABULARY_SQL = """
 INSERT INTO articles_searchword (word)
@@ -184,6 +197,32 @@ WHERE p.id = ANY(%s) AND word ~ '^[[:alpha:]]{3,40}$'
 ON CONFLICT (word) DO NOTHING
 """
 
+# How common lexemes are: the share of documents holding each, from the
+# statistics ANALYZE keeps on search_document (most_common_elems), with the
+# table's row estimate. A lexeme not listed is rarer than every one listed.
+COMMON_LEXEMES_SQL = """
+SELECT f.lexeme, f.freq, (
+    SELECT reltuples FROM pg_class WHERE oid = 'articles_publication'::regclass
+)
+FROM pg_stats AS s,
+     unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs)
+         AS f(lexeme, freq)
+WHERE s.tablename = 'articles_publication' AND s.attname = 'search_document'
+  AND f.lexeme IS NOT NULL
+"""
+LEXEMES_SQL = """
+SELECT word, tsvector_to_array(to_tsvector(%s, word)) FROM unnest(%s::text[]) AS word
+"""
+# Statistics change only with ANALYZE: read them at most this often.
+STATISTICS_MAX_AGE = 600
+
+# A word in more than this share of the documents, and in more than this
+# many, is "common": it ranks results but does not find them on its own (as
+# Lucene's common terms query does), so that a question never drags in most
+# of the archive to rank. A small archive has no common words.
+COMMON = 0.02
+COMMON_MIN_DOCUMENTS = 500
+
 
 def ratings_of(publication) -> str:
     """The ratings the publication gives, as stored for the rating filter."""
@@ -193,7 +232,7 @@ def ratings_of(publication) -> str:
 
 def index(publication) -> None:
     """
-    Make a new publication findable: store its search document and ratings,
+    Make a new publication findable: store its search documents and ratings,
     and add its words to the vocabulary. Called once by `publish()`; the
     columns it fills are derived from the frozen content, never edited.
     """
@@ -203,7 +242,7 @@ def index(publication) -> None:
     rows.update(ratings=ratings_of(publication))
     if connections[rows.db].vendor != "postgresql":
         return
-    rows.update(search_document=search_vector())
+    rows.update(search_head=head_vector(), search_document=search_vector())
     refresh_vocabulary([publication.pk], using=rows.db)
 
 
@@ -215,12 +254,53 @@ def refresh_vocabulary(publication_ids, *, using="default") -> None:
         )
 
 
-def _search_query(parsed: ParsedQuery):
+def common_lexemes(*, using="default") -> set[str]:
+    """The lexemes too common to find results on their own (cached)."""
+
+    def read():
+        with connections[using].cursor() as cursor:
+            cursor.execute(COMMON_LEXEMES_SQL)
+            return sorted(
+                lexeme
+                for lexeme, share, rows in cursor.fetchall()
+                if share > COMMON and share * rows > COMMON_MIN_DOCUMENTS
+            )
+
+    key = f"articles.search.common:{COMMON}:{COMMON_MIN_DOCUMENTS}"
+    return set(cache.get_or_set(key, read, STATISTICS_MAX_AGE))
+
+
+def word_kinds(words, *, using="default") -> dict[str, str]:
+    """
+    Each word's kind: "stop" (a stop word, never searched), "common" (too
+    common to find results on its own) or "rare".
+    """
+    if not words:
+        return {}
+    common = common_lexemes(using=using)
+    with connections[using].cursor() as cursor:
+        cursor.execute(LEXEMES_SQL, [CONFIG, list(words)])
+        return {
+            word: "stop"
+            if not lexemes
+            else "common"
+            if common.issuperset(lexemes)
+            else "rare"
+            for word, lexemes in cursor.fetchall()
+        }
+
+
+def _raw(text):
     from django.contrib.postgres.search import SearchQuery
 
-    query = None
-    if parsed.words:
-        query = SearchQuery(parsed.tsquery(), search_type="raw", config=CONFIG)
+    return SearchQuery(text, search_type="raw", config=CONFIG)
+
+
+def _rank_query(parsed: ParsedQuery):
+    """What results are ranked by: every word, OR'd, and the phrases."""
+    from django.contrib.postgres.search import SearchQuery
+
+    query = _raw(parsed.tsquery()) if parsed.words else None
     if parsed.phrases or (parsed.excluded and query is not None):
         websearch = SearchQuery(
             parsed.websearch(), search_type="websearch", config=CONFIG
@@ -229,21 +309,62 @@ def _search_query(parsed: ParsedQuery):
     return query
 
 
+def _match(parsed: ParsedQuery, *, using) -> Q | None:
+    """
+    Which publications a query finds. Each rare word finds the documents
+    holding it; common words find only together, the documents holding all
+    of them (one common word beside rare ones only ranks); a last word still being typed finds the titles, excerpts and
+    claims it begins a word of. Phrases and minus words then narrow the lot.
+    """
+    from django.contrib.postgres.search import SearchQuery
+
+    kinds = word_kinds(parsed.words, using=using)
+    rare = [word for word in parsed.words if kinds[word] == "rare"]
+    common = [word for word in parsed.words if kinds[word] == "common"]
+    found = Q()
+    if rare:
+        found |= Q(search_document=_raw(parsed.tsquery(rare, prefix=False)))
+    if len(common) > 1 or (common and not rare):
+        found |= Q(
+            search_document=_raw(parsed.tsquery(common, operator="&", prefix=False))
+        )
+    last = parsed.words[-1] if parsed.words else ""
+    if parsed.prefix and kinds[last] != "common":
+        found |= Q(search_head=_raw(f"'{last}':*"))
+    narrowing = None
+    if parsed.phrases or parsed.excluded:
+        narrowing = SearchQuery(
+            parsed.websearch(), search_type="websearch", config=CONFIG
+        )
+    if not found:
+        if not parsed.phrases:
+            return None  # Only stop words or minus words: nothing to look for.
+        return Q(search_document=narrowing)
+    return found & Q(search_document=narrowing) if narrowing else found
+
+
 def matching(publications: QuerySet, query: str) -> QuerySet:
-    """`publications` that match `query`, best first."""
+    """
+    `publications` that match `query`, best first: ranked by how well their
+    title, excerpt and claims match all its words (the body finds results
+    but is not read to rank them, which would cost a read of every match's
+    whole document), then newest first.
+    """
     parsed = parse(clean_query(query))
     if connections[publications.db].vendor == "postgresql":
         from django.contrib.postgres.search import SearchRank
 
-        search_query = _search_query(parsed)
-        if search_query is None:
+        found = _match(parsed, using=publications.db)
+        if found is None:
             return publications.none()
         return (
-            publications.filter(search_document=search_query)
+            publications.filter(found)
+            # Lists need none of these; leaving them out keeps sorting light.
+            .defer("content", "body_text", "search_document", "search_head")
             .annotate(
-                # Normalisation 1: divide by 1 + log(length), so long bodies
-                # that mention a word often do not bury a short, exact title.
-                rank=SearchRank(F("search_document"), search_query, normalization=1)
+                # Normalisation 1 divides by 1 + log(length): a long excerpt
+                # mentioning a word often does not bury a short, exact title.
+                rank=SearchRank(F("search_head"), _rank_query(parsed), normalization=1)
             )
             .order_by("-rank", "-first_published_at", "-pk")
             .prefetch_related("topics")
@@ -260,6 +381,26 @@ def matching(publications: QuerySet, query: str) -> QuerySet:
         .order_by("-first_published_at", "-pk")
         .prefetch_related("topics")
     )
+
+
+class ResultsPaginator(Paginator):
+    """
+    Pages of search results, counted up to COUNT_LIMIT only: counting every
+    match of a broad query would cost a read of each. `capped` says the
+    count stopped there ("more than 1,000 results").
+    """
+
+    COUNT_LIMIT = 1000
+
+    @cached_property
+    def count(self):
+        # Neither ranked nor sorted: counting needs only which rows match.
+        unranked = self.object_list.order_by().values("pk")
+        return unranked[: self.COUNT_LIMIT + 1].count()
+
+    @property
+    def capped(self):
+        return self.count > self.COUNT_LIMIT
 
 
 def _contains(text):
@@ -304,7 +445,7 @@ def snippets(publications, query: str) -> dict[int, dict]:
     parsed = parse(clean_query(query))
     if not ids or connections[Publication.objects.db].vendor != "postgresql":
         return {}
-    search_query = _search_query(parsed)
+    search_query = _rank_query(parsed)
     if search_query is None:
         return {}
     options = {"start_sel": _START, "stop_sel": _STOP, "config": CONFIG}
@@ -315,12 +456,16 @@ def snippets(publications, query: str) -> dict[int, dict]:
                 _plain(F("title")), search_query, highlight_all=True, **options
             ),
             snippet_html=SearchHeadline(
+                # The opening of the text is enough for two fragments.
                 _plain(
-                    Concat(
-                        F("excerpt"),
-                        Value(" "),
-                        F("body_text"),
-                        output_field=TextField(),
+                    Left(
+                        Concat(
+                            F("excerpt"),
+                            Value(" "),
+                            F("body_text"),
+                            output_field=TextField(),
+                        ),
+                        SNIPPET_SOURCE,
                     )
                 ),
                 search_query,

@@ -96,7 +96,10 @@ def search(request):
         results = Publication.objects.for_listing()
     else:
         results = Publication.objects.none()
-    page = paginate(request, search_module.narrowed(results, **form.filters()))
+    results = search_module.narrowed(results, **form.filters())
+    page = search_module.ResultsPaginator(results, PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     if request.GET.get("from") == "related" and query and not page.object_list:
         # An unanswered related question we have nothing on: ask us instead.
         return redirect(reverse("articles:ask") + "?" + urlencode({"claim": query}))

@@ -17,6 +17,7 @@ from django.db import migrations, models
 
 OLD_INDEX = "articles_publication_search"
 DOCUMENT_INDEX = "articles_publication_document"
+HEAD_INDEX = "articles_publication_head"
 WORD_INDEX = "articles_searchword_trigram"
 
 # Frozen copies of articles.search.TYPOGRAPHY and search_vector() as they
@@ -31,14 +32,16 @@ ALTER TEXT SEARCH CONFIGURATION factually
 """
 
 DOCUMENT_SQL = """
-UPDATE articles_publication SET search_document =
+UPDATE articles_publication SET search_head =
     setweight(to_tsvector('factually', translate(coalesce(title, ''), %(from)s, %(to)s)), 'A')
     || setweight(to_tsvector('factually', translate(
         coalesce(excerpt, '') || ' '
         || coalesce(jsonb_path_query_array(content, '$.claims[*].statement')::text, ''),
         %(from)s, %(to)s)), 'B')
+WHERE kind <> 'withdrawal';
+UPDATE articles_publication SET search_document = search_head
     || setweight(to_tsvector('factually', translate(coalesce(body_text, ''), %(from)s, %(to)s)), 'C')
-WHERE kind <> 'withdrawal'
+WHERE kind <> 'withdrawal';
 """
 
 VOCABULARY_SQL = """
@@ -66,6 +69,7 @@ def old_index():
 def new_indexes():
     return [
         ("publication", GinIndex(fields=["search_document"], name=DOCUMENT_INDEX)),
+        ("publication", GinIndex(fields=["search_head"], name=HEAD_INDEX)),
         (
             "searchword",
             GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name=WORD_INDEX),
@@ -130,6 +134,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="publication",
             name="search_document",
+            field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
+        ),
+        migrations.AddField(
+            model_name="publication",
+            name="search_head",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
         migrations.RunPython(forwards, backwards),

@@ -7,6 +7,7 @@ the suite on both, and under CI=true with PostgreSQL nothing here skips.
 """
 
 import datetime
+import importlib
 import os
 
 import pytest
@@ -159,6 +160,39 @@ class TestRelevance:
 
 
 @postgresql
+class TestCommonWords:
+    """With statistics (ANALYZE), words in most documents only rank."""
+
+    @pytest.fixture
+    def analysed(self, fact_checks, monkeypatch):
+        # Thresholds for a 32-document archive (a small one has no common words).
+        monkeypatch.setattr(search, "COMMON", 0.5)
+        monkeypatch.setattr(search, "COMMON_MIN_DOCUMENTS", 10)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE articles_publication")
+        return fact_checks
+
+    def test_small_archives_have_no_common_words(self, fact_checks):
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE articles_publication")
+        assert search.word_kinds(["data"]) == {"data": "rare"}
+
+    def test_kinds(self, analysed):
+        assert search.word_kinds(["data", "measles", "the"]) == {
+            "data": "common",  # Every fact check has "What the data say".
+            "measles": "rare",
+            "the": "stop",
+        }
+
+    def test_a_common_word_beside_a_rare_one_only_ranks(self, analysed):
+        assert slugs("data measles") == ["measles-vaccine"]
+
+    def test_common_words_alone_still_find(self, analysed):
+        assert len(slugs("data")) == len(analysed)
+        assert len(slugs("data say")) == len(analysed)
+
+
+@postgresql
 class TestDidYouMean:
     @pytest.mark.parametrize(
         ("typo", "expected"),
@@ -303,3 +337,23 @@ class TestFallback:
         assert [p.slug for p in response.context["page_obj"]] == ["a"]
         response = client.get(reverse("search"), {"q": "vaccines", "rating": "true"})
         assert list(response.context["page_obj"]) == []
+
+
+@postgresql
+def test_migration_fills_documents_as_publishing_does(db):
+    migration = importlib.import_module("articles.migrations.0005_reader_search")
+    assert migration.REPLACED == search._REPLACED + search._DROPPED
+    assert migration.REPLACEMENTS == search._REPLACEMENTS
+    article = published_article(
+        title=f"Fact check: Is in{NBH}person voting at the café “safe”?",
+        summary="Yes — mostly.",
+    )
+    rows = Publication.objects.filter(article=article)
+    published = rows.values_list("search_head", "search_document").get()
+    rows.update(search_head=None, search_document=None)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            migration.DOCUMENT_SQL,
+            {"from": migration.REPLACED, "to": migration.REPLACEMENTS},
+        )
+    assert rows.values_list("search_head", "search_document").get() == published
