@@ -239,10 +239,14 @@ def index(publication) -> None:
     from .models import Publication
 
     rows = Publication.objects.filter(pk=publication.pk)
-    rows.update(ratings=ratings_of(publication))
     if connections[rows.db].vendor != "postgresql":
+        rows.update(ratings=ratings_of(publication))
         return
-    rows.update(search_head=head_vector(), search_document=search_vector())
+    rows.update(
+        ratings=ratings_of(publication),
+        search_head=head_vector(),
+        search_document=search_vector(),
+    )
     refresh_vocabulary([publication.pk], using=rows.db)
 
 

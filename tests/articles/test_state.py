@@ -173,12 +173,16 @@ class LoadOnceQueryTests(TestCase):
             self.assertEqual(len(response.context["content"]["sections"]), size)
 
     def test_publish_in_at_most_15_queries_at_4_and_60_parts(self):
+        # Plus, whatever the size, issue 15's: storing the search document
+        # (and, on PostgreSQL, adding to the vocabulary), recording the
+        # social card, and looking for askers to tell.
+        readers = 3 + (connection.vendor == "postgresql")
         for size in (4, 60):
             article = self.article(size)
             article.topics.add(TopicFactory(), TopicFactory())
             article.authors.add(AuthorFactory())
             article = Article.objects.get(pk=article.pk)
-            with self.subTest(size=size), self.assertNumQueries(15):
+            with self.subTest(size=size), self.assertNumQueries(15 + readers):
                 publication = publish(article=article, kind="first")
             self.assertEqual(len(publication.content["sections"]), size)
 

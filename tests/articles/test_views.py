@@ -131,7 +131,7 @@ class ArticleDetailViewTests(PublicPageTestCase):
         )
         self.assertContains(
             response,
-            '<a href="/search/?q=What%20about%20unchecked%20things%3F">'
+            '<a href="/search/?q=What%20about%20unchecked%20things%3F&amp;from=related">'
             "What about unchecked things?</a>",
             html=True,
         )
@@ -352,7 +352,9 @@ class StructuredDataTests(PublicPageTestCase):
         response = self.client.get(detail_url(article.slug))
         body = response.content.decode()
 
-        self.assertEqual(body.count("</script>"), 1)
+        # The JSON-LD and the share links' own script (/static/js/share.js).
+        self.assertEqual(body.count("</script>"), 2)
+        self.assertEqual(body.count('<script src="/static/js/share.js" defer>'), 1)
         self.assertEqual(
             json_ld(response)[1]["claimReviewed"],
             "</script><script>alert(1)</script> & <!--",
@@ -372,7 +374,9 @@ class StructuredDataTests(PublicPageTestCase):
             response, f'<meta property="og:title" content="{article.title}">', html=True
         )
         self.assertContains(
-            response, '<meta name="twitter:card" content="summary">', html=True
+            response,
+            '<meta name="twitter:card" content="summary_large_image">',
+            html=True,
         )
 
 
