@@ -316,8 +316,8 @@ def _rank_query(parsed: ParsedQuery):
 def _match(parsed: ParsedQuery, *, using) -> Q | None:
     """
     Which publications a query finds. Each rare word finds the documents
-    holding it; common words find only together, the documents holding all
-    of them (one common word beside rare ones only ranks); a last word still being typed finds the titles, excerpts and
+    holding it; common words only rank, unless the query has nothing else,
+    when they find the documents holding all of them; a last word still being typed finds the titles, excerpts and
     claims it begins a word of. Phrases and minus words then narrow the lot.
     """
     from django.contrib.postgres.search import SearchQuery
@@ -328,7 +328,7 @@ def _match(parsed: ParsedQuery, *, using) -> Q | None:
     found = Q()
     if rare:
         found |= Q(search_document=_raw(parsed.tsquery(rare, prefix=False)))
-    if len(common) > 1 or (common and not rare):
+    if common and not rare:
         found |= Q(
             search_document=_raw(parsed.tsquery(common, operator="&", prefix=False))
         )

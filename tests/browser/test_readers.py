@@ -170,8 +170,9 @@ def test_phone_outline_and_copy_link(phone_page, rated):
 
     page.locator(".share").scroll_into_view_if_needed()
     page.locator("[data-copy-link]").click()
-    page.wait_for_function("document.querySelector('.share__status').textContent")
-    assert page.locator(".share__status").inner_text() == "Link copied"
+    from playwright.sync_api import expect
+
+    expect(page.locator(".share__status")).to_have_text("Link copied")
     assert page.evaluate("navigator.clipboard.readText()").endswith(
         rated.get_absolute_url()
     )
