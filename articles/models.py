@@ -534,3 +534,4 @@ class Page(models.Model):
 
 # Models kept in modules of their own; importing them here registers them.
 from .newsroom import Notification, PreviewLink, ReviewComment  # noqa: E402, F401
+from .readers import ReaderQuestion, SearchWord  # noqa: E402, F401

@@ -48,7 +48,8 @@ def related_links(content: dict) -> list[dict]:
     """
     links = []
     for item in content["related"]:
-        query = urlencode({"q": item["question"]})
+        # from=related: a search that finds nothing offers the ask form.
+        query = urlencode({"q": item["question"], "from": "related"})
         if item["answer_id"]:
             url = f"{reverse('articles:answer', args=[item['answer_id']])}?{query}"
         else:

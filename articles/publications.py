@@ -6,6 +6,7 @@ publish time and is never changed; every public change is a new one.
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -151,6 +152,13 @@ class Publication(models.Model):
         ),
     )
     no_donation_ask = models.BooleanField(default=False, editable=False)
+    # Derived from the frozen content by articles.search.index() at publish
+    # time, for search and its rating filter.
+    search_document = SearchVectorField(null=True, editable=False)
+    search_head = SearchVectorField(null=True, editable=False)
+    ratings = models.CharField(max_length=200, blank=True, editable=False)
+    # Drawn once at publish time by articles.social.save_card().
+    social_card = models.FileField(blank=True, editable=False)
     # The page's own HTML, rendered once from the content (articles.prerender):
     # derived from the record, never part of it.
     page_head = models.TextField(blank=True, editable=False)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from factually import pagecache
 
-from . import changes, limits, previews, workflow
+from . import asking, changes, limits, previews, search, social, workflow
 from .content import render_draft
 from .models import Article, Publication
 from .prerender import prerender
@@ -222,11 +222,14 @@ def publish(
             )
         if errors or found:
             raise ValidationError(errors + found)
+        # The card first: the page's sharing tags name it.
+        social.save_card(publication=publication)
         prerender(publication)
         publication.save()
         retire_pages(publication)
         publication.topics.add(*draft.topics)
         publication.authors.add(*draft.authors)
+        search.index(publication)
         if article.draft_digest != publication.draft_digest:
             article.draft_digest = publication.draft_digest
             Article.objects.filter(pk=article.pk).update(
@@ -235,6 +238,7 @@ def publish(
         workflow.record_publication(
             publication=publication, user=user, override_reason=override_reason
         )
+    asking.notify_askers(publication=publication)
     return publication
 
 

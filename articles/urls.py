@@ -29,6 +29,8 @@ urlpatterns = [
     path("topics/", views.topic_list, name="topics"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),
+    path("ask/", views.ask, name="ask"),
+    path("ask/thanks/", views.ask_thanks, name="ask_thanks"),
     path("preview/<int:pk>/", views.preview, name="preview"),
     path("preview/<int:pk>/<str:token>/", views.shared_preview, name="shared_preview"),
 ]

@@ -1,20 +1,19 @@
-from urllib.parse import urlencode
-
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import http_date
+from django.utils.http import http_date, urlencode
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from factually import pagecache
 
-from . import publishing
+from . import asking, publishing
+from . import search as search_module
+from .forms import AskForm, SearchForm
 from .models import Article, Author, Page, PreviewLink, Publication, Topic
 from .prerender import absolute, rendered
-from .search import clean_reader_query
 from .shape import load
 
 PAGE_SIZE = 12
@@ -42,9 +41,38 @@ def home(request):
 @require_safe
 @pagecache.public()
 def search(request):
-    query = clean_reader_query(request.GET.get("q", ""))
-    page = paginate(request, Publication.objects.search(query))
-    return render(request, "search.html", {"query": query, "page_obj": page})
+    # Results, filters, snippets and "did you mean": articles/search.py.
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        context = {"form": form, "query": "", "page_obj": None}
+        return render(request, "search.html", context, status=400)
+    query = form.cleaned_data["q"]
+    if query:
+        results = Publication.objects.search(query)
+    elif form.has_filters():
+        results = Publication.objects.for_listing()
+    else:
+        results = Publication.objects.none()
+    results = search_module.narrowed(results, **form.filters())
+    page = search_module.ResultsPaginator(results, PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    if request.GET.get("from") == "related" and query and not page.object_list:
+        # An unanswered related question we have nothing on: ask us instead.
+        return redirect(reverse("articles:ask") + "?" + urlencode({"claim": query}))
+    highlights = search_module.snippets(page.object_list, query) if query else {}
+    for publication in page.object_list:
+        publication.highlight = highlights.get(publication.pk)
+    context = {
+        "form": form,
+        "query": query,
+        "page_obj": page,
+        "searched": bool(query or form.has_filters()),
+        "suggestion": search_module.suggestion(query)
+        if query and not page.object_list
+        else None,
+    }
+    return render(request, "search.html", context)
 
 
 @require_safe
@@ -94,9 +122,8 @@ def answer(request, pk):
     """
     current = Publication.objects.live().filter(article_id=pk).first()
     if current is None:
-        return redirect(
-            f"{reverse('search')}?{urlencode({'q': request.GET.get('q', '')})}"
-        )
+        query = {"q": request.GET.get("q", ""), "from": "related"}
+        return redirect(f"{reverse('search')}?{urlencode(query)}")
     return redirect(current)
 
 
@@ -253,3 +280,43 @@ def shared_preview(request, pk, token):
     if link is None:
         raise Http404("This preview link is invalid, revoked or has expired.")
     return render_preview(request, link.article)
+
+
+# Readers asking us to check a claim (issue 15); rules in articles/asking.py.
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def ask(request):
+    """The /ask/ form: stores nothing unless every check passes."""
+    status = 200
+    rate_limited = False
+    if request.method == "POST":
+        form = AskForm(request.POST)
+        if asking.over_rate_limit(request):
+            rate_limited, status = True, 429
+        elif form.is_valid():
+            asking.submit(**{k: form.cleaned_data[k] for k in AskForm.Meta.fields})
+            return redirect("articles:ask_thanks")
+        else:
+            status = 400
+    else:
+        form = AskForm(initial={"claim": request.GET.get("claim", "")[:2000]})
+    context = {
+        "form": form,
+        "rate_limited": rate_limited,
+        "retention_days": asking.EMAIL_RETENTION_DAYS,
+    }
+    response = render(request, "articles/ask.html", context, status=status)
+    response["Cache-Control"] = "private, no-store"
+    if rate_limited:
+        response["Retry-After"] = str(asking.RATE_WINDOW_SECONDS)
+    return response
+
+
+@require_safe
+def ask_thanks(request):
+    return render(
+        request,
+        "articles/ask_thanks.html",
+        {"retention_days": asking.EMAIL_RETENTION_DAYS},
+    )

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",
     "reversion",
     "django_tasks_db",
     "factually",
@@ -162,6 +163,11 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["factually.formats"]
 
 STATIC_URL = "static/"
+# Files the site writes (social preview cards). App servers are stateless:
+# in production MEDIA_ROOT is a volume shared by every server and served by
+# nginx at MEDIA_URL, or STORAGES["default"] is an object store.
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # collectstatic's target; the benchmark and the server tests collect into a
 # folder of their own.
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -47,3 +49,6 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
 ]
+# Social cards in development; production serves MEDIA_URL from nginx or an
+# object store (static() adds nothing when debug is off).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

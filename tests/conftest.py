@@ -27,6 +27,13 @@ def _plain_static_storage():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _media_in_a_temporary_folder(tmp_path_factory):
+    """Files the site writes (social cards) go to a folder of the test run."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """

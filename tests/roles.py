@@ -41,6 +41,9 @@ def create_roles():
     importlib.import_module("donations.migrations.0005_fundraising_audit").grant_audit(
         apps, None
     )
+    importlib.import_module(
+        "articles.migrations.0017_reader_questions_social_cards"
+    ).grant_triage(apps, None)
 
 
 def staff(role, username=None, **fields):

@@ -312,7 +312,7 @@ class TwoAppServersTests(TransactionTestCase):
             status, headers, body = self.get(server, "/admin/", Cookie=cookie)
             self.assertEqual(status, 200)
             self.assertIn(b"writer", body)
-            self.assertIn(b"Articles", body)
+            self.assertIn(b"Fact checks", body)
         self.assertEqual(headers["X-Proxy-Cache"], "BYPASS")
         # Without the cookie the admin asks for a login on either server.
         status, headers, _ = self.get(self.second, "/admin/")

@@ -42,7 +42,9 @@ from .inlines import (
     SectionInline,
 )
 from .publishing import PublishingViewsMixin, admin_form
+from .questions import ReaderQuestionAdmin  # noqa: F401 (registers it)
 from .review import DueFilter, ReviewViewsMixin
+from .suggestions import RelatedSuggestionsMixin
 
 
 class RetiresPagesMixin:
@@ -120,6 +122,7 @@ class StatusFilter(admin.SimpleListFilter):
 @admin.register(Article)
 class ArticleAdmin(
     ReviewViewsMixin,
+    RelatedSuggestionsMixin,
     HistoryViewsMixin,
     PublishingViewsMixin,
     EditingViewsMixin,
@@ -189,6 +192,7 @@ class ArticleAdmin(
             *self.history_urls(),
             *self.review_urls(),
             *self.editing_urls(),
+            *self.suggestion_urls(),
             *super().get_urls(),
         ]
 

@@ -128,7 +128,7 @@ class ArticleDetailViewTests(PublicPageTestCase):
 
         response = self.client.get(detail_url(article.slug))
 
-        answer_link = f"/answers/{answer.pk}/?q=Is+the+answer+here%3F"
+        answer_link = f"/answers/{answer.pk}/?q=Is+the+answer+here%3F&from=related"
         self.assertContains(
             response, f'<a href="{answer_link}">Is the answer here?</a>', html=True
         )
@@ -137,7 +137,7 @@ class ArticleDetailViewTests(PublicPageTestCase):
         )
         self.assertContains(
             response,
-            '<a href="/search/?q=What+about+unchecked+things%3F">'
+            '<a href="/search/?q=What+about+unchecked+things%3F&amp;from=related">'
             "What about unchecked things?</a>",
             html=True,
         )
@@ -153,11 +153,11 @@ class ArticleDetailViewTests(PublicPageTestCase):
         response = self.client.get(detail_url(article.slug))
 
         self.assertNotContains(response, detail_url(draft_answer.slug))
-        link = f"/answers/{draft_answer.pk}/?q=Drafted%3F"
-        self.assertContains(response, link)
+        link = f"/answers/{draft_answer.pk}/?q=Drafted%3F&from=related"
+        self.assertContains(response, link.replace("&", "&amp;"))
         self.assertRedirects(
             self.client.get(link),
-            "/search/?q=Drafted%3F",
+            "/search/?q=Drafted%3F&from=related",
             fetch_redirect_response=False,
         )
 
@@ -408,7 +408,9 @@ class StructuredDataTests(PublicPageTestCase):
         response = self.client.get(detail_url(article.slug))
         body = response.content.decode()
 
-        self.assertEqual(body.count("</script>"), 1)
+        # The JSON-LD and the share links' own script (/static/js/share.js).
+        self.assertEqual(body.count("</script>"), 2)
+        self.assertEqual(body.count('<script src="/static/js/share.js" defer>'), 1)
         self.assertEqual(
             json_ld(response)[1]["claimReviewed"],
             "</script><script>alert(1)</script> & <!--",
@@ -428,7 +430,9 @@ class StructuredDataTests(PublicPageTestCase):
             response, f'<meta property="og:title" content="{article.title}">', html=True
         )
         self.assertContains(
-            response, '<meta name="twitter:card" content="summary">', html=True
+            response,
+            '<meta name="twitter:card" content="summary_large_image">',
+            html=True,
         )
 
 

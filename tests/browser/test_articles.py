@@ -9,6 +9,7 @@ from tests.articles.factories import (
     RelatedQuestionFactory,
     TopicFactory,
     build_article,
+    create_about_pages,
     published_article,
 )
 
@@ -102,6 +103,9 @@ def demo():
     from django.core.management import call_command
 
     call_command("load_demo", verbosity=0)
+    # The about pages come from a data migration, which the flush of an
+    # earlier browser test removed.
+    create_about_pages()
 
 
 @pytest.mark.parametrize(

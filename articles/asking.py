@@ -1,0 +1,218 @@
+"""
+Readers asking us to check a claim: the abuse checks on /ask/, staff triage
+(accept into a draft fact check, mark as a duplicate of one, decline), and
+telling consenting askers when the fact check is out.
+
+Email goes through Django's email framework, from DEFAULT_FROM_EMAIL, in
+`send_answer_email()` only.
+"""
+
+import hashlib
+import logging
+import re
+import unicodedata
+from datetime import timedelta
+
+import reversion
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import Truncator, slugify
+from django.utils.translation import gettext as _
+
+from .models import Article, Publication, ReaderQuestion
+
+logger = logging.getLogger(__name__)
+
+# We keep an asker's email for at most this long (stated on the form).
+EMAIL_RETENTION_DAYS = 180
+# A claim received again within this many days is a duplicate.
+DUPLICATE_WINDOW_DAYS = 30
+MIN_CLAIM_LENGTH = 10
+# Submissions (valid or not) one client may make per window.
+RATE_LIMIT = 5
+RATE_WINDOW_SECONDS = 60 * 60
+
+Status = ReaderQuestion.Status
+
+
+def fingerprint(claim: str) -> str:
+    """The claim reduced to its words, lower-case and unaccented, hashed."""
+    folded = unicodedata.normalize("NFKD", claim.casefold())
+    words = re.findall(
+        r"\w+", "".join(c for c in folded if not unicodedata.combining(c))
+    )
+    return hashlib.sha256(" ".join(words).encode()).hexdigest()
+
+
+def recent_duplicate(claim: str) -> ReaderQuestion | None:
+    """A question with the same words received in the last few weeks."""
+    since = timezone.now() - timedelta(days=DUPLICATE_WINDOW_DAYS)
+    return ReaderQuestion.objects.filter(
+        fingerprint=fingerprint(claim), created_at__gte=since
+    ).first()
+
+
+def client_address(request) -> str:
+    """
+    The reader's address: behind our proxy (DJANGO_BEHIND_PROXY=1) the last
+    X-Forwarded-For entry, which the proxy itself appended, else REMOTE_ADDR.
+    """
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and forwarded:
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def over_rate_limit(request) -> bool:
+    """
+    Count one submission from this client (in the shared cache, by a hash of
+    its address) and say whether it is over RATE_LIMIT in the window.
+    """
+    key = "ask:" + hashlib.sha256(client_address(request).encode()).hexdigest()
+    cache.add(key, 0, RATE_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # Expired between add() and incr().
+        cache.set(key, 1, RATE_WINDOW_SECONDS)
+        count = 1
+    return count > RATE_LIMIT
+
+
+def submit(*, claim: str, seen_at: str = "", email: str = "", consent=False):
+    """Store a reader's question (already validated by `AskForm`)."""
+    return ReaderQuestion.objects.create(
+        claim=claim,
+        seen_at=seen_at,
+        email=email if consent else "",
+        consent=bool(consent and email),
+        fingerprint=fingerprint(claim),
+    )
+
+
+def _check_new(question):
+    if question.status != Status.NEW:
+        raise ValidationError(
+            _("This question was already triaged (%(status)s).")
+            % {"status": question.get_status_display().lower()}
+        )
+
+
+def _draft_title(claim: str) -> str:
+    title = _("Fact check: %(claim)s") % {"claim": claim.rstrip(" .?!")}
+    return Truncator(title).chars(Article._meta.get_field("title").max_length - 1) + "?"
+
+
+def _unique_slug(text: str) -> str:
+    base = slugify(text)[:80].strip("-") or "reader-question"
+    slug, number = base, 1
+    while Article.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def accept(*, question: ReaderQuestion, user) -> Article:
+    """Accept a new question: a draft fact check is created for it, linked."""
+    with transaction.atomic():
+        question = ReaderQuestion.objects.select_for_update().get(pk=question.pk)
+        _check_new(question)
+        with reversion.create_revision():
+            article = Article.objects.create(
+                title=_draft_title(question.claim),
+                slug=_unique_slug(question.claim),
+            )
+            reversion.set_user(user)
+            reversion.set_comment(
+                _("Created from reader question %(id)s.") % {"id": question.pk}
+            )
+        _triaged(question, user, Status.ACCEPTED, article)
+    return article
+
+
+def mark_duplicate(*, question: ReaderQuestion, fact_check: Article, user) -> None:
+    """
+    A new question that an existing fact check answers. If that fact check
+    is live, a consenting asker is told at once.
+    """
+    with transaction.atomic():
+        question = ReaderQuestion.objects.select_for_update().get(pk=question.pk)
+        _check_new(question)
+        _triaged(question, user, Status.DUPLICATE, fact_check)
+    live = fact_check.live_publication()
+    if live is not None:
+        notify_askers(publication=live)
+
+
+def decline(*, question: ReaderQuestion, user) -> None:
+    """Decline a new question; we will never write, so its email goes now."""
+    with transaction.atomic():
+        question = ReaderQuestion.objects.select_for_update().get(pk=question.pk)
+        _check_new(question)
+        _triaged(question, user, Status.DECLINED, None)
+        ReaderQuestion.objects.filter(pk=question.pk).update(email="", consent=False)
+
+
+def _triaged(question, user, status, fact_check):
+    question.status = status
+    question.fact_check = fact_check
+    question.triaged_at = timezone.now()
+    question.triaged_by = user
+    question.save(update_fields=["status", "fact_check", "triaged_at", "triaged_by"])
+
+
+def notify_askers(*, publication: Publication) -> int:
+    """
+    Email every consenting asker whose question this publication answers
+    and who has not been told yet, then forget their address. Called once
+    by `publish()`. A scheduled or withdrawn publication tells no one. A
+    failed email is logged and retried at the next publication.
+    """
+    if publication.is_withdrawn() or publication.is_scheduled():
+        return 0
+    waiting = ReaderQuestion.objects.filter(
+        fact_check_id=publication.article_id,
+        status__in=[Status.ACCEPTED, Status.DUPLICATE],
+        consent=True,
+        notified_at=None,
+    ).exclude(email="")
+    sent = 0
+    for question in waiting:
+        try:
+            send_answer_email(question=question, publication=publication)
+        except Exception:
+            logger.exception("Could not email the asker of question %s", question.pk)
+            continue
+        ReaderQuestion.objects.filter(pk=question.pk).update(
+            notified_at=timezone.now(), email="", consent=False
+        )
+        sent += 1
+    return sent
+
+
+def send_answer_email(*, question, publication) -> None:
+    url = settings.SITE_URL.rstrip("/") + publication.get_absolute_url()
+    send_mail(
+        subject=_("We checked the claim you sent us"),
+        message=_(
+            "Hello,\n\nYou asked us to check this claim:\n\n“%(claim)s”\n\n"
+            "Our fact check is published: %(title)s\n%(url)s\n\n"
+            "We have now deleted your email address.\n\nFactually"
+        )
+        % {"claim": question.claim, "title": publication.title, "url": url},
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[question.email],
+    )
+
+
+def expired_emails(*, now=None):
+    """Questions whose email is past the retention period."""
+    cutoff = (now or timezone.now()) - timedelta(days=EMAIL_RETENTION_DAYS)
+    return ReaderQuestion.objects.filter(created_at__lt=cutoff).exclude(email="")
+
+
+def purge_expired_emails() -> int:
+    return expired_emails().update(email="", consent=False)

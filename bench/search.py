@@ -1,0 +1,533 @@
+"""
+How long reader search takes with 100,000 published fact checks.
+
+A benchmark, not a test. It needs PostgreSQL, in a database of its own:
+
+    createdb -h 127.0.0.1 -U postgres factually_bench_search
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/factually_bench_search \\
+    PGOPTIONS="-c max_parallel_workers_per_gather=0" \\
+        .venv/bin/python bench/search.py --fact-checks 100000
+
+(PGOPTIONS turns off parallel query, which costs short queries like these
+more than it saves; drop it to measure the server's defaults.)
+
+It migrates the database and loads the fact checks once (later runs reuse
+them): articles and their first publications written with COPY, questions
+generated from ~90 subjects of claims, 12 trends and 30 places (each
+subject in about 1% of the titles, as in a real archive), bodies made of
+sentences from the demo fact checks, topics and ratings; then the search documents and the "did you mean" vocabulary
+are filled in SQL with the same expressions publish() uses, and the tables
+analysed. Loading takes a few minutes on two cores.
+
+It then times the search page, in process through Django's test client
+(query cleaning, full-text match and rank, the count, one page of results
+with topics, highlighted snippets, "did you mean" when nothing matches, and
+the template), for typical queries: questions typed as sentences, a few
+keywords, a single word, a prefix, a quoted phrase, a minus word, typos, and
+filters. Each query runs --repeat times after one warm-up; the figures are
+p50 and p95 per query and over all requests. Results go to bench/results/.
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+SLUG_PREFIX = "bench-"
+
+TOPICS = [
+    "Elections",
+    "Health",
+    "Climate",
+    "Economy",
+    "Crime",
+    "Education",
+    "Technology",
+    "Transport",
+    "Housing",
+    "Politics",
+    "Science",
+    "Immigration",
+]
+SUBJECTS = [
+    "the governor",
+    "the health minister",
+    "a viral video",
+    "the mayor",
+    "the opposition leader",
+    "a popular podcast",
+    "the central bank",
+    "the police chief",
+    "a campaign advert",
+    "the union",
+    "a senator",
+    "the school board",
+    "an energy company",
+    "a tabloid",
+    "the president",
+    "a city councillor",
+    "a think tank",
+    "a football pundit",
+    "an influencer",
+    "the transport secretary",
+    "a landlord group",
+    "a hospital trust",
+]
+# What claims are about: each word is in about 1% of the fact checks, as
+# the words of a real archive's questions are.
+THINGS = [
+    "the recount",
+    "mail ballots",
+    "voter rolls",
+    "polling stations",
+    "the measles vaccine",
+    "the flu vaccine",
+    "autism rates",
+    "cancer screening",
+    "hospital waiting lists",
+    "ambulance times",
+    "nurse numbers",
+    "drug prices",
+    "inflation",
+    "grocery prices",
+    "petrol prices",
+    "the minimum wage",
+    "restaurant jobs",
+    "unemployment",
+    "pensions",
+    "student loans",
+    "teacher pay",
+    "class sizes",
+    "school meals",
+    "exam results",
+    "violent crime",
+    "burglaries",
+    "knife crime",
+    "prison places",
+    "police numbers",
+    "immigration",
+    "asylum claims",
+    "border crossings",
+    "wind turbines",
+    "bird deaths",
+    "solar farms",
+    "electric cars",
+    "heat pumps",
+    "sea levels",
+    "flooding",
+    "wildfires",
+    "plastic recycling",
+    "tap water",
+    "air pollution",
+    "5G masts",
+    "phone batteries",
+    "artificial intelligence",
+    "train fares",
+    "bus routes",
+    "speed cameras",
+    "potholes",
+    "bridge repairs",
+    "house prices",
+    "foreign buyers",
+    "rent control",
+    "rents",
+    "homelessness",
+    "council tax",
+    "foreign aid",
+    "defence spending",
+    "tax cuts",
+    "sugar",
+    "hyperactivity",
+    "obesity",
+    "smoking",
+    "vaping",
+    "alcohol deaths",
+    "crypto scams",
+    "bank fees",
+    "interest rates",
+    "food banks",
+    "child poverty",
+    "protest crowds",
+    "election turnout",
+    "broadband speeds",
+    "data breaches",
+    "library closures",
+    "café closures",
+    "museum visits",
+    "tourism",
+    "farm subsidies",
+    "fishing quotas",
+    "water bills",
+    "energy bills",
+    "nuclear power",
+    "coal mines",
+]
+TRENDS = [
+    "doubled",
+    "tripled",
+    "halved",
+    "fell by {number}%",
+    "rose by {number}%",
+    "reached a record high",
+    "hit a ten-year low",
+    "cost {number} million",
+    "caused {number} deaths",
+    "were cut",
+    "stopped",
+    "were faked",
+]
+PLACES = [
+    "Springfield",
+    "Riverton",
+    "the capital",
+    "Lakeside",
+    "Zürich",
+    "São Paulo",
+    "the north",
+    "Port Ellen",
+    "Mapleford",
+    "Cedar Falls",
+    "Greenville",
+    "Bayview",
+    "Oakham",
+    "Kingsbridge",
+    "Westmoor",
+    "Ashby",
+    "Fairhaven",
+    "Millbrook",
+    "Northgate",
+    "Southend",
+    "Eastwick",
+    "Brookfield",
+    "Hollow Creek",
+    "Redcliff",
+    "the county",
+    "the region",
+    "rural areas",
+    "coastal towns",
+    "our city",
+    "Europe",
+]
+PERIODS = [
+    "last year",
+    "since 2010",
+    "since the election",
+    "this winter",
+    "in a decade",
+    "under the new law",
+    "after the pandemic",
+    "in five years",
+    "since 2020",
+    "this month",
+]
+QUESTIONS = [
+    "Fact check: Did {subject} say that {claim}?",
+    "Fact check: Is it true that {claim}?",
+    "Fact check: What evidence exists that {claim}?",
+    "Fact check: Has {subject} shown that {claim}?",
+    "Fact check: Have {claim}?",
+]
+RATINGS = ["true", "mostly-true", "mixed", "mostly-false", "false", "unsupported"]
+LABELS = dict(
+    zip(
+        RATINGS,
+        ["True", "Mostly true", "Mixed", "Mostly false", "False", "Unsupported"],
+        strict=True,
+    )
+)
+
+QUERIES = [
+    ("sentence", "Did the recount change the result in Springfield?"),
+    ("sentence", "is it true that the measles vaccine caused deaths"),
+    ("sentence", "What evidence is there that crime doubled in the capital?"),
+    ("sentence", "have wind turbines caused bird deaths"),
+    ("keywords", "minimum wage jobs"),
+    ("keywords", "rents Lakeside"),
+    ("keywords", "tap water zurich"),
+    ("word", "inflation"),
+    ("word", "hyperactive"),
+    ("prefix", "electric cars poll"),
+    ("phrase", '"mail ballots"'),
+    ("minus", "vaccine -flu"),
+    ("typo", "vacine measels"),
+    ("typo", "recont springfeld"),
+    ("filters", "vaccine", {"rating": "false"}),
+    ("filters", "crime", {"topic": "crime"}),
+    ("filters", "protest", {"since": (date.today() - timedelta(days=90)).isoformat()}),
+]
+
+
+def configure():
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database (see the docstring).")
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="factually.settings",
+        DJANGO_DEBUG="0",
+        DJANGO_HTTPS="0",
+        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY", "bench-" + "x" * 50),
+        ALLOWED_HOSTS="testserver",
+        STRIPE_WEBHOOK_SECRET=os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_bench"),
+        DJANGO_LOG_LEVEL="WARNING",
+    )
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.test.utils import override_settings
+
+    # Static files by name: no collectstatic manifest is needed to render.
+    override_settings(
+        STORAGES={
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {
+                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+            },
+        }
+    ).enable()
+
+
+def sentences():
+    """Sentences of the demo fact checks, without Markdown or citation markers."""
+    from articles.demo_content import ARTICLES
+
+    text = []
+    for article in ARTICLES:
+        text.append(article["summary"])
+        text.extend(body for _heading, body in article["sections"])
+    plain = re.sub(r"\[\d+(?:[,\s]+\d+)*\]|[*_#>`]", "", " ".join(text))
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+", plain) if len(s) > 40]
+
+
+def claim_text(rng):
+    trend = rng.choice(TRENDS).format(
+        number=rng.choice(["10", "50", "200", "1,000", "40", "3", "25"])
+    )
+    return f"{rng.choice(THINGS)} {trend} in {rng.choice(PLACES)} {rng.choice(PERIODS)}"
+
+
+def generate(rng, number, corpus):
+    claim = claim_text(rng)
+    subject = rng.choice(SUBJECTS)
+    title = rng.choice(QUESTIONS).format(subject=subject, claim=claim)
+    rating = rng.choice(RATINGS)
+    summary = f"{LABELS[rating]}: {subject} said {claim}. " + " ".join(
+        rng.sample(corpus, 2)
+    )
+    body = "\n\n".join(
+        " ".join(rng.sample(corpus, rng.randint(3, 6)))
+        for _ in range(rng.randint(2, 4))
+    )
+    content = {
+        "schema": 1,
+        "claims": [
+            {
+                "number": 1,
+                "anchor": "claim-1",
+                "statement": claim[0].upper() + claim[1:] + ".",
+                "claimant": subject,
+                "rating": rating,
+                "rating_label": LABELS[rating],
+            }
+        ],
+    }
+    return title, summary, body, content, rating
+
+
+def load(count):
+    """Load `count` benchmark fact checks once; reuse them on later runs."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from articles import search
+    from articles.models import Publication, Topic
+
+    call_command("migrate", verbosity=0)
+    existing = Publication.objects.filter(slug__startswith=SLUG_PREFIX).count()
+    if existing == count:
+        print(f"Reusing {existing:,} benchmark fact checks.")
+        return
+    if existing:
+        sys.exit(
+            "The database holds a different number of benchmark fact checks; drop it."
+        )
+
+    rng = random.Random(15)
+    corpus = sentences()
+    topics = [
+        Topic.objects.get_or_create(slug=name.lower(), defaults={"name": name})[0]
+        for name in TOPICS
+    ]
+    now = datetime.now(tz=UTC).replace(microsecond=0)
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        raw = cursor.connection
+        with raw.cursor().copy(
+            "COPY articles_article (title, slug, summary, checked_on, no_donation_ask, "
+            "sources_note, created_at, updated_at, draft_digest) FROM STDIN"
+        ) as copy:
+            for number in range(count):
+                copy.write_row(
+                    (
+                        f"Bench {number}",
+                        f"{SLUG_PREFIX}{number}",
+                        "",
+                        None,
+                        False,
+                        "",
+                        now,
+                        now,
+                        "",
+                    )
+                )
+        cursor.execute(
+            "SELECT min(id) FROM articles_article WHERE slug LIKE %s",
+            [SLUG_PREFIX + "%"],
+        )
+        first_article = cursor.fetchone()[0]
+        publication_rows = []
+        with raw.cursor().copy(
+            "COPY articles_publication (article_id, version, kind, note, published_at, "
+            "created_at, slug, title, excerpt, body_text, checked_on, first_published_at, "
+            "content, draft_digest, ratings, social_card) FROM STDIN"
+        ) as copy:
+            for number in range(count):
+                title, summary, body, content, rating = generate(rng, number, corpus)
+                published = now - timedelta(minutes=rng.randrange(3 * 365 * 24 * 60))
+                copy.write_row(
+                    (
+                        first_article + number,
+                        1,
+                        "first",
+                        "",
+                        published,
+                        published,
+                        f"{SLUG_PREFIX}{number}",
+                        title,
+                        summary,
+                        body,
+                        published.date(),
+                        published,
+                        json.dumps(content),
+                        "",
+                        f" {rating} ",
+                        "",
+                    )
+                )
+                publication_rows.append(number)
+        cursor.execute(
+            "SELECT min(id) FROM articles_publication WHERE slug LIKE %s",
+            [SLUG_PREFIX + "%"],
+        )
+        first_publication = cursor.fetchone()[0]
+        with raw.cursor().copy(
+            "COPY articles_publication_topics (publication_id, topic_id) FROM STDIN"
+        ) as copy:
+            for number in publication_rows:
+                copy.write_row((first_publication + number, rng.choice(topics).pk))
+    print(f"Copied {count:,} fact checks in {time.perf_counter() - started:.0f} s.")
+
+    started = time.perf_counter()
+    Publication.objects.filter(slug__startswith=SLUG_PREFIX).update(
+        search_head=search.head_vector(), search_document=search.search_vector()
+    )
+    print(f"Filled the search documents in {time.perf_counter() - started:.0f} s.")
+    started = time.perf_counter()
+    ids = list(
+        Publication.objects.filter(slug__startswith=SLUG_PREFIX).values_list(
+            "pk", flat=True
+        )
+    )
+    for start in range(0, len(ids), 10_000):
+        search.refresh_vocabulary(ids[start : start + 10_000])
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE articles_publication")
+        cursor.execute("ANALYZE articles_searchword")
+        cursor.execute("ANALYZE articles_publication_topics")
+    print(
+        f"Filled the vocabulary and analysed in {time.perf_counter() - started:.0f} s."
+    )
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def measure(repeat):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()  # So that responses carry their context.
+    client = Client()
+    rows, every = [], []
+    for kind, query, *rest in QUERIES:
+        params = {"q": query, **(rest[0] if rest else {})}
+        response = client.get("/search/", params)  # Warm-up.
+        assert response.status_code == 200, (query, response.status_code)
+        timings = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get("/search/", params)
+            timings.append((time.perf_counter() - started) * 1000)
+        every.extend(timings)
+        rows.append(
+            {
+                "kind": kind,
+                "params": params,
+                "results": response.context["page_obj"].paginator.count,
+                "suggestion": response.context["suggestion"],
+                "queries": len(queries),
+                "p50_ms": round(statistics.median(timings), 1),
+                "p95_ms": round(percentile(timings, 0.95), 1),
+            }
+        )
+        print(
+            f"{kind:9} {json.dumps(params, ensure_ascii=False)[:60]:60} "
+            f"{rows[-1]['results']:>7,} results  p50 {rows[-1]['p50_ms']:6.1f} ms  "
+            f"p95 {rows[-1]['p95_ms']:6.1f} ms  ({len(queries)} queries)"
+        )
+    summary = {
+        "requests": len(every),
+        "p50_ms": round(statistics.median(every), 1),
+        "p95_ms": round(percentile(every, 0.95), 1),
+        "max_ms": round(max(every), 1),
+    }
+    print(
+        f"All {summary['requests']} requests: p50 {summary['p50_ms']} ms, "
+        f"p95 {summary['p95_ms']} ms, max {summary['max_ms']} ms"
+    )
+    return rows, summary
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--fact-checks", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+    configure()
+    load(args.fact_checks)
+    from articles.models import Publication
+
+    live = Publication.objects.live().count()
+    print(f"{live:,} live fact checks.")
+    rows, summary = measure(args.repeat)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"search-{datetime.now(tz=UTC):%Y%m%dT%H%M%S}.json"
+    path.write_text(
+        json.dumps({"live": live, "queries": rows, "overall": summary}, indent=2)
+    )
+    print(f"Results in {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
