@@ -11,6 +11,7 @@ from tests.articles.factories import (
     ClaimFactory,
     SectionFactory,
     TopicFactory,
+    approve_as_is,
 )
 
 NBH = "\u2011"  # non-breaking hyphen
@@ -288,6 +289,7 @@ def load_search_fixture():
             article=article, position=1, heading="What the data say", body=body
         )
         ClaimFactory(article=article, position=1, statement=statement, rating=rating)
+        approve_as_is(article)
         publish(article=article, kind="first")
         articles[key] = article
     return articles

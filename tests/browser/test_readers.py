@@ -16,6 +16,7 @@ from articles.publishing import publish
 from tests.articles.factories import (
     ClaimFactory,
     RelatedQuestionFactory,
+    approve_as_is,
     build_article,
     published_article,
 )
@@ -136,6 +137,7 @@ def rated():
         claimant="A viral post",
         rating="mostly-false",
     )
+    approve_as_is(article)
     publish(article=article, kind="first")
     return article
 
