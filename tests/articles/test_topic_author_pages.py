@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from articles.models import Author, Topic
 from articles.publishing import publish, withdraw
+from factually import pagecache
 from tests.articles.factories import (
     AuthorFactory,
     TopicFactory,
@@ -221,3 +222,30 @@ class NothingLinksAMissingPageTests(TopicAndAuthorPageTestCase):
         self.assertContains(response, '<a href="/authors/ada-writer/">Ada Writer</a>')
         self.assertContains(response, "Bo Newcomer")
         self.assertNotContains(response, "/authors/bo-newcomer/")
+
+
+class ListingQueryCountTests(TopicAndAuthorPageTestCase):
+    """Leaving out unused topics and authors costs no query per row."""
+
+    def test_topic_list_sitemap_and_team_page_at_two_sizes(self):
+        create_about_pages()
+        for count in (2, 8):
+            with self.subTest(count=count):
+                for _ in range(count):
+                    fact_check(topic=TopicFactory(), author=AuthorFactory())
+                    TopicFactory()  # Unused.
+                    AuthorFactory()  # Unused.
+                for url, queries in [
+                    # The topics.
+                    (reverse("articles:topics"), 1),
+                    # Fact checks, topics and authors (the sitemap counts
+                    # each section for its index).
+                    (reverse("sitemap"), 6),
+                    # The page, the authors and their live fact checks.
+                    (reverse("team"), 3),
+                ]:
+                    self.client.get(url)  # Fill the cache the banner reads.
+                    with self.captureOnCommitCallbacks(execute=True):
+                        pagecache.invalidate(url)
+                    with self.assertNumQueries(queries):
+                        self.client.get(url)
