@@ -14,7 +14,7 @@ class SearchForm(forms.Form):
     q = forms.CharField(label=_("Question or keywords"), required=False)
     topic = forms.ModelChoiceField(
         label=_("Topic"),
-        queryset=Topic.objects.all(),
+        queryset=Topic.objects.none(),
         to_field_name="slug",
         required=False,
         empty_label=_("Any topic"),
@@ -32,6 +32,11 @@ class SearchForm(forms.Form):
     until = forms.DateField(
         label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read when the form is made: which topics are public depends on now.
+        self.fields["topic"].queryset = Topic.objects.public()
 
     def clean_q(self):
         return clean_query(self.cleaned_data["q"])

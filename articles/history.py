@@ -14,6 +14,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reversion.errors import RevertError
 
+from factually.revisions import check_restorable
+
 from . import workflow
 from .models import (
     POSITION_OFFSET,
@@ -52,8 +54,10 @@ def _cannot_restore(error) -> ValidationError:
 def revert(*, article: Article, revision, user) -> None:
     """
     Restore the draft and its parts exactly as in `revision`, deleting parts
-    added since, as a new revision of the draft.
+    added since, as a new revision of the draft. Refused, changing nothing,
+    if the revision no longer matches the models' fields.
     """
+    check_restorable(revision)
     try:
         with transaction.atomic(), reversion.create_revision():
             reversion.set_user(user)
@@ -79,6 +83,7 @@ def revert(*, article: Article, revision, user) -> None:
 
 def recover(*, version, user) -> Article:
     """Bring back a deleted fact check with its parts, from its last revision."""
+    check_restorable(version.revision)
     try:
         with transaction.atomic(), reversion.create_revision():
             reversion.set_user(user)

@@ -10,11 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from sources.models import Source, validate_web_url
 
+from . import publications
+
 # Publications live in their own module; importing them here registers them.
 from .publications import Publication, PublicationQuerySet, VersionRemoval  # noqa: F401
 from .ratings import Rating, rating_value
 from .rendering import render_page
-from .slugs import SlugQuerySet, unique_slug_in_any_case
+from .slugs import unique_slug_in_any_case
 from .state import ArticleQuerySet, PublicationState
 
 
@@ -24,7 +26,7 @@ class Topic(models.Model):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     description = models.TextField(_("description"), blank=True)
 
-    objects = SlugQuerySet.as_manager()
+    objects = publications.TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -54,7 +56,7 @@ class Author(models.Model):
     )
     bio = models.TextField(_("short bio"), blank=True)
 
-    objects = SlugQuerySet.as_manager()
+    objects = publications.AuthorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Publication, Topic
+from .models import Author, Publication, Topic
 
 
 class FactCheckSitemap(Sitemap):
@@ -20,9 +20,15 @@ class TopicSitemap(Sitemap):
     priority = 0.5
 
     def items(self):
-        return Topic.objects.filter(
-            publications__in=Publication.objects.live()
-        ).distinct()
+        return Topic.objects.public()
+
+
+class AuthorSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.4
+
+    def items(self):
+        return Author.objects.public()
 
 
 class PageSitemap(Sitemap):
@@ -39,5 +45,6 @@ class PageSitemap(Sitemap):
 sitemaps = {
     "fact-checks": FactCheckSitemap,
     "topics": TopicSitemap,
+    "authors": AuthorSitemap,
     "pages": PageSitemap,
 }

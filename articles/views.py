@@ -228,14 +228,17 @@ def about_page(request, slug):
 @require_safe
 @pagecache.public()
 def topic_list(request):
-    return render(request, "articles/topic_list.html", {"topics": Topic.objects.all()})
+    return render(
+        request, "articles/topic_list.html", {"topics": Topic.objects.public()}
+    )
 
 
 @require_safe
 @pagecache.public()
 @pagecache.tagged("topic-{slug}")
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic.objects.matching_slug(slug))
+    # A topic no live fact check names answers as if it did not exist.
+    topic = get_object_or_404(Topic.objects.public().matching_slug(slug))
     if topic.slug != slug:
         return redirect(topic, permanent=True)
     page = paginate(request, Publication.objects.for_listing().filter(topics=topic))
@@ -248,7 +251,7 @@ def topic_detail(request, slug):
 @pagecache.public()
 @pagecache.tagged("author-{slug}")
 def author_detail(request, slug):
-    author = get_object_or_404(Author.objects.matching_slug(slug))
+    author = get_object_or_404(Author.objects.public().matching_slug(slug))
     if author.slug != slug:
         return redirect(author, permanent=True)
     page = paginate(request, Publication.objects.for_listing().filter(authors=author))

@@ -7,22 +7,32 @@ rights on one model could post the id of another model's version (a
 donation's, say) and have that object reverted. This class answers 404 to
 any version that is not of its own model. Apps import it from here because
 it is the one piece of admin behaviour the whole site shares; it imports no
-app. It also drops NUL characters from search terms (see get_search_results).
+app. It also drops NUL characters from search terms (see get_search_results),
+and refuses a revision saved with other fields than the model has now
+(factually/revisions.py).
 """
 
 from django.contrib.admin.utils import unquote
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from reversion import admin as reversion_admin
 from reversion.models import Version
+
+from . import revisions
 
 
 class VersionAdmin(reversion_admin.VersionAdmin):
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        get_object_or_404(
+        version = get_object_or_404(
             Version.objects.get_for_model(self.model),
             pk=version_id,
             object_id=unquote(object_id),
         )
+        # Without the right to revert, reversion's own view refuses first.
+        if self.has_change_permission(request):
+            history = self._revision_url("history", object_id)
+            if refusal := revisions.refused(request, version.revision, history):
+                return refusal
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
@@ -34,5 +44,19 @@ class VersionAdmin(reversion_admin.VersionAdmin):
         )
 
     def recover_view(self, request, version_id, extra_context=None):
-        get_object_or_404(Version.objects.get_deleted(self.model), pk=version_id)
+        version = get_object_or_404(
+            Version.objects.get_deleted(self.model), pk=version_id
+        )
+        if self.has_add_permission(request):
+            recoverlist = self._revision_url("recoverlist")
+            if refusal := revisions.refused(request, version.revision, recoverlist):
+                return refusal
         return super().recover_view(request, version_id, extra_context)
+
+    def _revision_url(self, view, *args):
+        opts = self.opts
+        return reverse(
+            f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_{view}",
+            args=args,
+            current_app=self.admin_site.name,
+        )

@@ -22,11 +22,17 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.publishing import publish
 from donations import tracker
 from factually import pagecache
 from factually.cache import ResilientRedisCache
 from tests import serving_urls
-from tests.articles.factories import AuthorFactory, TopicFactory, published_article
+from tests.articles.factories import (
+    AuthorFactory,
+    TopicFactory,
+    build_article,
+    published_article,
+)
 from tests.donations.factories import (
     BannerMessageFactory,
     CampaignFactory,
@@ -322,9 +328,12 @@ class CacheControlTests(TestCase):
                 self.assertIn("stale-if-error=", directives)
 
     def test_article_topic_and_author_pages_carry_cache_tags(self):
-        article = published_article()
         topic = TopicFactory(slug="elections")
         author = AuthorFactory(slug="sam")
+        article = build_article()
+        article.topics.add(topic)
+        article.authors.add(author)
+        publish(article=article, kind="first")
         cases = [
             (
                 article.publications.get().get_absolute_url(),

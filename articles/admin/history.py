@@ -18,6 +18,8 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
+from factually import revisions
+
 from .. import diffs, history
 from ..shape import Draft, load
 from .base import ArticleViewMixin
@@ -141,6 +143,9 @@ class HistoryViewsMixin(ArticleViewMixin):
                     messages.SUCCESS,
                 )
             return self.redirect_to_article(article)
+        history_url = self.admin_url("history", article.pk)
+        if refusal := revisions.refused(request, version.revision, history_url):
+            return refusal
         return TemplateResponse(
             request,
             "admin/articles/article/revert.html",
@@ -185,6 +190,9 @@ class HistoryViewsMixin(ArticleViewMixin):
                 messages.SUCCESS,
             )
             return self.redirect_to_article(article)
+        recoverlist = self.admin_url("recoverlist")
+        if refusal := revisions.refused(request, version.revision, recoverlist):
+            return refusal
         return TemplateResponse(
             request,
             "admin/articles/article/recover.html",

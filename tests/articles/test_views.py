@@ -278,6 +278,10 @@ class HiddenArticleTests(PublicPageTestCase):
         topic = TopicFactory()
         for article in (draft, scheduled, withdrawn):
             article.topics.add(topic)
+        # A live fact check in the topic, so that its page is public.
+        shown = build_article(title="Fact check: Shown question?")
+        shown.topics.add(topic)
+        publish(article=shown, kind="first")
 
         for url in (
             reverse("home"),

@@ -117,6 +117,7 @@ def demo():
         ("topics", "/topics/"),
         ("search", "/search/?q=lightning"),
         ("methodology", "/about/methodology/"),
+        ("team", "/about/team/"),
         ("not-found", "/fact-checks/no-such-thing/"),
     ],
 )

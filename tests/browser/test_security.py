@@ -1,8 +1,13 @@
 import pytest
+import reversion
 from django.contrib.auth.models import Group
 from django.test import override_settings
+from reversion.models import Version
 
-from tests.roles import UserFactory
+from articles.models import Article, Topic
+from tests.articles.factories import TopicFactory, build_article
+from tests.roles import UserFactory, staff
+from tests.test_revisions import saved_revision, tamper
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,3 +35,49 @@ def test_a_locked_out_login_explains_the_pause_even_with_the_right_password(
     page.screenshot("admin-lockout")
     # The browser logs the 429 status itself; nothing else may go wrong.
     assert [error for error in page.errors if "status of 429" not in error] == []
+
+
+def test_reverting_across_a_schema_change_is_refused_with_the_fields_named(page, roles):
+    editor = staff("Editor")
+    article = build_article(title="Fact check: The old question?")
+    old = saved_revision(article)
+    article.title = "Fact check: The current question?"
+    with reversion.create_revision():
+        article.save()
+    tamper(old, rename=("title", "headline"))
+    topic = TopicFactory(name="Old topic")
+    old_topic = saved_revision(topic)
+    topic.name = "Current topic"
+    saved_revision(topic)
+    tamper(old_topic, remove="description")
+    versions = Version.objects.count()
+
+    page.visit("/admin/login/")
+    page.fill("#id_username", editor.username)
+    page.fill("#id_password", "a-long-test-password")
+    page.click("input[type=submit]")
+    page.wait_for_url("**/admin/")
+    page.visit(f"/admin/articles/article/{article.pk}/history/")
+    page.locator(f"a[href$='/history/{old.pk}/']").click()
+    page.wait_for_load_state("load")
+
+    message = page.locator(".messagelist .error").inner_text()
+    assert message.startswith("Nothing was changed")
+    assert "Fact check: the revision lacks “title”" in message
+    assert "has “headline”, which no longer exists" in message
+    assert page.url.endswith(f"/admin/articles/article/{article.pk}/history/")
+    page.screenshot("admin-revert-refused-article")
+
+    page.visit(f"/admin/articles/topic/{topic.pk}/history/")
+    page.locator(f"a[href$='/history/{old_topic.pk}/']").click()
+    page.wait_for_load_state("load")
+
+    message = page.locator(".messagelist .error").inner_text()
+    assert "Topic: the revision lacks “description”" in message
+    page.screenshot("admin-revert-refused-topic")
+    assert Article.objects.get(pk=article.pk).title == (
+        "Fact check: The current question?"
+    )
+    assert Topic.objects.get(pk=topic.pk).name == "Current topic"
+    assert Version.objects.count() == versions
+    assert page.errors == []
