@@ -18,14 +18,13 @@ from django.utils.translation import gettext as _
 
 from factually import pagecache
 
-from . import asking, changes, limits, previews, search, social, workflow
+from . import asking, changes, limits, previews, search, social, validation, workflow
 from .content import render_draft
 from .models import Article, Publication
 from .prerender import prerender
 from .publications import VersionRemoval
 from .schema import SCHEMA_VERSION
 from .shape import Draft, load
-from .validation import problems
 
 WITHDRAWAL = Publication.Kind.WITHDRAWAL
 
@@ -70,12 +69,18 @@ def retire_pages(publication: Publication) -> None:
         pagecache.invalidate_all()
 
 
-def _lock(article: Article) -> Article:
+def _lock(article: Article, **annotations) -> Article:
     """
-    The article as saved now, locked: publishing acts on one article are
-    serialised until the transaction ends.
+    The article as saved now, locked, with its latest publication and any
+    `annotations` read in the same query: publishing acts on one article
+    are serialised until the transaction ends.
     """
-    return Article.objects.select_for_update().get(pk=article.pk)
+    return (
+        Article.objects.select_for_update(of=("self",))
+        .with_latest_publication()
+        .annotate(**annotations)
+        .get(pk=article.pk)
+    )
 
 
 def _rule_errors(latest, *, kind, note, published_at) -> list[str]:
@@ -146,7 +151,9 @@ def _new_publication(draft: Draft, *, latest, kind, note, published_at, user=Non
         draft_digest=draft.digest(),
         no_donation_ask=article.no_donation_ask,
     )
-    return publication, problems(draft, rendered), change
+    # Stored for the search's rating filter, with the row's own insert.
+    publication.ratings = search.ratings_of(publication)
+    return publication, validation.problems(draft, rendered), change
 
 
 def preview(draft: Draft) -> tuple[Publication, list[str]]:
@@ -195,8 +202,14 @@ def publish(
         raise ValueError("Use withdraw() to withdraw an article.")
     published_at = published_at or timezone.now()
     with transaction.atomic():
-        # What is saved now, not what the caller may have loaded before.
-        article = _lock(article)
+        # What is saved now, not what the caller may have loaded before,
+        # with what the later steps would otherwise each look up.
+        article = _lock(
+            article,
+            address_taken_by=validation.address_taken_by(),
+            latest_revision_id=workflow.latest_revision_id(),
+            askers_waiting=asking.askers_waiting(),
+        )
         # The review workflow's rule (articles/workflow.py).
         workflow.check_may_publish(
             article=article, user=user, override_reason=override_reason
@@ -230,15 +243,11 @@ def publish(
         publication.topics.add(*draft.topics)
         publication.authors.add(*draft.authors)
         search.index(publication)
-        if article.draft_digest != publication.draft_digest:
-            article.draft_digest = publication.draft_digest
-            Article.objects.filter(pk=article.pk).update(
-                draft_digest=article.draft_digest
-            )
+        # Also stores the draft's digest, which is the publication's.
         workflow.record_publication(
             publication=publication, user=user, override_reason=override_reason
         )
-    asking.notify_askers(publication=publication)
+    asking.notify_askers(publication=publication, anyone_waiting=article.askers_waiting)
     return publication
 
 
