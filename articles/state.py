@@ -7,11 +7,12 @@ v3 scheduled for … · unpublished changes”).
 One clock (`now`, read once per query) and one definition of unpublished
 changes (the draft as last saved differs from the latest publication, or a
 source it cites was edited after it) serve the change list, its filter, the
-change form, the history page and publishing alike.
+change form, the history page and publishing alike. `NewsroomQuerySet`
+adds where each stands in the review workflow, for the editors' desk.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import models
 from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery
@@ -98,6 +99,40 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_unpublished_changes(self):
         return self.filter(has_unpublished_changes=True)
+
+
+class NewsroomQuerySet(ArticleQuerySet):
+    """Articles by where they stand in the newsroom's review workflow."""
+
+    def in_progress(self):
+        """Drafts not yet published as they stand."""
+        return self.exclude(review_state=self.model.ReviewState.PUBLISHED)
+
+    def drafts_of(self, user):
+        return self.in_progress().filter(assigned_writer=user)
+
+    def awaiting_review_by(self, user):
+        """Ready for review, assigned to `user` or to nobody, and not theirs."""
+        return (
+            self.filter(review_state=self.model.ReviewState.READY)
+            .filter(Q(assigned_reviewer=user) | Q(assigned_reviewer__isnull=True))
+            .exclude(submitted_by=user)
+        )
+
+    def changes_requested_of(self, user):
+        return self.filter(
+            review_state=self.model.ReviewState.CHANGES_REQUESTED
+        ).filter(Q(assigned_writer=user) | Q(submitted_by=user))
+
+    def overdue(self):
+        """Unpublished work whose due date has passed."""
+        return self.in_progress().filter(due_on__lt=timezone.localdate())
+
+    def due_soon(self, days: int = 3):
+        """Unpublished work due within `days` days, overdue work included."""
+        return self.in_progress().filter(
+            due_on__lte=timezone.localdate() + timedelta(days=days)
+        )
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from audit.admin import AuditAfterRevisionMixin
 from audit.models import AuditEntry
 
-from .. import publishing, workflow
+from .. import commenting, publishing, workflow
 from ..models import Article, PreviewLink, ReviewComment
 from ..shape import load
 from .base import ArticleViewMixin
@@ -310,7 +310,7 @@ class ReviewViewsMixin(AuditAfterRevisionMixin, ArticleViewMixin):
         return self._act(
             request,
             article,
-            lambda: workflow.comment(
+            lambda: commenting.comment(
                 article=article,
                 user=request.user,
                 body=body,
@@ -332,7 +332,7 @@ class ReviewViewsMixin(AuditAfterRevisionMixin, ArticleViewMixin):
         return self._act(
             request,
             article,
-            lambda: workflow.resolve(comment=comment, user=request.user),
+            lambda: commenting.resolve(comment=comment, user=request.user),
             _("Comment resolved."),
         )
 
