@@ -8,6 +8,9 @@ donation's, say) and have that object reverted. This class answers 404 to
 any version that is not of its own model. Apps import it from here because
 it is the one piece of admin behaviour the whole site shares; it imports no
 app. It also drops NUL characters from search terms (see get_search_results).
+
+`ReadOnlyMixin` is the other shared piece: an admin for records nobody adds,
+edits or deletes by hand (publications, the audit trail, webhook events).
 """
 
 from django.contrib.admin.utils import unquote
@@ -36,3 +39,16 @@ class VersionAdmin(reversion_admin.VersionAdmin):
     def recover_view(self, request, version_id, extra_context=None):
         get_object_or_404(Version.objects.get_deleted(self.model), pk=version_id)
         return super().recover_view(request, version_id, extra_context)
+
+
+class ReadOnlyMixin:
+    """An admin whose rows nobody adds, edits or deletes by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -24,13 +24,13 @@ from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
 from factually import pagecache
-from factually.admin import VersionAdmin
+from factually.admin import ReadOnlyMixin, VersionAdmin
 
 from .. import notifications, workflow
 from ..models import Article, Author, Notification, Page, Publication, Topic
 from ..publishing import remove_version
 from ..shape import refresh_draft_digest
-from .base import ArticleViewMixin, ReadOnlyMixin
+from .base import ArticleViewMixin
 from .editing import EditingViewsMixin
 from .forms import ArticleAdminForm, RemoveVersionForm
 from .history import HistoryViewsMixin

@@ -5,19 +5,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 
-class ReadOnlyMixin:
-    """An admin whose rows nobody adds, edits or deletes by hand."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class ArticleViewMixin:
     """What the article admin's own views share: lookups, URLs, context."""
 
