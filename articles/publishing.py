@@ -69,18 +69,22 @@ def retire_pages(publication: Publication) -> None:
         pagecache.invalidate_all()
 
 
-def _lock(article: Article, **annotations) -> Article:
+def _lock(article: Article, **annotations) -> tuple[Article, Publication | None]:
     """
-    The article as saved now, locked, with its latest publication and any
-    `annotations` read in the same query: publishing acts on one article
-    are serialised until the transaction ends.
+    The article as saved now, locked, and its latest publication, read with
+    any `annotations` in one query: publishing acts on one article are
+    serialised until the transaction ends.
     """
-    return (
+    locked = (
         Article.objects.select_for_update(of=("self",))
         .with_latest_publication()
         .annotate(**annotations)
         .get(pk=article.pk)
     )
+    latest = locked.latest_publication()
+    # Once this act adds or removes a version, the joined one is stale.
+    locked.latest_joined = False
+    return locked, latest
 
 
 def _rule_errors(latest, *, kind, note, published_at) -> list[str]:
@@ -204,7 +208,7 @@ def publish(
     with transaction.atomic():
         # What is saved now, not what the caller may have loaded before,
         # with what the later steps would otherwise each look up.
-        article = _lock(
+        article, latest = _lock(
             article,
             address_taken_by=validation.address_taken_by(),
             latest_revision_id=workflow.latest_revision_id(),
@@ -215,7 +219,6 @@ def publish(
             article=article, user=user, override_reason=override_reason
         )
         draft = load(article)
-        latest = article.latest_publication()
         errors = _rule_errors(latest, kind=kind, note=note, published_at=published_at)
         publication, found, change = _new_publication(
             draft,
@@ -261,8 +264,7 @@ def withdraw(
     """Take a published article off the site, leaving the note at its address."""
     published_at = published_at or timezone.now()
     with transaction.atomic():
-        article = _lock(article)
-        latest = article.latest_publication()
+        article, latest = _lock(article)
         errors = _rule_errors(
             latest, kind=WITHDRAWAL, note=note, published_at=published_at
         )
@@ -304,8 +306,7 @@ def cancel_scheduled(*, article: Article, user=None) -> Publication:
     removed publication (unsaved).
     """
     with transaction.atomic():
-        article = _lock(article)
-        latest = article.latest_publication()
+        article, latest = _lock(article)
         if latest is None or not latest.is_scheduled():
             raise ValidationError(_("Nothing is scheduled."))
         Publication.objects.filter(pk=latest.pk).delete()

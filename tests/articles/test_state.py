@@ -1,16 +1,19 @@
 import datetime
 
+import reversion
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from reversion.models import Version
 
 from articles.models import Article, Publication
 from articles.prerender import render_key
 from articles.publishing import publish
 from articles.schema import SCHEMA_VERSION
+from audit.models import AuditEntry
 from tests.articles.factories import (
     AuthorFactory,
     TopicFactory,
@@ -227,6 +230,38 @@ class LoadOnceQueryTests(TestCase):
                 )
             self.assertEqual(publication.version, 2)
             self.assertIsNotNone(publication.content["changes"])
+
+
+class LockReadsTests(TestCase):
+    """What `publish()` reads with the article it locks is what it would look up."""
+
+    def test_latest_publication_is_joined_in_the_same_query(self):
+        never = build_article()
+        twice = published_article()
+        publish(
+            article=edit_summary(Article.objects.get(pk=twice.pk)),
+            kind="update",
+            note="Added a sentence.",
+            override_reason="Testing.",
+        )
+        rows = {row.pk: row for row in Article.objects.with_latest_publication()}
+
+        with self.assertNumQueries(0):
+            self.assertIsNone(rows[never.pk].latest_publication())
+            self.assertEqual(rows[twice.pk].latest_publication().version, 2)
+
+    def test_publication_entry_names_the_drafts_latest_revision(self):
+        article = build_article()
+        with reversion.create_revision():
+            article.save()
+        with reversion.create_revision():
+            article.save()
+        latest = Version.objects.get_for_object(article).first().revision
+
+        publish(article=article, kind="first")
+
+        entry = AuditEntry.objects.get(action="published")
+        self.assertEqual(entry.revision, latest)
 
 
 class SchemaTests(TestCase):
