@@ -6,8 +6,11 @@ reviewer approved unless an editor overrides, with a reason, on the record.
 Each transition is a plain function taking `user=`: it checks the user's
 permission (PermissionDenied) and the draft's state (ValidationError, with a
 message to show), changes the article, records the act in the audit trail
-and notifies the people concerned. The admin's views call these and turn the
-errors into messages; nothing here knows about requests.
+and notifies the people concerned: `_transition()` is that shape, and
+`_step()` its last three parts, which the steps other acts cause (publishing,
+a save after approval) take too. The admin's views call these and turn the
+errors into messages; nothing here knows about requests. Comments on a
+draft are in `articles.commenting`.
 
 Approval is of a draft as it stands: the approved draft's digest
 (`articles.shape`) is kept, and a save that changes what readers would see
