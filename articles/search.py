@@ -251,6 +251,8 @@ def index(publication) -> None:
         {"search_head": head_vector(), "search_document": search_vector()}
     )
     sql, params = update.get_compiler(rows.db).as_sql()
+    # PostgreSQL runs an update in WITH whether or not the rest reads it,
+    # and the vocabulary reads the row's text, which the update leaves be.
     with connections[rows.db].cursor() as cursor:
         cursor.execute(
             f"WITH indexed AS ({sql}) {VOCABULARY_SQL}",
