@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
@@ -142,7 +143,11 @@ def mark_duplicate(*, question: ReaderQuestion, fact_check: Article, user) -> No
         question = ReaderQuestion.objects.select_for_update().get(pk=question.pk)
         _check_new(question)
         _triaged(question, user, Status.DUPLICATE, fact_check)
-    live = fact_check.live_publication()
+    with transaction.atomic():
+        # A publication under way holds this lock: waiting for it means
+        # seeing it here, if `publish()` read its askers before this one.
+        Article.objects.select_for_update().filter(pk=fact_check.pk).first()
+        live = fact_check.live_publication()
     if live is not None:
         notify_askers(publication=live)
 
@@ -164,23 +169,39 @@ def _triaged(question, user, status, fact_check):
     question.save(update_fields=["status", "fact_check", "triaged_at", "triaged_by"])
 
 
-def notify_askers(*, publication: Publication) -> int:
-    """
-    Email every consenting asker whose question this publication answers
-    and who has not been told yet, then forget their address. Called once
-    by `publish()`. A scheduled or withdrawn publication tells no one. A
-    failed email is logged and retried at the next publication.
-    """
-    if publication.is_withdrawn() or publication.is_scheduled():
-        return 0
-    waiting = ReaderQuestion.objects.filter(
-        fact_check_id=publication.article_id,
+def waiting(fact_check_id):
+    """The consenting askers of a fact check who have not been told yet."""
+    return ReaderQuestion.objects.filter(
+        fact_check_id=fact_check_id,
         status__in=[Status.ACCEPTED, Status.DUPLICATE],
         consent=True,
         notified_at=None,
     ).exclude(email="")
+
+
+def askers_waiting():
+    """
+    SQL: whether an article has askers waiting. `publish()` reads it with
+    the article it locks, and asks `notify_askers()` to look them up only
+    when there are some.
+    """
+    return Exists(waiting(OuterRef("pk")))
+
+
+def notify_askers(*, publication: Publication, anyone_waiting=True) -> int:
+    """
+    Email every consenting asker whose question this publication answers
+    and who has not been told yet, then forget their address. Called once
+    by `publish()`, which says whether `anyone_waiting` at all. A scheduled
+    or withdrawn publication tells no one. A failed email is logged and
+    retried at the next publication.
+    """
+    if publication.is_withdrawn() or publication.is_scheduled():
+        return 0
+    if not anyone_waiting:
+        return 0
     sent = 0
-    for question in waiting:
+    for question in waiting(publication.article_id):
         try:
             send_answer_email(question=question, publication=publication)
         except Exception:

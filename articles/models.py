@@ -1,11 +1,8 @@
-from datetime import timedelta
-
 import reversion
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sources.models import Source, validate_web_url
@@ -15,9 +12,8 @@ from . import publications
 # Publications live in their own module; importing them here registers them.
 from .publications import Publication, PublicationQuerySet, VersionRemoval  # noqa: F401
 from .ratings import Rating, rating_value
-from .rendering import render_page
 from .slugs import unique_slug_in_any_case
-from .state import ArticleQuerySet, PublicationState
+from .state import NewsroomQuerySet, PublicationState
 
 
 @reversion.register()
@@ -75,40 +71,6 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
-
-
-class NewsroomQuerySet(ArticleQuerySet):
-    """Articles by where they stand in the newsroom's review workflow."""
-
-    def in_progress(self):
-        """Drafts not yet published as they stand."""
-        return self.exclude(review_state=Article.ReviewState.PUBLISHED)
-
-    def drafts_of(self, user):
-        return self.in_progress().filter(assigned_writer=user)
-
-    def awaiting_review_by(self, user):
-        """Ready for review, assigned to `user` or to nobody, and not theirs."""
-        return (
-            self.filter(review_state=Article.ReviewState.READY)
-            .filter(Q(assigned_reviewer=user) | Q(assigned_reviewer__isnull=True))
-            .exclude(submitted_by=user)
-        )
-
-    def changes_requested_of(self, user):
-        return self.filter(review_state=Article.ReviewState.CHANGES_REQUESTED).filter(
-            Q(assigned_writer=user) | Q(submitted_by=user)
-        )
-
-    def overdue(self):
-        """Unpublished work whose due date has passed."""
-        return self.in_progress().filter(due_on__lt=timezone.localdate())
-
-    def due_soon(self, days: int = 3):
-        """Unpublished work due within `days` days, overdue work included."""
-        return self.in_progress().filter(
-            due_on__lte=timezone.localdate() + timedelta(days=days)
-        )
 
 
 @reversion.register(
@@ -264,7 +226,12 @@ class Article(models.Model):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def latest_publication(self):
-        """The newest publication, scheduled or withdrawal included, or None."""
+        """
+        The newest publication, scheduled or withdrawal included, or None:
+        joined in when the row was read `with_latest_publication()`.
+        """
+        if getattr(self, "latest_joined", False):
+            return getattr(self, "joined_latest", None)
         return self.publications.order_by("-version").first()
 
     def live_publication(self):
@@ -488,52 +455,7 @@ class RelatedQuestion(ArticleChild):
         return self.question
 
 
-@reversion.register()
-class Page(models.Model):
-    """
-    One of the pages about how Factually works (methodology, corrections,
-    funding, team), written by editors and kept with its revision history.
-    """
-
-    class Slug(models.TextChoices):
-        METHODOLOGY = "methodology", _("How we check facts")
-        CORRECTIONS = "corrections", _("Corrections policy")
-        FUNDING = "funding", _("Who funds us")
-        TEAM = "team", _("Our team")
-
-    slug = models.CharField(_("page"), max_length=20, choices=Slug, unique=True)
-    title = models.CharField(_("title"), max_length=200)
-    description = models.CharField(
-        _("description"),
-        max_length=300,
-        help_text=_("One sentence for search engines and link previews."),
-    )
-    lede = models.TextField(_("lede"), blank=True, max_length=1_000)
-    body = models.TextField(
-        _("body"),
-        max_length=20_000,
-        help_text=_("Markdown. Links to our own pages may be written /about/…/."),
-    )
-    body_html = models.TextField(editable=False)
-    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
-
-    class Meta:
-        ordering = ["slug"]
-        verbose_name = _("about page")
-        verbose_name_plural = _("about pages")
-
-    def __str__(self):
-        return self.title
-
-    def save(self, *args, **kwargs):
-        # Rendered once, when saved, like a publication's text.
-        self.body_html = render_page(self.body)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse(self.slug)
-
-
 # Models kept in modules of their own; importing them here registers them.
 from .newsroom import Notification, PreviewLink, ReviewComment  # noqa: E402, F401
+from .pages import Page  # noqa: E402, F401
 from .readers import ReaderQuestion, SearchWord  # noqa: E402, F401

@@ -9,9 +9,13 @@ from django.db.models.functions import Lower
 
 
 class SlugQuerySet(models.QuerySet):
-    def matching_slug(self, slug: str):
-        """Rows whose slug is `slug` in any casing."""
-        return self.alias(slug_lower=Lower("slug")).filter(slug_lower=slug.lower())
+    def matching_slug(self, slug):
+        """
+        Rows whose slug is `slug` in any casing: a string, or an expression
+        such as `OuterRef("slug")` in a subquery.
+        """
+        value = Lower(slug) if hasattr(slug, "resolve_expression") else slug.lower()
+        return self.alias(slug_lower=Lower("slug")).filter(slug_lower=value)
 
 
 def unique_slug_in_any_case(model_name, message):

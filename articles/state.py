@@ -7,14 +7,15 @@ v3 scheduled for … · unpublished changes”).
 One clock (`now`, read once per query) and one definition of unpublished
 changes (the draft as last saved differs from the latest publication, or a
 source it cites was edited after it) serve the change list, its filter, the
-change form, the history page and publishing alike.
+change form, the history page and publishing alike. `NewsroomQuerySet`
+adds where each stands in the review workflow, for the editors' desk.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -23,6 +24,25 @@ WITHDRAWAL = "withdrawal"
 
 
 class ArticleQuerySet(models.QuerySet):
+    def with_latest_publication(self):
+        """
+        Join each article's latest publication (a scheduled one or a
+        withdrawal included) into the same query, so that
+        `Article.latest_publication()` needs none of its own.
+        """
+        publication = self.model._meta.get_field("publications").related_model
+        newest = publication.objects.filter(article=OuterRef("pk")).order_by("-version")
+        return self.annotate(
+            joined_latest=FilteredRelation(
+                "publications",
+                condition=Q(
+                    publications__version=Subquery(newest.values("version")[:1])
+                ),
+            ),
+            # The join leaves `joined_latest` unset when there is none.
+            latest_joined=models.Value(True),
+        ).select_related("joined_latest")
+
     def with_publication_state(self, now: datetime | None = None):
         """
         Annotate the latest publication (a scheduled one included), the live
@@ -79,6 +99,40 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_unpublished_changes(self):
         return self.filter(has_unpublished_changes=True)
+
+
+class NewsroomQuerySet(ArticleQuerySet):
+    """Articles by where they stand in the newsroom's review workflow."""
+
+    def in_progress(self):
+        """Drafts not yet published as they stand."""
+        return self.exclude(review_state=self.model.ReviewState.PUBLISHED)
+
+    def drafts_of(self, user):
+        return self.in_progress().filter(assigned_writer=user)
+
+    def awaiting_review_by(self, user):
+        """Ready for review, assigned to `user` or to nobody, and not theirs."""
+        return (
+            self.filter(review_state=self.model.ReviewState.READY)
+            .filter(Q(assigned_reviewer=user) | Q(assigned_reviewer__isnull=True))
+            .exclude(submitted_by=user)
+        )
+
+    def changes_requested_of(self, user):
+        return self.filter(
+            review_state=self.model.ReviewState.CHANGES_REQUESTED
+        ).filter(Q(assigned_writer=user) | Q(submitted_by=user))
+
+    def overdue(self):
+        """Unpublished work whose due date has passed."""
+        return self.in_progress().filter(due_on__lt=timezone.localdate())
+
+    def due_soon(self, days: int = 3):
+        """Unpublished work due within `days` days, overdue work included."""
+        return self.in_progress().filter(
+            due_on__lte=timezone.localdate() + timedelta(days=days)
+        )
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,11 @@ reviewer approved unless an editor overrides, with a reason, on the record.
 Each transition is a plain function taking `user=`: it checks the user's
 permission (PermissionDenied) and the draft's state (ValidationError, with a
 message to show), changes the article, records the act in the audit trail
-and notifies the people concerned. The admin's views call these and turn the
-errors into messages; nothing here knows about requests.
+and notifies the people concerned: `_transition()` is that shape, and
+`_step()` its last three parts, which the steps other acts cause (publishing,
+a save after approval) take too. The admin's views call these and turn the
+errors into messages; nothing here knows about requests. Comments on a
+draft are in `articles.commenting`.
 
 Approval is of a draft as it stands: the approved draft's digest
 (`articles.shape`) is kept, and a save that changes what readers would see
@@ -16,6 +19,8 @@ sends an approved draft back to review (`reopen_if_changed`).
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import CharField, OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from reversion.models import Version
@@ -23,7 +28,7 @@ from reversion.models import Version
 from audit.models import AuditEntry
 
 from . import notifications
-from .models import Article, ReviewComment
+from .models import Article
 from .shape import load
 
 State = Article.ReviewState
@@ -49,15 +54,32 @@ def latest_revision(article: Article):
     return version.revision if version else None
 
 
+def latest_revision_id():
+    """
+    SQL: the id of an article's latest revision. Read with the article, as
+    `latest_revision_id` (`publish()` does), it spares `record()` a query.
+    """
+    return Subquery(
+        Version.objects.get_for_model(Article)
+        .filter(object_id=Cast(OuterRef("pk"), CharField()))
+        .values("revision_id")[:1]
+    )
+
+
 def record(*, article: Article, action: str, message: str, user=None, **details):
     """Append a newsroom entry about `article` (and its latest revision)."""
+    if hasattr(article, "latest_revision_id"):
+        revision_id = article.latest_revision_id
+    else:
+        revision = latest_revision(article)
+        revision_id = revision.pk if revision else None
     return AuditEntry.objects.record(
         area=AuditEntry.Area.NEWSROOM,
         action=action,
         message=message,
         user=user,
         obj=article,
-        revision=latest_revision(article),
+        revision_id=revision_id,
         details=details,
     )
 
@@ -145,30 +167,73 @@ def _reviewers(article):
     return list(notifications.reviewers())
 
 
+def _step(
+    article,
+    *,
+    to,
+    user,
+    note,
+    action,
+    message,
+    notice="",
+    recipients=(),
+    detail=None,
+    details=None,
+    **fields,
+):
+    """
+    What every review step does once it is allowed: move the draft to `to`
+    (with `fields`), record the act, and notify `recipients` of `notice`
+    (with the note, unless another `detail` is given).
+    """
+    _move(article, to=to, user=user, note=note, **fields)
+    record(
+        article=article, action=action, message=message, user=user, **(details or {})
+    )
+    if notice:
+        notifications.notify(
+            recipients=recipients,
+            actor=user,
+            article=article,
+            message=notice,
+            detail=note if detail is None else detail,
+        )
+
+
+def _transition(article, *, allowed, doing, recipients, check=None, **step):
+    """
+    A review step taken by hand, in one transaction: refuse unless the
+    draft as saved now is in one of the `allowed` states, then take the
+    `_step`, notifying `recipients(article)`. `check(current)`, given the
+    row as saved now, may refuse too, or return more fields to set.
+    """
+    with transaction.atomic():
+        current = _locked(article)
+        if article.review_state not in allowed:
+            raise _wrong_state(article, doing)
+        fields = check(current) if check is not None else {}
+        _step(article, recipients=recipients(article), **step, **fields)
+
+
 def submit(*, article: Article, user, note: str = "") -> None:
     """The writer hands the draft to review, with an optional note."""
     _require(user, "change_article", _("You may not submit fact checks for review."))
     note = _note(note)
-    with transaction.atomic():
-        _locked(article)
-        if article.review_state not in (State.WRITING, State.CHANGES_REQUESTED):
-            raise _wrong_state(article, _("submitted for review"))
-        _move(article, to=State.READY, user=user, note=note, submitted_by=user)
-        record(
-            article=article,
-            action="review.submitted",
-            message=_("Submitted for review.") + (f" {note}" if note else ""),
-            user=user,
-            note=note,
-        )
-        notifications.notify(
-            recipients=_reviewers(article),
-            actor=user,
-            article=article,
-            message=_("%(user)s submitted “%(title)s” for review.")
-            % {"user": user, "title": article.title},
-            detail=note,
-        )
+    _transition(
+        article,
+        allowed=(State.WRITING, State.CHANGES_REQUESTED),
+        doing=_("submitted for review"),
+        to=State.READY,
+        user=user,
+        note=note,
+        submitted_by=user,
+        action="review.submitted",
+        message=_("Submitted for review.") + (f" {note}" if note else ""),
+        details={"note": note},
+        recipients=_reviewers,
+        notice=_("%(user)s submitted “%(title)s” for review.")
+        % {"user": user, "title": article.title},
+    )
 
 
 def request_changes(*, article: Article, user, note: str) -> None:
@@ -179,26 +244,20 @@ def request_changes(*, article: Article, user, note: str) -> None:
         required=True,
         missing=_("Say what needs to change before it is sent back."),
     )
-    with transaction.atomic():
-        _locked(article)
-        if article.review_state not in (State.READY, State.APPROVED):
-            raise _wrong_state(article, _("sent back"))
-        _move(article, to=State.CHANGES_REQUESTED, user=user, note=note)
-        record(
-            article=article,
-            action="review.changes_requested",
-            message=_("Changes requested: %(note)s") % {"note": note},
-            user=user,
-            note=note,
-        )
-        notifications.notify(
-            recipients=_writers(article),
-            actor=user,
-            article=article,
-            message=_("%(user)s asked for changes to “%(title)s”.")
-            % {"user": user, "title": article.title},
-            detail=note,
-        )
+    _transition(
+        article,
+        allowed=(State.READY, State.APPROVED),
+        doing=_("sent back"),
+        to=State.CHANGES_REQUESTED,
+        user=user,
+        note=note,
+        action="review.changes_requested",
+        message=_("Changes requested: %(note)s") % {"note": note},
+        details={"note": note},
+        recipients=_writers,
+        notice=_("%(user)s asked for changes to “%(title)s”.")
+        % {"user": user, "title": article.title},
+    )
 
 
 def approve(*, article: Article, user, note: str = "") -> None:
@@ -208,11 +267,8 @@ def approve(*, article: Article, user, note: str = "") -> None:
     """
     _require(user, "review_article", _("Only reviewers may approve fact checks."))
     note = _note(note)
-    with transaction.atomic():
-        # The draft as saved now, whatever the caller loaded before.
-        current = _locked(article)
-        if article.review_state != State.READY:
-            raise _wrong_state(article, _("approved"))
+
+    def check(current):
         if article.submitted_by_id is not None and article.submitted_by_id == user.pk:
             raise ValidationError(
                 _(
@@ -220,31 +276,28 @@ def approve(*, article: Article, user, note: str = "") -> None:
                     "(or an editor may publish it with an override)."
                 )
             )
+        # The draft as saved now, whatever the caller loaded before.
         digest = load(current).digest()
-        _move(
-            article,
-            to=State.APPROVED,
-            user=user,
-            note=note,
-            approved_digest=digest,
-            draft_digest=digest,
-        )
-        record(
-            article=article,
-            action="review.approved",
-            message=_("Approved.") + (f" {note}" if note else ""),
-            user=user,
-            note=note,
-            digest=digest,
-        )
-        notifications.notify(
-            recipients=_writers(article),
-            actor=user,
-            article=article,
-            message=_("%(user)s approved “%(title)s”.")
-            % {"user": user, "title": article.title},
-            detail=note,
-        )
+        return {
+            "approved_digest": digest,
+            "draft_digest": digest,
+            "details": {"note": note, "digest": digest},
+        }
+
+    _transition(
+        article,
+        allowed=(State.READY,),
+        doing=_("approved"),
+        check=check,
+        to=State.APPROVED,
+        user=user,
+        note=note,
+        action="review.approved",
+        message=_("Approved.") + (f" {note}" if note else ""),
+        recipients=_writers,
+        notice=_("%(user)s approved “%(title)s”.")
+        % {"user": user, "title": article.title},
+    )
 
 
 def reopen_if_changed(*, article: Article, user) -> bool:
@@ -260,26 +313,27 @@ def reopen_if_changed(*, article: Article, user) -> bool:
     if article.draft_digest == article.approved_digest:
         return False
     if article.review_state == State.PUBLISHED:
-        _move(article, to=State.WRITING, user=user, note="")
-        record(
-            article=article,
+        _step(
+            article,
+            to=State.WRITING,
+            user=user,
+            note="",
             action="review.reopened",
             message=_("Changed after publication: back to writing."),
-            user=user,
         )
         return True
     note = _("Changed after approval, so it needs reviewing again.")
-    _move(article, to=State.READY, user=user, note=note)
-    record(article=article, action="review.reopened", message=note, user=user)
-    notifications.notify(
-        recipients=[
-            article.assigned_reviewer,
-            *(_reviewers(article) if article.assigned_reviewer is None else []),
-        ],
-        actor=user,
-        article=article,
-        message=_("“%(title)s” was changed after approval and needs reviewing again.")
+    _step(
+        article,
+        to=State.READY,
+        user=user,
+        note=note,
+        action="review.reopened",
+        message=note,
+        recipients=_reviewers(article),
+        notice=_("“%(title)s” was changed after approval and needs reviewing again.")
         % {"title": article.title},
+        detail="",
     )
     return True
 
@@ -313,43 +367,47 @@ def check_may_publish(*, article: Article, user=None, override_reason=None) -> N
 
 
 def record_publication(*, publication, user=None, override_reason=None) -> None:
-    """After `publishing.publish()`: the draft is published, on the record."""
+    """
+    After `publishing.publish()`: the draft is published, on the record.
+    `publication.article` is the row `publish()` locked, as saved then.
+    """
     article = publication.article
-    before = Article.objects.values_list("review_state", flat=True).get(pk=article.pk)
     reason = (override_reason or "").strip()
-    _move(
+    version, kind = publication.version, publication.get_kind_display().lower()
+    if publication.is_scheduled():
+        message = _("Scheduled version %(version)s (%(kind)s) for %(when)s.") % {
+            "version": version,
+            "kind": kind,
+            "when": publication.published_at.isoformat(),
+        }
+    else:
+        message = _("Published version %(version)s (%(kind)s).") % {
+            "version": version,
+            "kind": kind,
+        }
+    if reason:
+        message += " " + _("Review overridden: %(reason)s") % {"reason": reason}
+    details = {
+        "version": publication.version,
+        "kind": publication.kind,
+        "note": publication.note,
+        "publication_id": publication.pk,
+        "review_state_before": article.review_state,
+        "override_reason": reason,
+    }
+    _step(
         article,
         to=State.PUBLISHED,
         user=user,
         note=_("Published without approval: %(reason)s") % {"reason": reason}
         if reason
         else "",
-        approved_digest=publication.draft_digest,
-    )
-    if publication.is_scheduled():
-        message = _("Scheduled version %(version)s (%(kind)s) for %(when)s.") % {
-            "version": publication.version,
-            "kind": publication.get_kind_display().lower(),
-            "when": publication.published_at.isoformat(),
-        }
-    else:
-        message = _("Published version %(version)s (%(kind)s).") % {
-            "version": publication.version,
-            "kind": publication.get_kind_display().lower(),
-        }
-    if reason:
-        message += " " + _("Review overridden: %(reason)s") % {"reason": reason}
-    record(
-        article=article,
         action="scheduled" if publication.is_scheduled() else "published",
         message=message,
-        user=user,
-        version=publication.version,
-        kind=publication.kind,
-        note=publication.note,
-        publication_id=publication.pk,
-        review_state_before=before,
-        override_reason=reason,
+        details=details,
+        # What was published is the draft as it stands now.
+        approved_digest=publication.draft_digest,
+        draft_digest=publication.draft_digest,
     )
 
 
@@ -377,131 +435,4 @@ def record_cancelled(*, publication, user=None) -> None:
         % {"version": publication.version},
         user=user,
         version=publication.version,
-    )
-
-
-# Comments.
-
-
-def _part(article, part_kind, part_id):
-    """Check that the part commented on is this article's; returns its id."""
-    Part = ReviewComment.Part
-    if part_kind not in Part.values:
-        raise ValidationError(_("Choose what the comment is about."))
-    if part_kind in (Part.DRAFT, Part.SUMMARY):
-        return None
-    related = article.sections if part_kind == Part.SECTION else article.claims
-    if part_id is None or not related.filter(pk=part_id).exists():
-        raise ValidationError(
-            _(
-                "That %(part)s is not part of this fact check (it may have been removed)."
-            )
-            % {"part": str(Part(part_kind).label).lower()}
-        )
-    return part_id
-
-
-def comment(
-    *,
-    article: Article,
-    user,
-    body: str,
-    part_kind: str = ReviewComment.Part.DRAFT,
-    part_id: int | None = None,
-    parent: ReviewComment | None = None,
-) -> ReviewComment:
-    """
-    Comment on the draft or one of its parts, or answer a comment (`parent`).
-    Reviewers and writers alike may comment; they need to be able to edit or
-    review fact checks.
-    """
-    if not (
-        user.has_perm("articles.review_article")
-        or user.has_perm("articles.change_article")
-    ):
-        raise PermissionDenied(_("You may not comment on fact checks."))
-    body = (body or "").strip()
-    if not body:
-        raise ValidationError(_("Write the comment first."))
-    max_length = ReviewComment._meta.get_field("body").max_length
-    if len(body) > max_length:
-        raise ValidationError(
-            _("Keep a comment under %(max)s characters.") % {"max": max_length}
-        )
-    if parent is not None:
-        if parent.article_id != article.pk:
-            raise ValidationError(_("That comment is about another fact check."))
-        parent = parent.parent or parent  # Answers stay one level deep.
-        part_kind, part_id = parent.part_kind, parent.part_id
-    else:
-        part_id = _part(article, part_kind, part_id)
-    with transaction.atomic():
-        created = ReviewComment.objects.create(
-            article=article,
-            part_kind=part_kind,
-            part_id=part_id,
-            parent=parent,
-            body=body,
-            author=user,
-            revision=latest_revision(article),
-        )
-        if parent is not None and parent.resolved_at is not None:
-            # An answer to a resolved comment reopens the discussion.
-            ReviewComment.objects.filter(pk=parent.pk).update(
-                resolved_at=None, resolved_by=None
-            )
-        record(
-            article=article,
-            action="review.answered" if parent else "review.commented",
-            message=(
-                _("Answered a comment: %(body)s")
-                if parent
-                else _("Commented: %(body)s")
-            )
-            % {"body": body[:200]},
-            user=user,
-            comment_id=created.pk,
-            part_kind=part_kind,
-            part_id=part_id,
-        )
-        participants = [
-            article.assigned_writer,
-            article.assigned_reviewer,
-            article.submitted_by,
-            parent.author if parent else None,
-            *((answer.author for answer in parent.answers.all()) if parent else ()),
-        ]
-        notifications.notify(
-            recipients=participants,
-            actor=user,
-            article=article,
-            message=_("%(user)s commented on “%(title)s”.")
-            % {"user": user, "title": article.title},
-            detail=body,
-        )
-    return created
-
-
-def resolve(*, comment: ReviewComment, user) -> None:
-    """Mark a comment (and its answers) dealt with."""
-    if not (
-        user.has_perm("articles.review_article")
-        or user.has_perm("articles.change_article")
-    ):
-        raise PermissionDenied(_("You may not resolve review comments."))
-    if comment.parent_id is not None:
-        raise ValidationError(
-            _("Resolve the comment an answer belongs to, not the answer.")
-        )
-    if comment.resolved_at is not None:
-        raise ValidationError(_("This comment is already resolved."))
-    comment.resolved_at = timezone.now()
-    comment.resolved_by = user
-    comment.save(update_fields=["resolved_at", "resolved_by"])
-    record(
-        article=comment.article,
-        action="review.resolved",
-        message=_("Resolved a comment: %(body)s") % {"body": comment.body[:200]},
-        user=user,
-        comment_id=comment.pk,
     )

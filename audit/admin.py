@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
+from factually.admin import ReadOnlyMixin
+
 from .models import AuditEntry, area_permission
 
 User = get_user_model()
@@ -35,7 +37,9 @@ def admin_link(content_type, object_id, view="change", anchor=""):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """The audit trail: append-only, whoever asks."""
+
     list_display = ["when", "who", "message", "object_link", "revision_link"]
     list_display_links = ["when"]
     list_filter = [
@@ -70,17 +74,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
-
-    # Append-only, whoever asks.
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("when"), ordering="created_at")
     def when(self, entry):

@@ -41,13 +41,15 @@ class AuditEntryManager(models.Manager.from_queryset(AuditEntryQuerySet)):
         user=None,
         obj: models.Model | None = None,
         revision=None,
+        revision_id: int | None = None,
         details: dict | None = None,
     ) -> "AuditEntry":
         """
         Append one entry: `action` is a short code to filter by
         ("published", "review.approved"), `message` says what happened in
         words, `obj` is what it happened to and `revision` the
-        django-reversion revision of it that the act concerned, if any.
+        django-reversion revision of it that the act concerned, if any
+        (or its id, `revision_id`, when that is all the caller has).
         """
         return self.create(
             area=area,
@@ -58,7 +60,7 @@ class AuditEntryManager(models.Manager.from_queryset(AuditEntryQuerySet)):
             content_type=ContentType.objects.get_for_model(obj) if obj else None,
             object_id=str(obj.pk) if obj is not None else "",
             object_repr=str(obj)[:300] if obj is not None else "",
-            revision=revision,
+            revision_id=revision.pk if revision is not None else revision_id,
             details=details or {},
         )
 

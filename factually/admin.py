@@ -10,6 +10,9 @@ it is the one piece of admin behaviour the whole site shares; it imports no
 app. It also drops NUL characters from search terms (see get_search_results),
 and refuses a revision saved with other fields than the model has now
 (factually/revisions.py).
+
+`ReadOnlyMixin` is the other shared piece: an admin for records nobody adds,
+edits or deletes by hand (publications, the audit trail, webhook events).
 """
 
 from django.contrib.admin.utils import unquote
@@ -60,3 +63,16 @@ class VersionAdmin(reversion_admin.VersionAdmin):
             args=args,
             current_app=self.admin_site.name,
         )
+
+
+class ReadOnlyMixin:
+    """An admin whose rows nobody adds, edits or deletes by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
 from factually import pagecache
-from factually.admin import VersionAdmin
+from factually.admin import ReadOnlyMixin, VersionAdmin
 
 from .. import notifications, workflow
 from ..models import Article, Author, Notification, Page, Publication, Topic
@@ -319,7 +319,7 @@ class ArticleAdmin(
 
 
 @admin.register(Publication)
-class PublicationAdmin(ArticleViewMixin, admin.ModelAdmin):
+class PublicationAdmin(ReadOnlyMixin, ArticleViewMixin, admin.ModelAdmin):
     """The public record, read-only: publications are never edited."""
 
     list_display = ["title", "version", "kind", "published_at", "published_by"]
@@ -339,15 +339,6 @@ class PublicationAdmin(ArticleViewMixin, admin.ModelAdmin):
         "public_address",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("public address"))
     def public_address(self, publication):
@@ -423,7 +414,7 @@ class PublicationAdmin(ArticleViewMixin, admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Each staff member's own notifications, to read and mark read."""
 
     list_display = ["notification", "created_at", "read"]
@@ -449,15 +440,6 @@ class NotificationAdmin(admin.ModelAdmin):
         return self.has_module_permission(request) and (
             obj is None or obj.recipient_id == request.user.pk
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_mark_read_permission(self, request):
         return self.has_module_permission(request)

@@ -9,6 +9,8 @@ state checks to `articles.workflow`, turning its errors into messages (or a
 403 for PermissionDenied).
 """
 
+from functools import partial
+
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from audit.admin import AuditAfterRevisionMixin
 from audit.models import AuditEntry
 
-from .. import publishing, workflow
+from .. import commenting, publishing, workflow
 from ..models import Article, PreviewLink, ReviewComment
 from ..shape import load
 from .base import ArticleViewMixin
@@ -93,9 +95,6 @@ def parse_part(value):
 
 class ReviewViewsMixin(AuditAfterRevisionMixin, ArticleViewMixin):
     REVIEW_VIEWS = (
-        "submit_review",
-        "request_changes",
-        "approve",
         "comment",
         "resolve_comment",
         "preview",
@@ -105,13 +104,20 @@ class ReviewViewsMixin(AuditAfterRevisionMixin, ArticleViewMixin):
     def review_urls(self):
         view = self.admin_site.admin_view
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        views = {
+            **{
+                name: partial(self.transition_view, name=name)
+                for name in self.TRANSITIONS
+            },
+            **{name: getattr(self, f"{name}_view") for name in self.REVIEW_VIEWS},
+        }
         return [
             path(
                 f"<path:object_id>/{name.replace('_', '-')}/",
-                view(getattr(self, f"{name}_view")),
+                view(function),
                 name=f"{prefix}_{name}",
             )
-            for name in self.REVIEW_VIEWS
+            for name, function in views.items()
         ]
 
     # Configuration shared with ArticleAdmin.
@@ -253,43 +259,32 @@ class ReviewViewsMixin(AuditAfterRevisionMixin, ArticleViewMixin):
             self.message_user(request, success, messages.SUCCESS)
         return self.redirect_to_article(article)
 
-    def submit_review_view(self, request, object_id):
-        if refused := self._post_only(request):
-            return refused
-        article = self.get_article(request, object_id)
-        return self._act(
-            request,
-            article,
-            lambda: workflow.submit(
-                article=article, user=request.user, note=request.POST.get("review_note")
-            ),
-            _("Submitted for review."),
-        )
+    # The review transitions: the view's name, the workflow function and
+    # the message once it is done. Each takes the note the panel sends.
+    TRANSITIONS = {
+        "submit_review": (workflow.submit, gettext_lazy("Submitted for review.")),
+        "request_changes": (
+            workflow.request_changes,
+            gettext_lazy("Sent back to the writer with your note."),
+        ),
+        "approve": (
+            workflow.approve,
+            gettext_lazy("Approved: an editor may publish it."),
+        ),
+    }
 
-    def request_changes_view(self, request, object_id):
+    def transition_view(self, request, object_id, *, name):
         if refused := self._post_only(request):
             return refused
         article = self.get_article(request, object_id)
+        act, success = self.TRANSITIONS[name]
         return self._act(
             request,
             article,
-            lambda: workflow.request_changes(
+            lambda: act(
                 article=article, user=request.user, note=request.POST.get("review_note")
             ),
-            _("Sent back to the writer with your note."),
-        )
-
-    def approve_view(self, request, object_id):
-        if refused := self._post_only(request):
-            return refused
-        article = self.get_article(request, object_id)
-        return self._act(
-            request,
-            article,
-            lambda: workflow.approve(
-                article=article, user=request.user, note=request.POST.get("review_note")
-            ),
-            _("Approved: an editor may publish it."),
+            str(success),
         )
 
     def comment_view(self, request, object_id):
@@ -310,7 +305,7 @@ class ReviewViewsMixin(AuditAfterRevisionMixin, ArticleViewMixin):
         return self._act(
             request,
             article,
-            lambda: workflow.comment(
+            lambda: commenting.comment(
                 article=article,
                 user=request.user,
                 body=body,
@@ -332,7 +327,7 @@ class ReviewViewsMixin(AuditAfterRevisionMixin, ArticleViewMixin):
         return self._act(
             request,
             article,
-            lambda: workflow.resolve(comment=comment, user=request.user),
+            lambda: commenting.resolve(comment=comment, user=request.user),
             _("Comment resolved."),
         )
 

@@ -21,7 +21,7 @@ from reversion.models import Version
 from audit.admin import AuditAfterRevisionMixin
 from audit.models import AuditEntry
 from factually import pagecache
-from factually.admin import VersionAdmin
+from factually.admin import ReadOnlyMixin, VersionAdmin
 
 from .. import emails, payments, tracker
 from ..models import (
@@ -412,21 +412,13 @@ class DonationAdmin(
 
 
 @admin.register(WebhookEvent)
-class WebhookEventAdmin(admin.ModelAdmin):
+class WebhookEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """The log of what the provider sent: read-only, even for superusers."""
+
     list_display = ["received_at", "type", "event_id", "livemode", "outcome", "detail"]
     list_filter = ["outcome", "type", "livemode"]
     search_fields = ["event_id", "reference"]
     date_hierarchy = "received_at"
-
-    # The log of what the provider sent: read-only, even for superusers.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(OutgoingEmail)

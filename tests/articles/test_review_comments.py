@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import TestCase
 from reversion.models import Version
 
-from articles import history, workflow
+from articles import commenting, history
 from articles.models import Publication, ReviewComment
 from articles.publishing import publish
 from tests.articles.factories import ClaimFactory, build_article
@@ -27,7 +27,7 @@ class CommentTests(TestCase):
         article = build_article(sections=2)
         section = article.sections.get(position=2)
 
-        comment = workflow.comment(
+        comment = commenting.comment(
             article=article,
             user=self.editor,
             body="Which year is this?",
@@ -44,7 +44,7 @@ class CommentTests(TestCase):
             article.save()
         revision = Version.objects.get_for_object(article).get().revision
 
-        comment = workflow.comment(article=article, user=self.editor, body="Hm.")
+        comment = commenting.comment(article=article, user=self.editor, body="Hm.")
 
         self.assertEqual(comment.revision, revision)
 
@@ -55,7 +55,7 @@ class CommentTests(TestCase):
         with self.assertRaisesMessage(
             ValidationError, "That claim is not part of this fact check"
         ):
-            workflow.comment(
+            commenting.comment(
                 article=article,
                 user=self.editor,
                 body="x",
@@ -68,24 +68,24 @@ class CommentTests(TestCase):
         article = build_article()
 
         with self.assertRaisesMessage(ValidationError, "Write the comment first."):
-            workflow.comment(article=article, user=self.editor, body="   ")
+            commenting.comment(article=article, user=self.editor, body="   ")
         with self.assertRaisesMessage(ValidationError, "Choose what the comment"):
-            workflow.comment(
+            commenting.comment(
                 article=article, user=self.editor, body="x", part_kind="footer"
             )
         self.assertFalse(ReviewComment.objects.exists())
 
     def test_fundraiser_may_not_comment(self):
         with self.assertRaises(PermissionDenied):
-            workflow.comment(article=build_article(), user=self.fundraiser, body="x")
+            commenting.comment(article=build_article(), user=self.fundraiser, body="x")
 
     def test_writer_answers_and_the_answer_takes_the_comment_s_part(self):
         article = build_article()
-        question = workflow.comment(
+        question = commenting.comment(
             article=article, user=self.editor, body="Source?", part_kind=Part.SUMMARY
         )
 
-        answer = workflow.comment(
+        answer = commenting.comment(
             article=article, user=self.writer, body="Added [2].", parent=question
         )
 
@@ -94,14 +94,14 @@ class CommentTests(TestCase):
 
     def test_resolving_closes_the_comment_and_an_answer_reopens_it(self):
         article = build_article()
-        comment = workflow.comment(article=article, user=self.editor, body="Date?")
+        comment = commenting.comment(article=article, user=self.editor, body="Date?")
 
-        workflow.resolve(comment=comment, user=self.writer)
+        commenting.resolve(comment=comment, user=self.writer)
         comment.refresh_from_db()
         self.assertIs(comment.is_open(), False)
         with self.assertRaisesMessage(ValidationError, "already resolved"):
-            workflow.resolve(comment=comment, user=self.writer)
-        workflow.comment(
+            commenting.resolve(comment=comment, user=self.writer)
+        commenting.comment(
             article=article, user=self.editor, body="Not yet.", parent=comment
         )
 
@@ -111,7 +111,7 @@ class CommentTests(TestCase):
     def test_comments_are_never_published(self):
         article = build_article(sections=1)
         section = article.sections.get()
-        workflow.comment(
+        commenting.comment(
             article=article,
             user=self.editor,
             body="SECRET-REVIEW-NOTE",
@@ -133,7 +133,7 @@ class CommentTests(TestCase):
         with reversion.create_revision():
             article.save()
         revision = Version.objects.get_for_object(article).get().revision
-        workflow.comment(article=article, user=self.editor, body="Keep me.")
+        commenting.comment(article=article, user=self.editor, body="Keep me.")
 
         history.revert(article=article, revision=revision, user=self.editor)
 
@@ -146,15 +146,17 @@ class CommentAdminTests(AdminTestCase):
     def test_change_form_shows_open_comments_labelled_by_part(self):
         article = build_article(sections=2)
         section = article.sections.get(position=2)
-        workflow.comment(
+        commenting.comment(
             article=article,
             user=self.editor,
             body="Which year?",
             part_kind=Part.SECTION,
             part_id=section.pk,
         )
-        resolved = workflow.comment(article=article, user=self.editor, body="Old one.")
-        workflow.resolve(comment=resolved, user=self.editor)
+        resolved = commenting.comment(
+            article=article, user=self.editor, body="Old one."
+        )
+        commenting.resolve(comment=resolved, user=self.editor)
         self.client.force_login(self.writer)
 
         response = self.client.get(self.change_url(article))
@@ -195,7 +197,7 @@ class CommentAdminTests(AdminTestCase):
 
     def test_a_comment_of_another_article_answers_404(self):
         article, other = build_article(), build_article()
-        comment = workflow.comment(article=other, user=self.editor, body="Theirs.")
+        comment = commenting.comment(article=other, user=self.editor, body="Theirs.")
         self.client.force_login(self.editor)
 
         response = self.client.post(
@@ -221,7 +223,7 @@ class CommentAdminTests(AdminTestCase):
 
     def test_preview_never_shows_comments(self):
         article = build_article()
-        workflow.comment(article=article, user=self.editor, body="SECRET-NOTE")
+        commenting.comment(article=article, user=self.editor, body="SECRET-NOTE")
         self.client.force_login(self.writer)
 
         response = self.client.get(article.preview_url())

@@ -1,16 +1,19 @@
 import datetime
 
+import reversion
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from reversion.models import Version
 
 from articles.models import Article, Publication
 from articles.prerender import render_key
 from articles.publishing import publish
 from articles.schema import SCHEMA_VERSION
+from audit.models import AuditEntry
 from tests.articles.factories import (
     AuthorFactory,
     TopicFactory,
@@ -178,21 +181,87 @@ class LoadOnceQueryTests(TestCase):
                 response = self.client.get(url)
             self.assertEqual(len(response.context["content"]["sections"]), size)
 
-    def test_publish_in_at_most_19_queries_at_4_and_60_parts(self):
-        # The review check and its audit entry take 5 of them
-        # (articles/workflow.py); the content type they use is cached.
+    # Publishing: a savepoint; the article locked with its latest
+    # publication, the address check, its latest revision and whether askers
+    # wait; its six kinds of parts; the publication, its topics and its
+    # authors; the review state; the audit entry; the release. PostgreSQL
+    # adds one statement for the search documents and the vocabulary.
+    PUBLISH_QUERIES = 14
+
+    def publish_queries(self):
+        return self.PUBLISH_QUERIES + (connection.vendor == "postgresql")
+
+    def test_publish_in_at_most_15_queries_at_4_and_60_parts(self):
+        # The content type the audit entry names is cached.
         ContentType.objects.get_for_model(Article)
-        # Plus issue 15's: the search document (and, on PostgreSQL, the
-        # vocabulary) and looking for askers to tell.
-        readers = 2 + (connection.vendor == "postgresql")
         for size in (4, 60):
             article = self.article(size)
             article.topics.add(TopicFactory(), TopicFactory())
             article.authors.add(AuthorFactory())
             article = Article.objects.get(pk=article.pk)
-            with self.subTest(size=size), self.assertNumQueries(19 + readers):
+            # What runs once it commits (retiring cached pages) counts too.
+            with (
+                self.subTest(size=size),
+                self.assertNumQueries(self.publish_queries()),
+                self.captureOnCommitCallbacks(execute=True),
+            ):
                 publication = publish(article=article, kind="first")
             self.assertEqual(len(publication.content["sections"]), size)
+            self.assertLessEqual(self.publish_queries(), 15)
+
+    def test_publishing_an_update_costs_the_same(self):
+        ContentType.objects.get_for_model(Article)
+        for size in (4, 60):
+            article = self.article(size)
+            article.topics.add(TopicFactory())
+            article.authors.add(AuthorFactory())
+            publish(article=article, kind="first")
+            article = edit_summary(Article.objects.get(pk=article.pk))
+            with (
+                self.subTest(size=size),
+                self.assertNumQueries(self.publish_queries()),
+                self.captureOnCommitCallbacks(execute=True),
+            ):
+                publication = publish(
+                    article=article,
+                    kind="update",
+                    note="Added a sentence.",
+                    override_reason="Measured.",
+                )
+            self.assertEqual(publication.version, 2)
+            self.assertIsNotNone(publication.content["changes"])
+
+
+class LockReadsTests(TestCase):
+    """What `publish()` reads with the article it locks is what it would look up."""
+
+    def test_latest_publication_is_joined_in_the_same_query(self):
+        never = build_article()
+        twice = published_article()
+        publish(
+            article=edit_summary(Article.objects.get(pk=twice.pk)),
+            kind="update",
+            note="Added a sentence.",
+            override_reason="Testing.",
+        )
+        rows = {row.pk: row for row in Article.objects.with_latest_publication()}
+
+        with self.assertNumQueries(0):
+            self.assertIsNone(rows[never.pk].latest_publication())
+            self.assertEqual(rows[twice.pk].latest_publication().version, 2)
+
+    def test_publication_entry_names_the_drafts_latest_revision(self):
+        article = build_article()
+        with reversion.create_revision():
+            article.save()
+        with reversion.create_revision():
+            article.save()
+        latest = Version.objects.get_for_object(article).first().revision
+
+        publish(article=article, kind="first")
+
+        entry = AuditEntry.objects.get(action="published")
+        self.assertEqual(entry.revision, latest)
 
 
 class SchemaTests(TestCase):

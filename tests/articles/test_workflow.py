@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import TestCase
 from django.urls import reverse
 
-from articles import workflow
+from articles import commenting, workflow
 from articles.models import Article, Notification, PreviewLink, Publication
 from articles.publishing import publish
 from audit.models import AuditEntry
@@ -719,7 +719,7 @@ class DeleteOwnDraftTests(RolesMixin, AdminTestCase):
 
         article = draft()
         Article.objects.filter(pk=article.pk).update(assigned_writer=self.writer)
-        workflow.comment(article=article, user=self.editor, body="Check the date.")
+        commenting.comment(article=article, user=self.editor, body="Check the date.")
         self.delete(self.writer, article)
         version = Version.objects.get_deleted(Article).get()
         self.client.force_login(self.editor)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from donations import tracker
 from donations.models import BannerMessage, Campaign, Donation
 from factually import pagecache
+from tests.browser.steps import log_in
 from tests.donations.factories import (
     BannerMessageFactory,
     CampaignFactory,
@@ -22,6 +23,7 @@ from tests.donations.factories import (
 )
 from tests.donations.stripe_server import running_fake_stripe
 from tests.donations.test_templatetags import render_tracker
+from tests.roles import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -294,14 +296,10 @@ def log_in_as_fundraiser(page):
         *Permission.objects.filter(content_type__app_label="donations")
     )
     user = get_user_model().objects.create_user(
-        "fundraiser", password="a-long-test-password", is_staff=True
+        "fundraiser", password=PASSWORD, is_staff=True
     )
     user.groups.add(group)
-    page.visit("/admin/login/")
-    page.fill("#id_username", "fundraiser")
-    page.fill("#id_password", "a-long-test-password")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
+    log_in(page, user)
 
 
 def test_dashboard_screenshot(page, demo):

@@ -17,7 +17,7 @@ from articles.models import Article, Publication
 from sources.models import Source
 from tests.articles.factories import CitationFactory, build_article
 from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
-from tests.browser.test_editorial import log_in
+from tests.browser.steps import log_in
 from tests.roles import staff
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,24 +1,11 @@
 import pytest
 
 from articles.models import Article, Publication
+from tests.browser.steps import log_in, write_recount_draft
 from tests.roles import staff
 from tests.sources.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def log_in(page, user):
-    page.visit("/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "a-long-test-password")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
-
-
-def pick_source(page, row, text):
-    page.locator(f"#citations-{row} .select2-selection").click()
-    page.locator(".select2-container--open .select2-search__field").fill(text)
-    page.locator(".select2-results__option", has_text=text).first.click()
 
 
 def test_editor_writes_publishes_and_corrects_a_fact_check(page, roles):
@@ -28,24 +15,7 @@ def test_editor_writes_publishes_and_corrects_a_fact_check(page, roles):
     log_in(page, editor)
 
     # Write the draft on one screen.
-    page.visit("/admin/articles/article/add/")
-    page.fill("#id_title", "Fact check: How many people observed the recount?")
-    page.fill("#id_summary", "About 150 observers watched the recount [1][2].")
-    page.fill("#id_checked_on", "2026-11-20")
-    for row, (heading, body) in enumerate(
-        [
-            ("The observers", "The logbook lists 150 observers [2]."),
-            ("The count", "The canvass matches the machine count [1]."),
-        ]
-    ):
-        page.click("#sections-group .add-row a")
-        page.fill(f"#id_sections-{row}-heading", heading)
-        page.fill(f"#id_sections-{row}-body", body)
-    for row, title in enumerate(["County canvass report", "Observer logbook"]):
-        page.click("#citations-group .add-row a")
-        pick_source(page, row, title)
-    page.click("input[name=_continue]")
-    page.wait_for_selector(".messagelist .success")
+    write_recount_draft(page)
     article = Article.objects.get()
     assert article.slug == "fact-check-how-many-people-observed-the-recount"
     assert list(article.sections.values_list("position", flat=True)) == [1, 2]

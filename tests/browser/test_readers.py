@@ -24,7 +24,7 @@ from tests.articles.search_fixture import load_search_fixture
 from tests.roles import staff
 
 from .conftest import SCREENSHOTS
-from .test_editorial import log_in
+from .steps import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ON_POSTGRESQL = connection.vendor == "postgresql"

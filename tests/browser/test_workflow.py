@@ -10,7 +10,7 @@ import pytest
 from articles.models import Article, Publication, ReviewComment
 from audit.models import AuditEntry
 from tests.browser.conftest import SCREENSHOTS
-from tests.browser.test_editorial import log_in, pick_source
+from tests.browser.steps import log_in, write_recount_draft
 from tests.roles import staff
 from tests.sources.factories import SourceFactory
 
@@ -30,24 +30,7 @@ def test_a_fact_check_goes_from_writer_to_reviewer_and_back_to_publication(
 
     # The writer drafts the fact check and submits it with a note.
     log_in(writing, writer)
-    writing.visit("/admin/articles/article/add/")
-    writing.fill("#id_title", "Fact check: How many people observed the recount?")
-    writing.fill("#id_summary", "About 150 observers watched the recount [1][2].")
-    writing.fill("#id_checked_on", "2026-11-20")
-    for row, (heading, body) in enumerate(
-        [
-            ("The observers", "The logbook lists 150 observers [2]."),
-            ("The count", "The canvass matches the machine count [1]."),
-        ]
-    ):
-        writing.click("#sections-group .add-row a")
-        writing.fill(f"#id_sections-{row}-heading", heading)
-        writing.fill(f"#id_sections-{row}-body", body)
-    for row, title in enumerate(["County canvass report", "Observer logbook"]):
-        writing.click("#citations-group .add-row a")
-        pick_source(writing, row, title)
-    writing.click("input[name=_continue]")
-    writing.wait_for_selector(".messagelist .success")
+    write_recount_draft(writing)
     article = Article.objects.get()
     assert article.assigned_writer == writer
     writing.fill("#review-note", "First draft: the observer count needs a second look.")
