@@ -11,6 +11,11 @@ stores its answer under the generation it read before querying, and that
 commit's bump has retired that generation by the time anyone looks again.
 While one process rebuilds, others serve the figure of the last rebuild, so
 a burst of readers after a donation costs one count, not one each.
+
+The pages that show the figures (goal.json, the supporters page) hang on the
+same generation in the page cache (factually/pagecache.py), and invalidate()
+announces each bump there, so every process drops its in-memory copy of
+them at once and a warm goal.json costs what a cached page does.
 """
 
 import secrets
@@ -18,6 +23,8 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
+
+from factually import pagecache
 
 from .models import BannerMessage, Campaign, GoalKind
 
@@ -174,12 +181,17 @@ def current() -> Tracker | None:
 
 
 def invalidate() -> None:
-    """Retire the cached tracker; the next reader rebuilds it."""
+    """
+    Retire the cached tracker, and the pages hanging on it (goal.json, the
+    supporters page) in Redis and in every process's memory; the next
+    reader rebuilds them.
+    """
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
         # The generation was evicted; any fresh number retires what was cached.
         cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+    pagecache.generation_changed(GENERATION_KEY)
 
 
 def invalidate_on_commit() -> None:

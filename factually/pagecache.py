@@ -25,7 +25,9 @@ and its path's generation as read *before* the view ran, and is served only
 while both are unchanged. A render that read the database before a publish
 committed is stored under the generation that publish retired, and nobody
 reads it. A view whose page depends on some other generation key (goal.json
-on the donation tracker's) names it with `response.page_cache_generation_key`.
+on the donation tracker's) names it with `response.page_cache_generation_key`,
+and whatever bumps that key calls generation_changed(key) afterwards, so that
+every process drops its in-memory copies of those pages too.
 
 Scheduled publications appear at their time: publishing one calls
 invalidate_all(at=its time), and every page cached before that moment is
@@ -80,8 +82,10 @@ STALE_WHILE_REVALIDATE = 60
 STALE_IF_ERROR = 60 * 60 * 24
 
 # Invalidations are announced on this channel, so every process drops its
-# local copies at once (see LocalPages).
+# local copies at once (see LocalPages): "*", paths one a line, or
+# GENERATION_MESSAGE naming another generation key that changed.
 CHANNEL = "pagecache:invalidations"
+GENERATION_MESSAGE = "generation:"
 # Pages each process keeps in memory, in front of Redis.
 LOCAL_SIZE = 256
 
@@ -230,6 +234,17 @@ def _schedule(moment):
     _announce("*")
 
 
+def generation_changed(key):
+    """
+    Announce that `key`, a generation some pages hang on (named by their
+    views with response.page_cache_generation_key), has just been bumped:
+    every process drops its in-memory copies of those pages. Call it after
+    the bump, never before: a process that drops its copy reads the new
+    generation from Redis next.
+    """
+    _announce(GENERATION_MESSAGE + key)
+
+
 def invalidate(*paths):
     """
     Retire the cached pages at `paths` ("/fact-checks/slug/"), with every
@@ -289,8 +304,8 @@ class LocalPages:
     it names. While that thread is not subscribed (at start, after Redis
     went away) nothing is kept; and no copy is kept longer than
     PAGE_CACHE_LOCAL_TIMEOUT, in case an announcement were ever lost.
-    Pages that hang on a generation key of their own (goal.json) are not
-    kept here: nothing announces that key's changes.
+    Pages that hang on a generation key of their own (goal.json) are
+    dropped when generation_changed() announces that key.
     """
 
     def __init__(self):
@@ -349,8 +364,13 @@ class LocalPages:
             if message == "*":
                 self.entries.clear()
                 return
-            paths = set(message.split("\n"))
-            for key in [k for k, v in self.entries.items() if v[1] in paths]:
+            if message.startswith(GENERATION_MESSAGE):
+                generation = message.removeprefix(GENERATION_MESSAGE)
+                gone = [k for k, v in self.entries.items() if v[4] == generation]
+            else:
+                paths = set(message.split("\n"))
+                gone = [k for k, v in self.entries.items() if v[1] in paths]
+            for key in gone:
                 del self.entries[key]
 
     def get(self, key, now, timeout):
@@ -360,7 +380,7 @@ class LocalPages:
             found = self.entries.get(key)
         if found is None:
             return None
-        entry, _, scheduled, fetched_at = found
+        entry, _, scheduled, fetched_at, _ = found
         _, stored_at, expires = entry[:3]
         if now - fetched_at >= timeout or now >= expires:
             return None
@@ -368,11 +388,11 @@ class LocalPages:
             return None
         return entry
 
-    def put(self, key, path, entry, scheduled, epoch, now):
+    def put(self, key, path, entry, scheduled, epoch, now, generation_key=None):
         with self.lock:
             if not self.listening or epoch != self.epoch:
                 return  # An announcement came in meanwhile: maybe stale.
-            self.entries[key] = (entry, path, tuple(scheduled), now)
+            self.entries[key] = (entry, path, tuple(scheduled), now, generation_key)
             self.entries.move_to_end(key)
             while len(self.entries) > LOCAL_SIZE:
                 self.entries.popitem(last=False)
@@ -433,8 +453,8 @@ class PageCacheMiddleware:
         scheduled = found.get(SCHEDULE_KEY, ())
         entry = found.get(entry_key)
         if entry is not None and self.current(entry, generations, scheduled, started):
-            if use_local and len(generations) == 2:
-                local.put(entry_key, path, entry, scheduled, epoch, started)
+            if use_local:
+                local.put(entry_key, path, entry, scheduled, epoch, started, extra)
             return self.hit(request, entry)
 
         if None in generations.values():
