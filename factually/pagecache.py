@@ -51,6 +51,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from datetime import UTC, datetime
 from functools import wraps
 
 from django.conf import settings
@@ -201,10 +202,33 @@ def _path_key(path):
     return PATH_GENERATION_KEY.format(digest=_digest(path))
 
 
+# A generation is the time it was made, in milliseconds, then random bits:
+# it never comes back as a value some old entry is stored under (not even
+# when a generation key is lost from the cache, nor under a frozen clock in
+# tests), and site_changed_at() can tell when it was made.
+RANDOM_BITS = 20
+
+
 def _new_generation():
-    # Random rather than counted, so that a generation key lost from the
-    # cache never comes back as a value some old entry is stored under.
-    return secrets.randbelow(2**62)
+    return (time.time_ns() // 1_000_000) << RANDOM_BITS | secrets.randbelow(
+        2**RANDOM_BITS
+    )
+
+
+def site_generation():
+    """
+    The site generation: a value every invalidate_all() replaces (so every
+    campaign, banner, topic or author change), or None when the cache cannot
+    say. A page's ETag can be built from it without rendering the page.
+    """
+    return _cache().get(SITE_GENERATION_KEY)
+
+
+def site_changed_at(generation):
+    """When `generation` (from site_generation()) was made, as a datetime."""
+    made = datetime.fromtimestamp((generation >> RANDOM_BITS) / 1000, tz=UTC)
+    # Never later than now (a generation made before they were times).
+    return min(made, timezone.now())
 
 
 def _cache():
