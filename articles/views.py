@@ -88,8 +88,13 @@ def current_publication(request, slug):
     """
     if not hasattr(request, "_current_publication"):
         request._current_publication = (
-            Publication.objects.current().filter(slug=slug).first(),
-            pagecache.site_generation(),
+            # Not the frozen content or the search text: the page is made
+            # from page_head and page_body.
+            Publication.objects.current()
+            .filter(slug=slug)
+            .defer("content", "body_text")
+            .first(),
+            pagecache.site_generation(request),
         )
     return request._current_publication
 

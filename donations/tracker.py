@@ -31,8 +31,11 @@ from .models import BannerMessage, Campaign, GoalKind
 GENERATION_KEY = "donations:tracker:generation"
 # The version changes whenever the cached value's shape does, so that new
 # code never unpickles a value written by old code.
-VALUE_KEY = "donations:tracker:v2:{generation}"
-LATEST_KEY = "donations:tracker:v2:latest"
+VALUE_KEY = "donations:tracker:v3:{generation}"
+# The last rebuild's (generation, tracker): read with the generation in one
+# round trip, it answers most lookups; and readers arriving while another
+# process rebuilds get its tracker, whatever its generation.
+LATEST_KEY = "donations:tracker:v3:latest"
 REBUILD_LOCK_KEY = "donations:tracker:rebuilding"
 # A safety net only: invalidation is explicit, but a change made outside the
 # code paths that invalidate (a shell session, say) shows within an hour.
@@ -155,10 +158,14 @@ def _new_generation() -> int:
 
 def current() -> Tracker | None:
     """The tracker readers see, or None when no campaign is current."""
-    generation = cache.get(GENERATION_KEY)
+    found = cache.get_many([GENERATION_KEY, LATEST_KEY])
+    generation = found.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, _new_generation(), timeout=None)
         generation = cache.get(GENERATION_KEY)
+    latest = found.get(LATEST_KEY)
+    if latest is not None and generation is not None and latest[0] == generation:
+        return latest[1]
     key = VALUE_KEY.format(generation=generation)
     tracker = cache.get(key, _MISSING)
     if tracker is not _MISSING:
@@ -167,13 +174,11 @@ def current() -> Tracker | None:
     # time, and readers arriving meanwhile get the previous figure rather
     # than all running the same count.
     rebuilding = cache.add(REBUILD_LOCK_KEY, True, timeout=REBUILD_LOCK_TIMEOUT)
-    if not rebuilding:
-        latest = cache.get(LATEST_KEY, _MISSING)
-        if latest is not _MISSING:
-            return latest
+    if not rebuilding and latest is not None:
+        return latest[1]
     try:
         tracker = build()
-        cache.set_many({key: tracker, LATEST_KEY: tracker}, TIMEOUT)
+        cache.set_many({key: tracker, LATEST_KEY: (generation, tracker)}, TIMEOUT)
     finally:
         if rebuilding:
             cache.delete(REBUILD_LOCK_KEY)

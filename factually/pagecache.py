@@ -215,12 +215,17 @@ def _new_generation():
     )
 
 
-def site_generation():
+def site_generation(request=None):
     """
     The site generation: a value every invalidate_all() replaces (so every
     campaign, banner, topic or author change), or None when the cache cannot
     say. A page's ETag can be built from it without rendering the page.
+    Given the request, the value the page cache read for it before the view
+    ran (the one the page is stored under), with no second round trip.
     """
+    generations = getattr(request, "page_cache_generations", None)
+    if generations is not None:
+        return generations.get(SITE_GENERATION_KEY)
     return _cache().get(SITE_GENERATION_KEY)
 
 
@@ -489,6 +494,7 @@ class PageCacheMiddleware:
                     cache.add(key, _new_generation(), timeout=None)
             generations = cache.get_many(generation_keys)
 
+        request.page_cache_generations = generations
         response = self.get_response(request)
         response["X-Page-Cache"] = "miss"
         extra = getattr(response, "page_cache_generation_key", None)
