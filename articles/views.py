@@ -5,7 +5,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import http_date, urlencode
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import (
+    condition,
+    require_http_methods,
+    require_safe,
+)
 
 from factually import pagecache
 
@@ -13,7 +17,7 @@ from . import asking, publishing
 from . import search as search_module
 from .forms import AskForm, SearchForm
 from .models import Article, Author, Page, PreviewLink, Publication, Topic
-from .prerender import absolute, rendered
+from .prerender import absolute, render_key, rendered
 from .shape import load
 
 PAGE_SIZE = 12
@@ -75,11 +79,52 @@ def search(request):
     return render(request, "search.html", context)
 
 
+def current_publication(request, slug):
+    """
+    The article's current publication at `slug` (None: not here), read
+    once per request, and the site generation beside it: all the article
+    page's validators need, so a conditional request is answered before
+    anything renders.
+    """
+    if not hasattr(request, "_current_publication"):
+        request._current_publication = (
+            # Not the frozen content or the search text: the page is made
+            # from page_head and page_body.
+            Publication.objects.current()
+            .filter(slug=slug)
+            .defer("content", "body_text")
+            .first(),
+            pagecache.site_generation(request),
+        )
+    return request._current_publication
+
+
+def article_etag(request, slug):
+    """
+    Weak: the page's bytes are the publication's pre-rendered HTML (which
+    version, from which templates) inside a banner that changes with the
+    site generation, and the supporter count as it was when rendered, which
+    the page's script refreshes from goal.json.
+    """
+    publication, generation = current_publication(request, slug)
+    if publication is None or generation is None:
+        return None
+    return f'W/"{publication.pk}-{render_key()[:12]}-{generation:x}"'
+
+
+def article_last_modified(request, slug):
+    publication, generation = current_publication(request, slug)
+    if publication is None or generation is None:
+        return None
+    return max(publication.published_at, pagecache.site_changed_at(generation))
+
+
 @require_safe
 @pagecache.public()
 @pagecache.tagged("fact-check-{slug}")
+@condition(etag_func=article_etag, last_modified_func=article_last_modified)
 def article_detail(request, slug):
-    publication = Publication.objects.current().filter(slug=slug).first()
+    publication, _ = current_publication(request, slug)
     if publication is None:
         # An address the article had before a slug change, or its address in
         # other capitals, moves to the current one (which answers 410 if the
@@ -94,14 +139,12 @@ def article_detail(request, slug):
             raise Http404("No fact check at this address.")
         return redirect(current, permanent=True)
     if publication.is_withdrawn():
-        response = render(
+        return render(
             request, "articles/withdrawn.html", {"publication": publication}, status=410
         )
-        return with_last_modified(response, publication.published_at)
-    response = render(
+    return render(
         request, "articles/article_detail.html", page_context(rendered(publication))
     )
-    return with_last_modified(response, publication.published_at)
 
 
 def page_context(publication):

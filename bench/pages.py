@@ -524,8 +524,9 @@ def run(args, static_root):
     from django.core.management import call_command
     from django.db import connection
 
-    articles = load_content()
+    # First: publishing renders the page, which names hashed static files.
     call_command("collectstatic", interactive=False, verbosity=0)
+    articles = load_content()
     paths = {
         name: article.publications.latest().get_absolute_url()
         for name, article in articles.items()

@@ -11,6 +11,11 @@ stores its answer under the generation it read before querying, and that
 commit's bump has retired that generation by the time anyone looks again.
 While one process rebuilds, others serve the figure of the last rebuild, so
 a burst of readers after a donation costs one count, not one each.
+
+The pages that show the figures (goal.json, the supporters page) hang on the
+same generation in the page cache (factually/pagecache.py), and invalidate()
+announces each bump there, so every process drops its in-memory copy of
+them at once and a warm goal.json costs what a cached page does.
 """
 
 import secrets
@@ -19,13 +24,18 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import transaction
 
+from factually import pagecache
+
 from .models import BannerMessage, Campaign, GoalKind
 
 GENERATION_KEY = "donations:tracker:generation"
 # The version changes whenever the cached value's shape does, so that new
 # code never unpickles a value written by old code.
-VALUE_KEY = "donations:tracker:v2:{generation}"
-LATEST_KEY = "donations:tracker:v2:latest"
+VALUE_KEY = "donations:tracker:v3:{generation}"
+# The last rebuild's (generation, tracker): read with the generation in one
+# round trip, it answers most lookups; and readers arriving while another
+# process rebuilds get its tracker, whatever its generation.
+LATEST_KEY = "donations:tracker:v3:latest"
 REBUILD_LOCK_KEY = "donations:tracker:rebuilding"
 # A safety net only: invalidation is explicit, but a change made outside the
 # code paths that invalidate (a shell session, say) shows within an hour.
@@ -148,10 +158,14 @@ def _new_generation() -> int:
 
 def current() -> Tracker | None:
     """The tracker readers see, or None when no campaign is current."""
-    generation = cache.get(GENERATION_KEY)
+    found = cache.get_many([GENERATION_KEY, LATEST_KEY])
+    generation = found.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, _new_generation(), timeout=None)
         generation = cache.get(GENERATION_KEY)
+    latest = found.get(LATEST_KEY)
+    if latest is not None and generation is not None and latest[0] == generation:
+        return latest[1]
     key = VALUE_KEY.format(generation=generation)
     tracker = cache.get(key, _MISSING)
     if tracker is not _MISSING:
@@ -160,13 +174,11 @@ def current() -> Tracker | None:
     # time, and readers arriving meanwhile get the previous figure rather
     # than all running the same count.
     rebuilding = cache.add(REBUILD_LOCK_KEY, True, timeout=REBUILD_LOCK_TIMEOUT)
-    if not rebuilding:
-        latest = cache.get(LATEST_KEY, _MISSING)
-        if latest is not _MISSING:
-            return latest
+    if not rebuilding and latest is not None:
+        return latest[1]
     try:
         tracker = build()
-        cache.set_many({key: tracker, LATEST_KEY: tracker}, TIMEOUT)
+        cache.set_many({key: tracker, LATEST_KEY: (generation, tracker)}, TIMEOUT)
     finally:
         if rebuilding:
             cache.delete(REBUILD_LOCK_KEY)
@@ -174,12 +186,17 @@ def current() -> Tracker | None:
 
 
 def invalidate() -> None:
-    """Retire the cached tracker; the next reader rebuilds it."""
+    """
+    Retire the cached tracker, and the pages hanging on it (goal.json, the
+    supporters page) in Redis and in every process's memory; the next
+    reader rebuilds them.
+    """
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:
         # The generation was evicted; any fresh number retires what was cached.
         cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+    pagecache.generation_changed(GENERATION_KEY)
 
 
 def invalidate_on_commit() -> None:

@@ -54,9 +54,10 @@ def text_response(message, status=200, **kwargs):
     )
 
 
-# Served from the page cache when warm, before the session, CSRF and auth
-# middleware run and with no query; exact, because the cached answer hangs
-# on the tracker's generation, which every donation path bumps.
+# Served from the page cache when warm (from each process's memory, like a
+# cached article), before the session, CSRF and auth middleware run and with
+# no query; exact, because the cached answer hangs on the tracker's
+# generation, which every donation path bumps and announces.
 @csrf_exempt
 @require_safe
 @pagecache.public(max_age=30, s_maxage=5, stale_while_revalidate=30)

@@ -25,7 +25,9 @@ and its path's generation as read *before* the view ran, and is served only
 while both are unchanged. A render that read the database before a publish
 committed is stored under the generation that publish retired, and nobody
 reads it. A view whose page depends on some other generation key (goal.json
-on the donation tracker's) names it with `response.page_cache_generation_key`.
+on the donation tracker's) names it with `response.page_cache_generation_key`,
+and whatever bumps that key calls generation_changed(key) afterwards, so that
+every process drops its in-memory copies of those pages too.
 
 Scheduled publications appear at their time: publishing one calls
 invalidate_all(at=its time), and every page cached before that moment is
@@ -49,6 +51,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from datetime import UTC, datetime
 from functools import wraps
 
 from django.conf import settings
@@ -80,8 +83,10 @@ STALE_WHILE_REVALIDATE = 60
 STALE_IF_ERROR = 60 * 60 * 24
 
 # Invalidations are announced on this channel, so every process drops its
-# local copies at once (see LocalPages).
+# local copies at once (see LocalPages): "*", paths one a line, or
+# GENERATION_MESSAGE naming another generation key that changed.
 CHANNEL = "pagecache:invalidations"
+GENERATION_MESSAGE = "generation:"
 # Pages each process keeps in memory, in front of Redis.
 LOCAL_SIZE = 256
 
@@ -197,10 +202,38 @@ def _path_key(path):
     return PATH_GENERATION_KEY.format(digest=_digest(path))
 
 
+# A generation is the time it was made, in milliseconds, then random bits:
+# it never comes back as a value some old entry is stored under (not even
+# when a generation key is lost from the cache, nor under a frozen clock in
+# tests), and site_changed_at() can tell when it was made.
+RANDOM_BITS = 20
+
+
 def _new_generation():
-    # Random rather than counted, so that a generation key lost from the
-    # cache never comes back as a value some old entry is stored under.
-    return secrets.randbelow(2**62)
+    return (time.time_ns() // 1_000_000) << RANDOM_BITS | secrets.randbelow(
+        2**RANDOM_BITS
+    )
+
+
+def site_generation(request=None):
+    """
+    The site generation: a value every invalidate_all() replaces (so every
+    campaign, banner, topic or author change), or None when the cache cannot
+    say. A page's ETag can be built from it without rendering the page.
+    Given the request, the value the page cache read for it before the view
+    ran (the one the page is stored under), with no second round trip.
+    """
+    generations = getattr(request, "page_cache_generations", None)
+    if generations is not None:
+        return generations.get(SITE_GENERATION_KEY)
+    return _cache().get(SITE_GENERATION_KEY)
+
+
+def site_changed_at(generation):
+    """When `generation` (from site_generation()) was made, as a datetime."""
+    made = datetime.fromtimestamp((generation >> RANDOM_BITS) / 1000, tz=UTC)
+    # Never later than now (a generation made before they were times).
+    return min(made, timezone.now())
 
 
 def _cache():
@@ -228,6 +261,17 @@ def _schedule(moment):
     moments = [m for m in cache.get(SCHEDULE_KEY) or () if m > keep]
     cache.set(SCHEDULE_KEY, sorted({*moments, moment.timestamp()}), timeout=None)
     _announce("*")
+
+
+def generation_changed(key):
+    """
+    Announce that `key`, a generation some pages hang on (named by their
+    views with response.page_cache_generation_key), has just been bumped:
+    every process drops its in-memory copies of those pages. Call it after
+    the bump, never before: a process that drops its copy reads the new
+    generation from Redis next.
+    """
+    _announce(GENERATION_MESSAGE + key)
 
 
 def invalidate(*paths):
@@ -289,8 +333,8 @@ class LocalPages:
     it names. While that thread is not subscribed (at start, after Redis
     went away) nothing is kept; and no copy is kept longer than
     PAGE_CACHE_LOCAL_TIMEOUT, in case an announcement were ever lost.
-    Pages that hang on a generation key of their own (goal.json) are not
-    kept here: nothing announces that key's changes.
+    Pages that hang on a generation key of their own (goal.json) are
+    dropped when generation_changed() announces that key.
     """
 
     def __init__(self):
@@ -349,8 +393,13 @@ class LocalPages:
             if message == "*":
                 self.entries.clear()
                 return
-            paths = set(message.split("\n"))
-            for key in [k for k, v in self.entries.items() if v[1] in paths]:
+            if message.startswith(GENERATION_MESSAGE):
+                generation = message.removeprefix(GENERATION_MESSAGE)
+                gone = [k for k, v in self.entries.items() if v[4] == generation]
+            else:
+                paths = set(message.split("\n"))
+                gone = [k for k, v in self.entries.items() if v[1] in paths]
+            for key in gone:
                 del self.entries[key]
 
     def get(self, key, now, timeout):
@@ -360,7 +409,7 @@ class LocalPages:
             found = self.entries.get(key)
         if found is None:
             return None
-        entry, _, scheduled, fetched_at = found
+        entry, _, scheduled, fetched_at, _ = found
         _, stored_at, expires = entry[:3]
         if now - fetched_at >= timeout or now >= expires:
             return None
@@ -368,11 +417,11 @@ class LocalPages:
             return None
         return entry
 
-    def put(self, key, path, entry, scheduled, epoch, now):
+    def put(self, key, path, entry, scheduled, epoch, now, generation_key=None):
         with self.lock:
             if not self.listening or epoch != self.epoch:
                 return  # An announcement came in meanwhile: maybe stale.
-            self.entries[key] = (entry, path, tuple(scheduled), now)
+            self.entries[key] = (entry, path, tuple(scheduled), now, generation_key)
             self.entries.move_to_end(key)
             while len(self.entries) > LOCAL_SIZE:
                 self.entries.popitem(last=False)
@@ -433,8 +482,8 @@ class PageCacheMiddleware:
         scheduled = found.get(SCHEDULE_KEY, ())
         entry = found.get(entry_key)
         if entry is not None and self.current(entry, generations, scheduled, started):
-            if use_local and len(generations) == 2:
-                local.put(entry_key, path, entry, scheduled, epoch, started)
+            if use_local:
+                local.put(entry_key, path, entry, scheduled, epoch, started, extra)
             return self.hit(request, entry)
 
         if None in generations.values():
@@ -445,6 +494,7 @@ class PageCacheMiddleware:
                     cache.add(key, _new_generation(), timeout=None)
             generations = cache.get_many(generation_keys)
 
+        request.page_cache_generations = generations
         response = self.get_response(request)
         response["X-Page-Cache"] = "miss"
         extra = getattr(response, "page_cache_generation_key", None)

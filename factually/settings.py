@@ -15,6 +15,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from factually import stylesheets
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -197,7 +199,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
-    "style-src": [CSP.SELF],
+    # Stylesheets from our origin, and the inlined ones by their hash
+    # (factually/stylesheets.py); never 'unsafe-inline'.
+    "style-src": [CSP.SELF, stylesheets.csp_source()],
     "img-src": [CSP.SELF, "data:"],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],

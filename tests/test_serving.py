@@ -611,12 +611,51 @@ class LocalPagesTests(TestCase):
         self.assertEqual(self.client.get("/public/")["X-Page-Cache"], "miss")
         self.assertEqual(self.served_from_memory("/other/")["X-Page-Cache"], "hit")
 
-    def test_goal_json_is_never_kept_in_memory(self):
+    def warm_goal_json(self):
         CampaignFactory(is_current=True)
+        DonationFactory.create_batch(2)
         for _ in range(3):
             self.client.get(reverse("donations:goal"))
+        response = self.served_from_memory(reverse("donations:goal"))
+        self.assertEqual(response["X-Page-Cache"], "hit")
+        self.assertEqual(response.json()["supporters"], 2)
+
+    def test_goal_json_is_kept_in_memory_until_the_tracker_invalidates(self):
+        self.warm_goal_json()
+
+        with committed(self):
+            DonationFactory()
+            tracker.invalidate_on_commit()
 
         self.assertNotIn(
             reverse("donations:goal"),
             [v[1] for v in pagecache.local.entries.values()],
         )
+        response = self.client.get(reverse("donations:goal"))
+        self.assertEqual(response["X-Page-Cache"], "miss")
+        self.assertEqual(response.json()["supporters"], 3)
+
+    def test_a_tracker_invalidation_in_another_process_drops_the_copy(self):
+        self.warm_goal_json()
+        DonationFactory()  # Recorded by another app server...
+
+        # ... whose tracker.invalidate() bumps the generation in Redis and
+        # announces it; this process hears it only through pub/sub.
+        redis_cache = caches["default"]
+        redis_cache.incr(tracker.GENERATION_KEY)
+        redis_cache.publish(
+            redis_cache.channel(pagecache.CHANNEL),
+            pagecache.GENERATION_MESSAGE + tracker.GENERATION_KEY,
+        )
+        deadline = time.monotonic() + 2
+        while (
+            any(
+                v[4] == tracker.GENERATION_KEY for v in pagecache.local.entries.values()
+            )
+            and time.monotonic() < deadline
+        ):
+            time.sleep(0.005)
+
+        response = self.client.get(reverse("donations:goal"))
+        self.assertEqual(response["X-Page-Cache"], "miss")
+        self.assertEqual(response.json()["supporters"], 3)

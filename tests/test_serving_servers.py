@@ -320,6 +320,7 @@ class TwoAppServersTests(TransactionTestCase):
         self.assertIn("/admin/login/", headers["Location"])
 
     def test_nginx_compresses_and_serves_static_files_itself(self):
+        CampaignFactory(is_current=True)  # The banner, and its script.
         article = build_article(title="Fact check: What does nginx send?")
         path = publish(article=article, kind="first").get_absolute_url()
         pagecache.invalidate_all()
@@ -339,9 +340,12 @@ class TwoAppServersTests(TransactionTestCase):
         self.assertIn("s-maxage", plain_headers["Cache-Control"])
         self.assertEqual(headers["X-Proxy-Cache"], "HIT")
 
-        css = re.search(rb'href="(/static/css/site\.[0-9a-f]{12}\.css)"', plain)[1]
+        # The stylesheets are inlined (factually/stylesheets.py); the
+        # banner's script is a static file the page names.
+        script = re.search(rb'src="(/static/js/donations\.[0-9a-f]{12}\.js)"', plain)
+        self.assertIsNotNone(script)
         status, headers, body = self.get(
-            self.nginx, css.decode(), **{"Accept-Encoding": "gzip, br"}
+            self.nginx, script[1].decode(), **{"Accept-Encoding": "gzip, br"}
         )
         self.assertEqual(status, 200)
         self.assertEqual(headers["Content-Encoding"], encoding)

@@ -1,4 +1,7 @@
+import base64
+import hashlib
 import os
+import re
 import subprocess
 import sys
 
@@ -89,6 +92,26 @@ class SiteShellTests(TestCase):
 
         self.assertIn("default-src 'self'", response["Content-Security-Policy"])
         self.assertIn("frame-ancestors 'none'", response["Content-Security-Policy"])
+
+    def test_inlined_stylesheets_are_allowed_by_their_hash_alone(self):
+        response = self.client.get("/")
+
+        html = response.content.decode()
+        styles = re.findall(r"<style>(.*?)</style>", html, re.S)
+        self.assertEqual(len(styles), 1)
+        self.assertIn(":root", styles[0])  # site.css
+        self.assertIn(".donation-banner", styles[0])  # donations.css
+        digest = base64.b64encode(hashlib.sha256(styles[0].encode()).digest())
+        policy = response["Content-Security-Policy"]
+        style_src = next(d for d in policy.split(";") if "style-src" in d).split()
+        self.assertEqual(
+            style_src, ["style-src", "'self'", f"'sha256-{digest.decode()}'"]
+        )
+        self.assertNotIn("unsafe-inline", policy)
+        # Nothing render-blocking left to fetch: only the print stylesheet.
+        links = re.findall(r'<link rel="stylesheet"[^>]*>', html)
+        self.assertEqual(len(links), 1)
+        self.assertIn('media="print"', links[0])
 
 
 class SettingsTests(SimpleTestCase):

@@ -182,7 +182,9 @@ class ArticleDetailViewTests(PublicPageTestCase):
 
         self.assertIn("public", response["Cache-Control"])
         self.assertIn("max-age=300", response["Cache-Control"])
-        self.assertEqual(response["Last-Modified"], "Tue, 10 Nov 2026 12:00:00 GMT")
+        # The later of the publication and the site's last change (banner,
+        # campaign): here the site generation, made by this first request.
+        self.assertEqual(response["Last-Modified"], "Fri, 20 Nov 2026 12:00:00 GMT")
         self.assertTrue(response.has_header("ETag"))
 
     def test_unchanged_page_answers_304(self):

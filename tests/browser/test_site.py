@@ -22,6 +22,23 @@ def test_home_page_renders_without_console_errors(request, width):
     assert page.errors == []
 
 
+def test_inlined_styles_apply_under_the_content_security_policy(phone_page):
+    from tests.donations.factories import CampaignFactory
+
+    CampaignFactory(is_current=True)
+
+    response = phone_page.visit("/")
+
+    assert "style-src 'self' 'sha256-" in response.headers["content-security-policy"]
+    # site.css: the page's paper colour; donations.css: the banner's.
+    background = "getComputedStyle(document.querySelector(%r)).backgroundColor"
+    assert phone_page.evaluate(background % "body") == "rgb(251, 250, 247)"
+    assert phone_page.evaluate(background % ".donation-banner") == "rgb(255, 246, 220)"
+    phone_page.screenshot("home-inlined-styles-phone", full_page=False)
+    # A style the policy refused would be a console error.
+    assert phone_page.errors == []
+
+
 def test_skip_link_is_first_and_moves_focus_to_main(page):
     page.visit("/")
 

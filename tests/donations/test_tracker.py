@@ -65,8 +65,14 @@ class TrackerCacheTests(TestCase):
                 origin=Donation.Origin.OFFLINE,
                 received_at=stale.campaign.starts_at,
             )
-        # ...and stores it only after the commit invalidated the cache.
-        cache.set(tracker.VALUE_KEY.format(generation=generation), stale)
+        # ...and stores it, as current() does, only after the commit
+        # invalidated the cache.
+        cache.set_many(
+            {
+                tracker.VALUE_KEY.format(generation=generation): stale,
+                tracker.LATEST_KEY: (generation, stale),
+            }
+        )
 
         self.assertEqual(stale.supporters, 0)
         self.assertEqual(tracker.current().supporters, 1)

@@ -1,0 +1,120 @@
+"""
+The article page's validators: an ETag and Last-Modified computed from the
+publication and the site generation without rendering, so a conditional
+request is answered 304 even when the page is not in the page cache.
+"""
+
+import secrets
+from unittest import mock
+
+from django.test import TestCase
+from django.urls import reverse
+
+from articles.publishing import publish
+from tests.articles.factories import approve_as_is, edit_summary, published_article
+from tests.donations.factories import BannerMessageFactory, CampaignFactory, fundraiser
+
+
+def committed(test):
+    return test.captureOnCommitCallbacks(execute=True)
+
+
+def not_rendered(*args, **kwargs):
+    raise AssertionError("The page was rendered.")
+
+
+class ArticleValidatorsTests(TestCase):
+    def setUp(self):
+        self.campaign = CampaignFactory(is_current=True)
+        self.article = published_article(slug="validated", summary="First answer.")
+        self.url = reverse("articles:detail", args=["validated"])
+
+    def miss(self, method="get", **headers):
+        """A request the page cache cannot answer (its key is new)."""
+        url = f"{self.url}?reader={secrets.token_hex(4)}"
+        response = getattr(self.client, method)(url, headers=headers)
+        self.assertEqual(response["X-Page-Cache"], "miss")
+        return response
+
+    def test_a_conditional_request_on_a_cache_miss_answers_304_without_rendering(self):
+        first = self.miss()
+        self.assertTrue(first["ETag"].startswith('W/"'))
+
+        with (
+            mock.patch("articles.views.render", not_rendered),
+            mock.patch("articles.prerender.render_to_string", not_rendered),
+            self.assertNumQueries(1),
+        ):
+            response = self.miss(if_none_match=first["ETag"])
+
+        self.assertEqual(response.status_code, 304)
+        self.assertEqual(response["ETag"], first["ETag"])
+        self.assertEqual(response["Last-Modified"], first["Last-Modified"])
+        self.assertIn("public", response["Cache-Control"])
+
+    def test_if_modified_since_alone_answers_304_on_a_cache_miss(self):
+        first = self.miss()
+
+        with mock.patch("articles.views.render", not_rendered):
+            response = self.miss(if_modified_since=first["Last-Modified"])
+
+        self.assertEqual(response.status_code, 304)
+
+    def test_identical_requests_get_the_same_validators_hit_or_miss(self):
+        first = self.miss()
+        self.client.get(self.url)
+        hit = self.client.get(self.url)
+
+        self.assertEqual(hit["X-Page-Cache"], "hit")
+        self.assertEqual(hit["ETag"], first["ETag"])
+        self.assertEqual(hit["Last-Modified"], first["Last-Modified"])
+
+    def test_head_answers_the_same_validators_as_get(self):
+        get = self.miss()
+        head = self.miss("head")
+
+        self.assertEqual(head.status_code, 200)
+        self.assertEqual(head["ETag"], get["ETag"])
+        self.assertEqual(head["Last-Modified"], get["Last-Modified"])
+        with mock.patch("articles.views.render", not_rendered):
+            conditional = self.miss("head", if_none_match=get["ETag"])
+        self.assertEqual(conditional.status_code, 304)
+
+    def test_a_new_version_changes_the_validators(self):
+        before = self.miss()
+
+        edit_summary(self.article, "Second answer.")
+        approve_as_is(self.article)
+        with committed(self):
+            publish(article=self.article, kind="update", note="New answer.")
+
+        after = self.miss(if_none_match=before["ETag"])
+        self.assertEqual(after.status_code, 200)
+        self.assertContains(after, "Second answer.")
+        self.assertNotEqual(after["ETag"], before["ETag"])
+
+    def test_a_banner_change_changes_the_etag(self):
+        message = BannerMessageFactory(campaign=self.campaign, headline="Keep us free")
+        before = self.miss()
+        self.assertContains(before, "Keep us free")
+        staff = self.client_class()
+        staff.force_login(fundraiser())
+
+        with committed(self):
+            response = staff.post(
+                reverse("admin:donations_bannermessage_delete", args=[message.pk]),
+                {"post": "yes"},
+            )
+        self.assertEqual(response.status_code, 302)
+
+        after = self.miss(if_none_match=before["ETag"])
+        self.assertEqual(after.status_code, 200)
+        self.assertNotContains(after, "Keep us free")
+        self.assertNotEqual(after["ETag"], before["ETag"])
+
+    def test_a_missing_article_gets_no_304(self):
+        response = self.client.get(
+            reverse("articles:detail", args=["nowhere"]), headers={"if_none_match": "*"}
+        )
+
+        self.assertEqual(response.status_code, 404)
