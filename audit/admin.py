@@ -7,6 +7,7 @@ admins, extended to record role changes.
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
@@ -17,6 +18,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
+
+from factually.admin import EditConflictForm, EditConflictMixin, ObjectAccessMixin
 
 from .models import AuditEntry, area_permission
 
@@ -35,7 +38,7 @@ def admin_link(content_type, object_id, view="change", anchor=""):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ObjectAccessMixin, admin.ModelAdmin):
     list_display = ["when", "who", "message", "object_link", "revision_link"]
     list_display_links = ["when"]
     list_filter = [
@@ -162,9 +165,16 @@ admin.site.unregister(User)
 admin.site.unregister(Group)
 
 
+class AuditedUserChangeForm(EditConflictForm, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        pass
+
+
 @admin.register(User)
-class AuditedUserAdmin(UserAdmin):
+class AuditedUserAdmin(ObjectAccessMixin, EditConflictMixin, UserAdmin):
     """Django's user admin, recording every change of a user's role."""
+
+    form = AuditedUserChangeForm
 
     ROLE_FIELDS = ("is_staff", "is_superuser", "is_active")
 
@@ -219,7 +229,7 @@ class AuditedUserAdmin(UserAdmin):
 
 
 @admin.register(Group)
-class AuditedGroupAdmin(GroupAdmin):
+class AuditedGroupAdmin(ObjectAccessMixin, EditConflictMixin, GroupAdmin):
     """Django's group admin, recording what each role may do when it changes."""
 
     def save_related(self, request, form, formsets, change):
