@@ -297,6 +297,8 @@ class EditConflictForm(forms.ModelForm):
             for name in changed
             if name in self.fields
         ]
+        # A change too small to show (seconds' fractions) needs no row.
+        rows = [row for row in rows if row[1] != row[2]]
         return EditConflict(
             who=who,
             when=when,
