@@ -33,6 +33,7 @@ from django.core.exceptions import (
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import router, transaction
 from django.db.models import Model
+from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -159,8 +160,9 @@ class EditConflictForm(forms.ModelForm):
     out of date, says who changed it, when and what, and saves only if the
     editor ticks “Save my version anyway”.
 
-    The token holds a fingerprint of each field the form writes, as it was
-    loaded (plus `extra_state()`, e.g. a fact check's parts), and a marker
+    The token holds a fingerprint of each field of the model a form may
+    write, as it was loaded (plus `extra_state()`, e.g. a fact check's
+    parts), and a marker
     of the object's history at that moment: the id of its latest reversion
     Version for versioned models, else of its latest admin log entry.
     A save is refused when a field this form would write no longer matches
@@ -189,7 +191,7 @@ class EditConflictForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.edit_conflict = None
         if self.instance.pk and not self.is_bound:
-            self.fields["edit_token"].initial = self.token(self.initial)
+            self.fields["edit_token"].initial = self.token()
 
     @cached_property
     def changed_data(self):
@@ -202,7 +204,7 @@ class EditConflictForm(forms.ModelForm):
 
     @classmethod
     def edited_fields(cls, names):
-        """The names among `names` of the model's own fields."""
+        """The names among `names` of fields of the model a form may write."""
         model = cls._meta.model
         found = []
         for name in names:
@@ -210,7 +212,12 @@ class EditConflictForm(forms.ModelForm):
                 field = model._meta.get_field(name)
             except FieldDoesNotExist:
                 continue
-            if not field.auto_created and (field.concrete or field.many_to_many):
+            if (
+                getattr(field, "editable", False)
+                and not field.auto_created
+                and not field.primary_key
+                and (field.concrete or field.many_to_many)
+            ):
                 found.append(name)
         return found
 
@@ -223,8 +230,14 @@ class EditConflictForm(forms.ModelForm):
         """Other state this form's save would overwrite: {name: value}."""
         return {}
 
-    def fingerprints(self, values):
-        state = {name: values.get(name) for name in self.edited_fields(self.fields)}
+    def fingerprints(self, names):
+        """
+        Fingerprints of fields `names` as loaded (self.initial, read under
+        the admin's lock when posted), and of `extra_state()`.
+        """
+        others = [name for name in names if name not in self.initial]
+        values = {**model_to_dict(self.instance, fields=others), **self.initial}
+        state = {name: values.get(name) for name in names}
         state.update(self.extra_state())
         return {name: fingerprint(value) for name, value in state.items()}
 
@@ -238,9 +251,13 @@ class EditConflictForm(forms.ModelForm):
         )
         return entries.order_by("-pk").values_list("pk", flat=True).first() or ""
 
-    def token(self, values):
+    def token(self):
+        # Every field, not only those this user's form writes (fields may
+        # be read-only to them): a token restored from another user's copy
+        # in the browser still covers what this form writes.
+        names = self.edited_fields(f.name for f in self._meta.model._meta.get_fields())
         items = [f"@={self.history_marker()}"]
-        items += [f"{k}={v}" for k, v in sorted(self.fingerprints(values).items())]
+        items += [f"{k}={v}" for k, v in sorted(self.fingerprints(names).items())]
         return ";".join(items)
 
     def clean(self):
@@ -254,7 +271,9 @@ class EditConflictForm(forms.ModelForm):
         # self.initial holds the object as read under the admin's lock.
         changed = [
             name
-            for name, value in self.fingerprints(self.initial).items()
+            for name, value in self.fingerprints(
+                self.edited_fields(self.fields)
+            ).items()
             if fields.get(name) != value
         ]
         if not changed:
