@@ -6,18 +6,21 @@ One mechanism for every editable model (factually.admin.EditConflictForm);
 the fact check's own conflict tests are in tests/articles/test_admin.py.
 """
 
+import time
 from html.parser import HTMLParser
+from unittest import mock
 
 import reversion
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import F
-from django.test import TestCase
+from django.test import Client, TestCase, TransactionTestCase
 from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Author, Page, Topic
+from donations.admin import CampaignAdmin
 from donations.models import BannerMessage, Campaign, Donation, Supporter
 from sources.models import Source
 from tests.articles.factories import AuthorFactory, TopicFactory, create_about_pages
@@ -27,6 +30,7 @@ from tests.donations.factories import (
     DonationFactory,
     SupporterFactory,
 )
+from tests.donations.test_concurrency import in_threads, needs_postgresql
 from tests.roles import UserFactory, create_roles, staff
 from tests.sources.factories import SourceFactory
 
@@ -341,3 +345,37 @@ class UserConflictTests(EditConflictTestCase):
 
     def test_stale_save_is_refused_until_overridden(self):
         self.check_refused_and_overridden()
+
+
+@needs_postgresql
+class ConcurrentSaveTests(TransactionTestCase):
+    """Two stale forms posted at the same moment, each on its own connection."""
+
+    def test_of_two_saves_at_once_from_one_version_only_one_goes_through(self):
+        create_roles()
+        users = [staff("Fundraising", username=name) for name in ("ana", "ben")]
+        campaign = CampaignFactory(goal=1000)
+        url = reverse("admin:donations_campaign_change", args=[campaign.pk])
+        client = Client()
+        client.force_login(users[0])
+        opened = opened_form(client, url, Campaign)
+        save_model = CampaignAdmin.save_model
+
+        def slow_save(admin, request, obj, form, change):
+            save_model(admin, request, obj, form, change)
+            time.sleep(0.5)  # Hold the row while the other save arrives.
+
+        def post(index):
+            client = Client()
+            client.force_login(users[index])
+            return client.post(url, {**opened, "goal": str(1100 + index)})
+
+        with mock.patch.object(CampaignAdmin, "save_model", slow_save):
+            responses = in_threads(2, post)
+
+        self.assertEqual(sorted(r.status_code for r in responses), [200, 302])
+        refused = next(r for r in responses if r.status_code == 200)
+        self.assertContains(refused, "while you were editing")
+        campaign.refresh_from_db()
+        saved = next(i for i, r in enumerate(responses) if r.status_code == 302)
+        self.assertEqual(campaign.goal, 1100 + saved)
