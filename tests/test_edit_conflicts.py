@@ -23,7 +23,12 @@ from articles.models import Author, Page, Topic
 from donations.admin import CampaignAdmin
 from donations.models import BannerMessage, Campaign, Donation, Supporter
 from sources.models import Source
-from tests.articles.factories import AuthorFactory, TopicFactory, create_about_pages
+from tests.articles.factories import (
+    AuthorFactory,
+    TopicFactory,
+    build_article,
+    create_about_pages,
+)
 from tests.donations.factories import (
     BannerMessageFactory,
     CampaignFactory,
@@ -379,3 +384,35 @@ class ConcurrentSaveTests(TransactionTestCase):
         campaign.refresh_from_db()
         saved = next(i for i, r in enumerate(responses) if r.status_code == 302)
         self.assertEqual(campaign.goal, 1100 + saved)
+
+
+class TokenRenderingTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        create_roles()
+
+    def test_article_and_campaign_forms_carry_one_token_each(self):
+        superuser = UserFactory(is_staff=True, is_superuser=True)
+        self.client.force_login(superuser)
+        article = build_article()
+        campaign = CampaignFactory()
+        for url in (
+            reverse("admin:articles_article_change", args=[article.pk]),
+            reverse("admin:donations_campaign_change", args=[campaign.pk]),
+        ):
+            with self.subTest(url=url):
+                content = self.client.get(url).content.decode()
+                self.assertEqual(content.count('name="edit_token"'), 1)
+                self.assertNotIn('name="overwrite"', content)
+
+    def test_a_writers_token_is_an_editors_token(self):
+        article = build_article()
+        tokens = []
+        for role in ("Writer", "Editor"):
+            self.client.force_login(staff(role, username=f"{role}-2"))
+            response = self.client.get(
+                reverse("admin:articles_article_change", args=[article.pk])
+            )
+            tokens.append(response.context["adminform"].form["edit_token"].value())
+
+        self.assertEqual(tokens[0], tokens[1])
