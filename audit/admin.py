@@ -7,6 +7,7 @@ admins, extended to record role changes.
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
@@ -18,7 +19,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
-from factually.admin import ReadOnlyMixin
+from factually.admin import (
+    EditConflictForm,
+    EditConflictMixin,
+    ObjectAccessMixin,
+    ReadOnlyMixin,
+)
 
 from .models import AuditEntry, area_permission
 
@@ -37,7 +43,7 @@ def admin_link(content_type, object_id, view="change", anchor=""):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyMixin, ObjectAccessMixin, admin.ModelAdmin):
     """The audit trail: append-only, whoever asks."""
 
     list_display = ["when", "who", "message", "object_link", "revision_link"]
@@ -155,9 +161,16 @@ admin.site.unregister(User)
 admin.site.unregister(Group)
 
 
+class AuditedUserChangeForm(EditConflictForm, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        pass
+
+
 @admin.register(User)
-class AuditedUserAdmin(UserAdmin):
+class AuditedUserAdmin(ObjectAccessMixin, EditConflictMixin, UserAdmin):
     """Django's user admin, recording every change of a user's role."""
+
+    form = AuditedUserChangeForm
 
     ROLE_FIELDS = ("is_staff", "is_superuser", "is_active")
 
@@ -212,7 +225,7 @@ class AuditedUserAdmin(UserAdmin):
 
 
 @admin.register(Group)
-class AuditedGroupAdmin(GroupAdmin):
+class AuditedGroupAdmin(ObjectAccessMixin, EditConflictMixin, GroupAdmin):
     """Django's group admin, recording what each role may do when it changes."""
 
     def save_related(self, request, form, formsets, change):

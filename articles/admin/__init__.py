@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
 from factually import pagecache
-from factually.admin import ReadOnlyMixin, VersionAdmin
+from factually.admin import ModelAdmin, ReadOnlyMixin, VersionAdmin
 
 from .. import notifications, workflow
 from ..models import Article, Author, Notification, Page, Publication, Topic
@@ -167,7 +167,6 @@ class ArticleAdmin(
             gettext_lazy("Assignment"),
             {"fields": ["assigned_writer", "assigned_reviewer", "due_on"]},
         ),
-        (None, {"fields": ["edit_token"]}),
     ]
 
     def get_queryset(self, request):
@@ -240,7 +239,6 @@ class ArticleAdmin(
                 live_publication=obj.live_publication() if state.is_live else None,
                 can_publish=request.user.has_perm("articles.publish_article"),
                 can_withdraw=request.user.has_perm("articles.withdraw_article"),
-                stale=getattr(context.get("adminform").form, "stale", None),
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -319,7 +317,7 @@ class ArticleAdmin(
 
 
 @admin.register(Publication)
-class PublicationAdmin(ReadOnlyMixin, ArticleViewMixin, admin.ModelAdmin):
+class PublicationAdmin(ReadOnlyMixin, ArticleViewMixin, ModelAdmin):
     """The public record, read-only: publications are never edited."""
 
     list_display = ["title", "version", "kind", "published_at", "published_by"]
@@ -414,7 +412,7 @@ class PublicationAdmin(ReadOnlyMixin, ArticleViewMixin, admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyMixin, ModelAdmin):
     """Each staff member's own notifications, to read and mark read."""
 
     list_display = ["notification", "created_at", "read"]

@@ -21,16 +21,18 @@ class ArticleViewMixin:
         return HttpResponseRedirect(self.admin_url("change", article.pk))
 
     def get_article(self, request, object_id, permission=None):
-        """The article, if the user may see it (and has `permission`, if named)."""
-        article = self.get_object(request, unquote(object_id))
-        if article is None:
-            raise Http404(_("No fact check with that id."))
-        if not self.has_view_or_change_permission(request, article):
-            raise PermissionDenied
+        """
+        The article, if the user may see it (and has `permission`, if named).
+        Permissions are checked before the lookup, so that a refusal is the
+        same whether or not the id exists (factually.admin.ObjectAccessMixin).
+        """
         if permission and not request.user.has_perm(
             f"{self.opts.app_label}.{permission}"
         ):
             raise PermissionDenied
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            raise Http404(_("No fact check with that id."))
         return article
 
     def context(self, request, article, **extra):

@@ -1,17 +1,17 @@
 """
-The forms of the article admin: the change form with its edit-conflict
-check, and the publish and withdraw forms.
+The forms of the article admin: the change form (with the edit-conflict
+check every change form has), and the publish and withdraw forms.
 """
 
 import re
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
+
+from factually.admin import EditConflictForm
 
 from .. import diffs, limits
 from ..models import Article, Publication
@@ -21,25 +21,13 @@ from ..shape import Draft, load
 POSTED_TEXT = re.compile(r"(sections-\d+)-body|(claims-\d+)-explanation")
 
 
-def edit_token(article):
-    """What the editor's form was loaded from: the last save and revision."""
-    version = Version.objects.get_for_object(article).only("pk").first()
-    return f"{article.updated_at.isoformat()}|{version.pk if version else ''}"
-
-
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(EditConflictForm):
     """
-    The change form, refusing to save over someone else's save: it carries
-    the token of what it was loaded from and, when that is out of date, shows
-    what they changed and saves only if the editor ticks “overwrite”.
+    The change form, with the edit-conflict check every change form has
+    (`factually.admin.EditConflictForm`): its token also covers the parts
+    (through the draft's digest), and a conflict shows what they changed
+    since the revision the form was opened on, word by word.
     """
-
-    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
-    # Offered only after a conflict, in the "what changed" box.
-    overwrite = forms.BooleanField(
-        required=False,
-        label=gettext_lazy("Save my version anyway, replacing their changes"),
-    )
 
     class Meta:
         model = Article
@@ -57,12 +45,6 @@ class ArticleAdminForm(forms.ModelForm):
             "due_on",
         ]
         widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.stale = None
-        if self.instance.pk:
-            self.fields["edit_token"].initial = edit_token(self.instance)
 
     def clean_summary(self):
         limits.validate_text(self.cleaned_data["summary"])
@@ -83,48 +65,21 @@ class ArticleAdminForm(forms.ModelForm):
         return texts
 
     def clean(self):
-        cleaned = super().clean()
         for problem in limits.article_problems(self.posted_texts()):
             self.add_error(None, problem)
-        if not self.instance.pk:
-            return cleaned
-        # Lock the row so that two saves cannot both pass this check.
-        current = Article.objects.select_for_update().get(pk=self.instance.pk)
-        loaded = self.cleaned_data.get("edit_token") or ""
-        if loaded.split("|")[0] == current.updated_at.isoformat():
-            return cleaned
-        if self.cleaned_data.get("overwrite"):
-            # A knowing choice; the other save stays in the history.
-            return cleaned
-        versions = Version.objects.get_for_object(current)
-        latest = versions.select_related("revision__user").first()
-        loaded_at, _sep, loaded_version = loaded.partition("|")
-        base = (
-            versions.filter(pk=loaded_version).first()
-            if loaded_version.isdigit()
-            else None
-        ) or versions.filter(revision__date_created__lte=loaded_at or None).first()
-        self.stale = {
-            "user": latest.revision.user if latest else None,
-            "when": current.updated_at,
-            "changes": diffs.compare(
-                Draft.from_revision(base.revision).data() if base else {},
-                load(current).data(),
-            ),
-        }
-        raise ValidationError(
-            _(
-                "Changed by %(who)s at %(when)s while you were editing; your "
-                "changes were not saved. What they changed is shown above your "
-                "form. Open the article again to build on their version, or "
-                "tick “Save my version anyway” to replace it."
-            )
-            % {
-                "who": self.stale["user"] or _("someone else"),
-                "when": date_format(
-                    timezone.localtime(current.updated_at), "DATETIME_FORMAT"
-                ),
-            }
+        return super().clean()
+
+    def extra_state(self):
+        # Sections, claims, citations and related questions are saved by
+        # the inlines; the draft's digest changes whenever any of them does.
+        return {"parts": self.instance.draft_digest}
+
+    def conflict_comparison(self, marker):
+        versions = Version.objects.get_for_object(self.instance)
+        base = versions.filter(pk=marker).first() if marker.isdigit() else None
+        return diffs.compare(
+            Draft.from_revision(base.revision).data() if base else {},
+            load(Article.objects.get(pk=self.instance.pk)).data(),
         )
 
 

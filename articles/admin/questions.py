@@ -12,12 +12,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from factually.admin import ModelAdmin
+
 from .. import asking
 from ..models import ReaderQuestion
 
 
 @admin.register(ReaderQuestion)
-class ReaderQuestionAdmin(admin.ModelAdmin):
+class ReaderQuestionAdmin(ModelAdmin):
     list_display = ["short_claim", "status", "created_at", "linked", "wants_email"]
     list_filter = ["status", "created_at"]
     search_fields = ["claim", "seen_at"]

@@ -21,7 +21,7 @@ from reversion.models import Version
 from audit.admin import AuditAfterRevisionMixin
 from audit.models import AuditEntry
 from factually import pagecache
-from factually.admin import ReadOnlyMixin, VersionAdmin
+from factually.admin import ModelAdmin, ReadOnlyMixin, VersionAdmin
 
 from .. import emails, payments, tracker
 from ..models import (
@@ -255,7 +255,7 @@ class DonationInline(admin.TabularInline):
 
 
 @admin.register(Supporter)
-class SupporterAdmin(EmailHashSearchMixin, admin.ModelAdmin):
+class SupporterAdmin(EmailHashSearchMixin, ModelAdmin):
     form = SupporterForm
     list_display = ["__str__", "donation_count", "first_donation", "has_email"]
     list_filter = [
@@ -309,9 +309,7 @@ class SupporterAdmin(EmailHashSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Donation)
-class DonationAdmin(
-    EntryViewsMixin, AdminURLMixin, EmailHashSearchMixin, admin.ModelAdmin
-):
+class DonationAdmin(EntryViewsMixin, AdminURLMixin, EmailHashSearchMixin, ModelAdmin):
     email_hash_lookup = "supporter__email_hash"
     list_display = [
         "received_at",
@@ -412,7 +410,7 @@ class DonationAdmin(
 
 
 @admin.register(WebhookEvent)
-class WebhookEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class WebhookEventAdmin(ReadOnlyMixin, ModelAdmin):
     """The log of what the provider sent: read-only, even for superusers."""
 
     list_display = ["received_at", "type", "event_id", "livemode", "outcome", "detail"]
@@ -422,7 +420,7 @@ class WebhookEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(OutgoingEmail)
-class OutgoingEmailAdmin(admin.ModelAdmin):
+class OutgoingEmailAdmin(ModelAdmin):
     """What the site owes or sent by email, for staff to watch a mail outage."""
 
     list_display = ["kind", "reference", "status", "attempts", "created_at", "sent_at"]

@@ -5,6 +5,8 @@ from django.contrib.admin import widgets
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from factually.admin import EditConflictForm
+
 from ..forms import AmountField
 from ..models import Currency, Donation, Supporter
 
@@ -122,7 +124,7 @@ class DonationImportForm(forms.Form):
         return upload
 
 
-class SupporterForm(forms.ModelForm):
+class SupporterForm(EditConflictForm):
     class Meta:
         model = Supporter
         fields = ["email", "display_name", "display_name_consented_at"]

@@ -1,11 +1,16 @@
+from datetime import timedelta
+
 import pytest
 import reversion
 from django.contrib.auth.models import Group
 from django.test import override_settings
+from django.utils import timezone
 from reversion.models import Version
 
 from articles.models import Article, Topic
 from tests.articles.factories import TopicFactory, build_article
+from tests.browser.steps import log_in
+from tests.donations.factories import CampaignFactory
 from tests.roles import UserFactory, staff
 from tests.test_revisions import saved_revision, tamper
 
@@ -52,11 +57,7 @@ def test_reverting_across_a_schema_change_is_refused_with_the_fields_named(page,
     tamper(old_topic, remove="description")
     versions = Version.objects.count()
 
-    page.visit("/admin/login/")
-    page.fill("#id_username", editor.username)
-    page.fill("#id_password", "a-long-test-password")
-    page.click("input[type=submit]")
-    page.wait_for_url("**/admin/")
+    log_in(page, editor)
     page.visit(f"/admin/articles/article/{article.pk}/history/")
     page.locator(f"a[href$='/history/{old.pk}/']").click()
     page.wait_for_load_state("load")
@@ -81,3 +82,45 @@ def test_reverting_across_a_schema_change_is_refused_with_the_fields_named(page,
     assert Topic.objects.get(pk=topic.pk).name == "Current topic"
     assert Version.objects.count() == versions
     assert page.errors == []
+
+
+def test_a_stale_campaign_form_is_refused_with_who_changed_what(page_factory, roles):
+    users = {}
+    for name in ("ana", "ben"):
+        users[name] = UserFactory(username=name, is_staff=True)
+        users[name].groups.add(Group.objects.get(name="Fundraising"))
+    starts_at = timezone.now().replace(microsecond=0)  # As the form shows it.
+    campaign = CampaignFactory(
+        name="Spring drive",
+        goal=1000,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(days=30),
+    )
+    url = f"/admin/donations/campaign/{campaign.pk}/change/"
+    ana, ben = page_factory(), page_factory()
+    log_in(ana, users["ana"])
+    log_in(ben, users["ben"])
+    ana.visit(url)
+    ben.visit(url)
+
+    ana.fill("#id_goal", "1200")
+    ana.click("input[name=_save]")
+    ana.wait_for_url("**/admin/donations/campaign/")
+    ben.fill("#id_name", "Spring drive for readers")
+    ben.click("input[name=_save]")
+    ben.wait_for_load_state("load")
+
+    error = ben.locator(".errornote, .errorlist.nonfield").all_inner_texts()
+    assert any("Changed by ana at" in text for text in error), error
+    box = ben.locator(".stale-changes")
+    assert "1200" in box.inner_text()
+    ben.screenshot("admin-edit-conflict")
+    campaign.refresh_from_db()
+    assert (campaign.name, campaign.goal) == ("Spring drive", 1200)
+
+    box.get_by_label("Save my version anyway").check()
+    ben.click("input[name=_save]")
+    ben.wait_for_url("**/admin/donations/campaign/")
+    campaign.refresh_from_db()
+    assert campaign.name == "Spring drive for readers"
+    assert ana.errors == [] and ben.errors == []
