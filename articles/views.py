@@ -41,7 +41,7 @@ def home(request):
 @require_safe
 @pagecache.public()
 def search(request):
-    # Results, filters, snippets and "did you mean": articles/search.py.
+    # Results, filters, snippets and "did you mean": articles/search/.
     form = SearchForm(request.GET)
     if not form.is_valid():
         context = {"form": form, "query": "", "page_obj": None}

@@ -166,8 +166,8 @@ class TestCommonWords:
     @pytest.fixture
     def analysed(self, fact_checks, monkeypatch):
         # Thresholds for a 32-document archive (a small one has no common words).
-        monkeypatch.setattr(search, "COMMON", 0.5)
-        monkeypatch.setattr(search, "COMMON_MIN_DOCUMENTS", 10)
+        monkeypatch.setattr(search.ranking, "COMMON", 0.5)
+        monkeypatch.setattr(search.ranking, "COMMON_MIN_DOCUMENTS", 10)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE articles_publication")
         return fact_checks
@@ -342,8 +342,8 @@ class TestFallback:
 @postgresql
 def test_migration_fills_documents_as_publishing_does(db):
     migration = importlib.import_module("articles.migrations.0016_reader_search")
-    assert migration.REPLACED == search._REPLACED + search._DROPPED
-    assert migration.REPLACEMENTS == search._REPLACEMENTS
+    assert migration.REPLACED == search.text._REPLACED + search.text._DROPPED
+    assert migration.REPLACEMENTS == search.text._REPLACEMENTS
     article = published_article(
         title=f"Fact check: Is in{NBH}person voting at the café “safe”?",
         summary="Yes — mostly.",

@@ -1,0 +1,208 @@
+"""
+Reader search: which publications a query finds and in what order, the
+filters, and the capped count of results.
+"""
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import F, Q, QuerySet
+from django.utils.functional import cached_property
+
+from .text import CONFIG, ParsedQuery, clean_query, parse
+
+# How common lexemes are: the share of documents holding each, from the
+# statistics ANALYZE keeps on search_document (most_common_elems), with the
+# table's row estimate. A lexeme not listed is rarer than every one listed.
+COMMON_LEXEMES_SQL = """
+SELECT f.lexeme, f.freq, (
+    SELECT reltuples FROM pg_class WHERE oid = 'articles_publication'::regclass
+)
+FROM pg_stats AS s,
+     unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs)
+         AS f(lexeme, freq)
+WHERE s.tablename = 'articles_publication' AND s.attname = 'search_document'
+  AND f.lexeme IS NOT NULL
+"""
+LEXEMES_SQL = """
+SELECT word, tsvector_to_array(to_tsvector(%s, word)) FROM unnest(%s::text[]) AS word
+"""
+# Statistics change only with ANALYZE: read them at most this often.
+STATISTICS_MAX_AGE = 600
+
+# A word in more than this share of the documents, and in more than this
+# many, is "common": it ranks results but does not find them on its own (as
+# Lucene's common terms query does), so that a question never drags in most
+# of the archive to rank. A small archive has no common words.
+COMMON = 0.02
+COMMON_MIN_DOCUMENTS = 500
+
+
+def common_lexemes(*, using="default") -> set[str]:
+    """The lexemes too common to find results on their own (cached)."""
+
+    def read():
+        with connections[using].cursor() as cursor:
+            cursor.execute(COMMON_LEXEMES_SQL)
+            return sorted(
+                lexeme
+                for lexeme, share, rows in cursor.fetchall()
+                if share > COMMON and share * rows > COMMON_MIN_DOCUMENTS
+            )
+
+    key = f"articles.search.common:{COMMON}:{COMMON_MIN_DOCUMENTS}"
+    return set(cache.get_or_set(key, read, STATISTICS_MAX_AGE))
+
+
+def word_kinds(words, *, using="default") -> dict[str, str]:
+    """
+    Each word's kind: "stop" (a stop word, never searched), "common" (too
+    common to find results on its own) or "rare".
+    """
+    if not words:
+        return {}
+    common = common_lexemes(using=using)
+    with connections[using].cursor() as cursor:
+        cursor.execute(LEXEMES_SQL, [CONFIG, list(words)])
+        return {
+            word: "stop"
+            if not lexemes
+            else "common"
+            if common.issuperset(lexemes)
+            else "rare"
+            for word, lexemes in cursor.fetchall()
+        }
+
+
+def _raw(text):
+    from django.contrib.postgres.search import SearchQuery
+
+    return SearchQuery(text, search_type="raw", config=CONFIG)
+
+
+def _rank_query(parsed: ParsedQuery):
+    """What results are ranked by: every word, OR'd, and the phrases."""
+    from django.contrib.postgres.search import SearchQuery
+
+    query = _raw(parsed.tsquery()) if parsed.words else None
+    if parsed.phrases or (parsed.excluded and query is not None):
+        websearch = SearchQuery(
+            parsed.websearch(), search_type="websearch", config=CONFIG
+        )
+        query = websearch if query is None else query & websearch
+    return query
+
+
+def _match(parsed: ParsedQuery, *, using) -> Q | None:
+    """
+    Which publications a query finds. Each rare word finds the documents
+    holding it; common words only rank, unless the query has nothing else,
+    when they find the documents holding all of them; a last word still being typed finds the titles, excerpts and
+    claims it begins a word of. Phrases and minus words then narrow the lot.
+    """
+    from django.contrib.postgres.search import SearchQuery
+
+    kinds = word_kinds(parsed.words, using=using)
+    rare = [word for word in parsed.words if kinds[word] == "rare"]
+    common = [word for word in parsed.words if kinds[word] == "common"]
+    found = Q()
+    if rare:
+        found |= Q(search_document=_raw(parsed.tsquery(rare, prefix=False)))
+    if common and not rare:
+        found |= Q(
+            search_document=_raw(parsed.tsquery(common, operator="&", prefix=False))
+        )
+    last = parsed.words[-1] if parsed.words else ""
+    if parsed.prefix and kinds[last] != "common":
+        found |= Q(search_head=_raw(f"'{last}':*"))
+    narrowing = None
+    if parsed.phrases or parsed.excluded:
+        narrowing = SearchQuery(
+            parsed.websearch(), search_type="websearch", config=CONFIG
+        )
+    if not found:
+        if not parsed.phrases:
+            return None  # Only stop words or minus words: nothing to look for.
+        return Q(search_document=narrowing)
+    return found & Q(search_document=narrowing) if narrowing else found
+
+
+def matching(publications: QuerySet, query: str) -> QuerySet:
+    """
+    `publications` that match `query`, best first: ranked by how well their
+    title, excerpt and claims match all its words (the body finds results
+    but is not read to rank them, which would cost a read of every match's
+    whole document), then newest first.
+    """
+    parsed = parse(clean_query(query))
+    if connections[publications.db].vendor == "postgresql":
+        from django.contrib.postgres.search import SearchRank
+
+        found = _match(parsed, using=publications.db)
+        if found is None:
+            return publications.none()
+        return (
+            publications.filter(found)
+            # Lists need none of these; leaving them out keeps sorting light.
+            .defer("content", "body_text", "search_document", "search_head")
+            .annotate(
+                # Normalisation 1 divides by 1 + log(length): a long excerpt
+                # mentioning a word often does not bury a short, exact title.
+                rank=SearchRank(F("search_head"), _rank_query(parsed), normalization=1)
+            )
+            .order_by("-rank", "-first_published_at", "-pk")
+            .prefetch_related("topics")
+        )
+    if not parsed.words and not parsed.phrases:
+        return publications.none()
+    matches = Q()
+    for text in parsed.words + parsed.phrases:
+        matches &= _contains(text)
+    for word in parsed.excluded:
+        matches &= ~_contains(word)
+    return (
+        publications.filter(matches)
+        .order_by("-first_published_at", "-pk")
+        .prefetch_related("topics")
+    )
+
+
+class ResultsPaginator(Paginator):
+    """
+    Pages of search results, counted up to COUNT_LIMIT only: counting every
+    match of a broad query would cost a read of each. `capped` says the
+    count stopped there ("more than 1,000 results").
+    """
+
+    COUNT_LIMIT = 1000
+
+    @cached_property
+    def count(self):
+        # Neither ranked nor sorted: counting needs only which rows match.
+        unranked = self.object_list.order_by().values("pk")
+        return unranked[: self.COUNT_LIMIT + 1].count()
+
+    @property
+    def capped(self):
+        return self.count > self.COUNT_LIMIT
+
+
+def _contains(text):
+    return (
+        Q(title__icontains=text)
+        | Q(excerpt__icontains=text)
+        | Q(body_text__icontains=text)
+    )
+
+
+def narrowed(publications, *, topic=None, rating="", since=None, until=None):
+    """Search results (or any publications) limited by the search filters."""
+    if topic is not None:
+        publications = publications.filter(topics=topic)
+    if rating:
+        publications = publications.filter(ratings__contains=f" {rating} ")
+    if since is not None:
+        publications = publications.filter(first_published_at__date__gte=since)
+    if until is not None:
+        publications = publications.filter(first_published_at__date__lte=until)
+    return publications
