@@ -281,16 +281,20 @@ def configure():
     import django
 
     django.setup()
+    from django.conf import settings
     from django.test.utils import override_settings
 
     # Static files by name: no collectstatic manifest is needed to render.
+    # The page cache would answer every repeat of a query from the cache;
+    # what is measured is a query it has not seen, so /search/ bypasses it.
     override_settings(
         STORAGES={
             "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
             "staticfiles": {
                 "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
             },
-        }
+        },
+        PAGE_CACHE_EXCLUDED_PATHS=[*settings.PAGE_CACHE_EXCLUDED_PATHS, "/search/"],
     ).enable()
 
 
@@ -371,7 +375,8 @@ def load(count):
         raw = cursor.connection
         with raw.cursor().copy(
             "COPY articles_article (title, slug, summary, checked_on, no_donation_ask, "
-            "sources_note, created_at, updated_at, draft_digest) FROM STDIN"
+            "sources_note, created_at, updated_at, draft_digest, approved_digest, "
+            "review_state, review_note) FROM STDIN"
         ) as copy:
             for number in range(count):
                 copy.write_row(
@@ -385,6 +390,9 @@ def load(count):
                         now,
                         now,
                         "",
+                        "",
+                        "published",
+                        "",
                     )
                 )
         cursor.execute(
@@ -396,7 +404,8 @@ def load(count):
         with raw.cursor().copy(
             "COPY articles_publication (article_id, version, kind, note, published_at, "
             "created_at, slug, title, excerpt, body_text, checked_on, first_published_at, "
-            "content, draft_digest, ratings, social_card) FROM STDIN"
+            "content, draft_digest, ratings, social_card, page_head, page_body, "
+            "rendered_with, no_donation_ask) FROM STDIN"
         ) as copy:
             for number in range(count):
                 title, summary, body, content, rating = generate(rng, number, corpus)
@@ -419,6 +428,10 @@ def load(count):
                         "",
                         f" {rating} ",
                         "",
+                        "",
+                        "",
+                        "",
+                        False,
                     )
                 )
                 publication_rows.append(number)
@@ -489,22 +502,26 @@ def measure(repeat):
                 "queries": len(queries),
                 "p50_ms": round(statistics.median(timings), 1),
                 "p95_ms": round(percentile(timings, 0.95), 1),
+                "p99_ms": round(percentile(timings, 0.99), 1),
             }
         )
         print(
             f"{kind:9} {json.dumps(params, ensure_ascii=False)[:60]:60} "
             f"{rows[-1]['results']:>7,} results  p50 {rows[-1]['p50_ms']:6.1f} ms  "
-            f"p95 {rows[-1]['p95_ms']:6.1f} ms  ({len(queries)} queries)"
+            f"p95 {rows[-1]['p95_ms']:6.1f}  p99 {rows[-1]['p99_ms']:6.1f} ms  "
+            f"({len(queries)} queries)"
         )
     summary = {
         "requests": len(every),
         "p50_ms": round(statistics.median(every), 1),
         "p95_ms": round(percentile(every, 0.95), 1),
+        "p99_ms": round(percentile(every, 0.99), 1),
         "max_ms": round(max(every), 1),
     }
     print(
         f"All {summary['requests']} requests: p50 {summary['p50_ms']} ms, "
-        f"p95 {summary['p95_ms']} ms, max {summary['max_ms']} ms"
+        f"p95 {summary['p95_ms']} ms, p99 {summary['p99_ms']} ms, "
+        f"max {summary['max_ms']} ms"
     )
     return rows, summary
 

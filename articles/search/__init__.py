@@ -42,6 +42,7 @@ from .ranking import (
     common_lexemes,
     matching,
     narrowed,
+    results,
     word_kinds,
 )
 from .suggestions import suggestion
@@ -73,6 +74,7 @@ __all__ = [
     "parse",
     "ratings_of",
     "refresh_vocabulary",
+    "results",
     "search_vector",
     "snippets",
     "suggestion",

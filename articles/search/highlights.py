@@ -40,6 +40,7 @@ def snippets(publications, query: str) -> dict[int, dict]:
     options = {"start_sel": _START, "stop_sel": _STOP, "config": CONFIG}
     rows = (
         Publication.objects.filter(pk__in=ids)
+        .order_by()  # Keyed by pk: no need for the default order's join.
         .annotate(
             title_html=SearchHeadline(
                 _plain(F("title")), search_query, highlight_all=True, **options

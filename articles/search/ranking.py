@@ -127,6 +127,18 @@ def _match(parsed: ParsedQuery, *, using) -> Q | None:
     return found & Q(search_document=narrowing) if narrowing else found
 
 
+# Columns a list of results never shows: the frozen content, the body, the
+# search documents and the rendered page.
+UNLISTED = (
+    "content",
+    "body_text",
+    "search_document",
+    "search_head",
+    "page_head",
+    "page_body",
+)
+
+
 def matching(publications: QuerySet, query: str) -> QuerySet:
     """
     `publications` that match `query`, best first: ranked by how well their
@@ -136,23 +148,10 @@ def matching(publications: QuerySet, query: str) -> QuerySet:
     """
     parsed = parse(clean_query(query))
     if connections[publications.db].vendor == "postgresql":
-        from django.contrib.postgres.search import SearchRank
-
         found = _match(parsed, using=publications.db)
         if found is None:
             return publications.none()
-        return (
-            publications.filter(found)
-            # Lists need none of these; leaving them out keeps sorting light.
-            .defer("content", "body_text", "search_document", "search_head")
-            .annotate(
-                # Normalisation 1 divides by 1 + log(length): a long excerpt
-                # mentioning a word often does not bury a short, exact title.
-                rank=SearchRank(F("search_head"), _rank_query(parsed), normalization=1)
-            )
-            .order_by("-rank", "-first_published_at", "-pk")
-            .prefetch_related("topics")
-        )
+        return ranked(publications.filter(found), parsed)
     if not parsed.words and not parsed.phrases:
         return publications.none()
     matches = Q()
@@ -167,14 +166,49 @@ def matching(publications: QuerySet, query: str) -> QuerySet:
     )
 
 
+def ranked(publications: QuerySet, parsed: ParsedQuery) -> QuerySet:
+    """`publications` in the order of their match with the query (PostgreSQL)."""
+    from django.contrib.postgres.search import SearchRank
+
+    return (
+        # Lists need none of these; leaving them out keeps sorting light.
+        publications.defer(*UNLISTED)
+        .annotate(
+            # Normalisation 1 divides by 1 + log(length): a long excerpt
+            # mentioning a word often does not bury a short, exact title.
+            rank=SearchRank(F("search_head"), _rank_query(parsed), normalization=1)
+        )
+        .order_by("-rank", "-first_published_at", "-pk")
+        .prefetch_related("topics")
+    )
+
+
 class ResultsPaginator(Paginator):
     """
     Pages of search results, counted up to COUNT_LIMIT only: counting every
     match of a broad query would cost a read of each. `capped` says the
     count stopped there ("more than 1,000 results").
+
+    With `candidates` (PostgreSQL), the same results but from publications
+    that need no check for being current (`live_or_superseded()`), and
+    `current(pks)`, the live ones among those pks in the same order, a page
+    is read from the best CANDIDATES_PER_ROW × the rows up to its end (plus
+    CANDIDATE_SLACK) of the candidates, instead of checking every match for
+    being current before ranking them. The candidates hold every result in
+    the same order, so a page that comes back full is exact; one that comes
+    back short of what the count says (the best candidates were mostly
+    superseded versions) is read again from the results themselves.
     """
 
     COUNT_LIMIT = 1000
+    CANDIDATES_PER_ROW = 4
+    CANDIDATE_SLACK = 40
+
+    def __init__(
+        self, object_list, per_page, *, candidates=None, current=None, **kwargs
+    ):
+        super().__init__(object_list, per_page, **kwargs)
+        self.candidates, self.current = candidates, current
 
     @cached_property
     def count(self):
@@ -185,6 +219,41 @@ class ResultsPaginator(Paginator):
     @property
     def capped(self):
         return self.count > self.COUNT_LIMIT
+
+    def page(self, number):
+        if self.candidates is None:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        best = self.candidates[: top * self.CANDIDATES_PER_ROW + self.CANDIDATE_SLACK]
+        rows = list(self.current(best)[bottom:top])
+        if len(rows) < min(self.per_page, self.count - bottom):
+            rows = list(self.object_list[bottom:top])
+        return self._get_page(rows, number, self)
+
+
+def results(query: str, *, per_page: int, **filters) -> ResultsPaginator:
+    """
+    The live publications matching a reader's query, narrowed by the search
+    filters (`narrowed()`), best first, in pages of `per_page`.
+    """
+    from ..models import Publication
+
+    live = Publication.objects.live()
+    if connections[live.db].vendor != "postgresql":
+        return ResultsPaginator(narrowed(matching(live, query), **filters), per_page)
+    parsed = parse(clean_query(query))
+    found = _match(parsed, using=live.db)
+    if found is None:
+        return ResultsPaginator(live.none(), per_page)
+    candidates = Publication.objects.live_or_superseded().filter(found)
+    return ResultsPaginator(
+        narrowed(ranked(live.filter(found), parsed), **filters),
+        per_page,
+        candidates=narrowed(ranked(candidates, parsed), **filters).values("pk"),
+        current=lambda pks: ranked(live.filter(pk__in=pks), parsed),
+    )
 
 
 def _contains(text):

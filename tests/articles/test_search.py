@@ -18,7 +18,7 @@ from django.utils import timezone
 from articles import search
 from articles.models import Publication, SearchWord
 from articles.publishing import publish, withdraw
-from tests.articles.factories import published_article
+from tests.articles.factories import approve_as_is, published_article
 from tests.articles.search_fixture import NBH, load_search_fixture
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
@@ -337,6 +337,81 @@ class TestFallback:
         assert [p.slug for p in response.context["page_obj"]] == ["a"]
         response = client.get(reverse("search"), {"q": "vaccines", "rating": "true"})
         assert list(response.context["page_obj"]) == []
+
+
+class TestQueriesPerSearch:
+    """A search costs the same queries whatever the number of results."""
+
+    def search_page(self, client, query, queries, django_assert_num_queries):
+        with django_assert_num_queries(queries):
+            response = client.get(reverse("search"), {"q": query})
+        return response.context["page_obj"]
+
+    def test_one_result_or_pages_of_them(
+        self, client, fact_checks, django_assert_num_queries
+    ):
+        client.get(reverse("search"), {"q": "warm-up"})  # Statistics, cached.
+        # The words' kinds (PostgreSQL), the capped count, the page, its
+        # topics, its snippets (PostgreSQL), the topics to filter by.
+        queries = 6 if ON_POSTGRESQL else 4
+        one = self.search_page(client, "measles", queries, django_assert_num_queries)
+        full = self.search_page(client, "data", queries, django_assert_num_queries)
+        assert len(one) == 1
+        assert full.paginator.count == len(fact_checks) > len(full)
+
+
+@postgresql
+class TestPagesFromCandidates:
+    """
+    Pages are read from the best candidates, superseded versions included,
+    then checked for being current: exact, whatever the candidates hold.
+    """
+
+    def test_pages_follow_the_ranking(self, client, fact_checks):
+        shown = []
+        for number in (1, 2, 3):
+            response = client.get(reverse("search"), {"q": "data", "page": number})
+            shown += [p.slug for p in response.context["page_obj"]]
+        assert shown == slugs("data")
+
+    @pytest.fixture
+    def superseded(self, db):
+        """A version whose title matched best, replaced by one that matches less."""
+        corrected = published_article(
+            title="Fact check: Do lighthouse lighthouse keepers still exist?",
+            summary="A few do.",
+        )
+        corrected.title = "Fact check: Do keepers still exist?"
+        corrected.summary = "A few lighthouse keepers do."
+        corrected.save()
+        approve_as_is(corrected)
+        publish(article=corrected, kind="update", note="Retitled.")
+        other = published_article(title="Fact check: Is the old lighthouse for sale?")
+        return corrected, other
+
+    def live_results(self, client):
+        response = client.get(reverse("search"), {"q": "lighthouse"})
+        return [p.pk for p in response.context["page_obj"]]
+
+    def test_superseded_candidates_are_never_shown(self, client, superseded):
+        corrected, other = superseded
+        first = Publication.objects.get(article=corrected, version=1)
+        assert slugs("lighthouse") == [other.slug, corrected.slug]
+        shown = self.live_results(client)
+        assert shown == [other.live_publication().pk, corrected.live_publication().pk]
+        assert first.pk not in shown
+
+    def test_a_short_page_is_read_again_from_the_results(
+        self, client, superseded, monkeypatch, django_assert_num_queries
+    ):
+        corrected, other = superseded
+        # Only the best candidate, the superseded version: the page is short.
+        monkeypatch.setattr(search.ResultsPaginator, "CANDIDATES_PER_ROW", 0)
+        monkeypatch.setattr(search.ResultsPaginator, "CANDIDATE_SLACK", 1)
+        expected = [other.live_publication().pk, corrected.live_publication().pk]
+        client.get(reverse("search"), {"q": "warm-up"})
+        with django_assert_num_queries(7):  # One more: the page read again.
+            assert self.live_results(client) == expected
 
 
 @postgresql
