@@ -474,56 +474,116 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
+def database_ms(client, params):
+    """
+    PostgreSQL's own execution time for the queries one request makes: the
+    sum of EXPLAIN ANALYZE's figures (best of three), without the round
+    trips and Python around them.
+    """
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/search/", params)
+    total = 0.0
+    with connection.cursor() as cursor:
+        for query in queries.captured_queries:
+            sql = query["sql"]
+            if sql.startswith("DECLARE"):  # A server-side cursor's query.
+                sql = sql[sql.index(" FOR ") + 5 :]
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            best = None
+            for _ in range(3):
+                cursor.execute("EXPLAIN (ANALYZE) " + sql)
+                last = cursor.fetchall()[-1][0]  # "Execution Time: 1.234 ms"
+                spent = float(last.split(":")[1].split()[0])
+                best = spent if best is None else min(best, spent)
+            total += best
+    return round(total, 2)
+
+
+def figures(timings):
+    return {
+        "p50_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(percentile(timings, 0.95), 1),
+        "p99_ms": round(percentile(timings, 0.99), 1),
+    }
+
+
 def measure(repeat):
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, setup_test_environment
+    from django.test.utils import (
+        CaptureQueriesContext,
+        setup_test_environment,
+        teardown_test_environment,
+    )
 
-    setup_test_environment()  # So that responses carry their context.
     client = Client()
-    rows, every = [], []
+    rows = []
+    # One warm-up each, with the test environment on so that responses
+    # carry their context (counts, suggestion); it is off while timing, as
+    # it costs each render a copy of every template context.
+    setup_test_environment()
     for kind, query, *rest in QUERIES:
         params = {"q": query, **(rest[0] if rest else {})}
-        response = client.get("/search/", params)  # Warm-up.
+        response = client.get("/search/", params)
         assert response.status_code == 200, (query, response.status_code)
-        timings = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            with CaptureQueriesContext(connection) as queries:
-                response = client.get("/search/", params)
-            timings.append((time.perf_counter() - started) * 1000)
-        every.extend(timings)
         rows.append(
             {
                 "kind": kind,
                 "params": params,
                 "results": response.context["page_obj"].paginator.count,
                 "suggestion": response.context["suggestion"],
-                "queries": len(queries),
-                "p50_ms": round(statistics.median(timings), 1),
-                "p95_ms": round(percentile(timings, 0.95), 1),
-                "p99_ms": round(percentile(timings, 0.99), 1),
+                "timings": [],
             }
         )
+    teardown_test_environment()
+    # Round after round of every query, so that a busy moment on a shared
+    # machine falls on all of them alike.
+    for _ in range(repeat):
+        for row in rows:
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as queries:
+                client.get("/search/", row["params"])
+            row["timings"].append((time.perf_counter() - started) * 1000)
+            row["queries"] = len(queries)
+    for row in rows:
+        row.update(figures(row["timings"]))
+        row["database_ms"] = database_ms(client, row["params"])
         print(
-            f"{kind:9} {json.dumps(params, ensure_ascii=False)[:60]:60} "
-            f"{rows[-1]['results']:>7,} results  p50 {rows[-1]['p50_ms']:6.1f} ms  "
-            f"p95 {rows[-1]['p95_ms']:6.1f}  p99 {rows[-1]['p99_ms']:6.1f} ms  "
-            f"({len(queries)} queries)"
+            f"{row['kind']:9} {json.dumps(row['params'], ensure_ascii=False)[:56]:56} "
+            f"{row['results']:>6,} results  p50 {row['p50_ms']:6.1f}  "
+            f"p95 {row['p95_ms']:6.1f}  p99 {row['p99_ms']:6.1f} ms  "
+            f"db {row['database_ms']:5.1f} ms  ({row['queries']} queries)"
         )
-    summary = {
-        "requests": len(every),
-        "p50_ms": round(statistics.median(every), 1),
-        "p95_ms": round(percentile(every, 0.95), 1),
-        "p99_ms": round(percentile(every, 0.99), 1),
-        "max_ms": round(max(every), 1),
-    }
+    kinds = {}
+    for row in rows:
+        kinds.setdefault(row["kind"], []).append(row)
+    by_kind = {}
+    for kind, kind_rows in kinds.items():
+        timings = [t for row in kind_rows for t in row["timings"]]
+        by_kind[kind] = {
+            "requests": len(timings),
+            **figures(timings),
+            "database_ms": round(
+                statistics.mean(row["database_ms"] for row in kind_rows), 2
+            ),
+        }
+        print(
+            f"{kind:9} {len(timings):4} requests: p50 {by_kind[kind]['p50_ms']:6.1f}  "
+            f"p95 {by_kind[kind]['p95_ms']:6.1f}  p99 {by_kind[kind]['p99_ms']:6.1f} ms  "
+            f"db {by_kind[kind]['database_ms']:5.1f} ms"
+        )
+    every = [t for row in rows for t in row.pop("timings")]
+    summary = {"requests": len(every), **figures(every), "max_ms": round(max(every), 1)}
     print(
         f"All {summary['requests']} requests: p50 {summary['p50_ms']} ms, "
         f"p95 {summary['p95_ms']} ms, p99 {summary['p99_ms']} ms, "
         f"max {summary['max_ms']} ms"
     )
-    return rows, summary
+    return rows, by_kind, summary
 
 
 def main():
@@ -537,11 +597,23 @@ def main():
 
     live = Publication.objects.live().count()
     print(f"{live:,} live fact checks.")
-    rows, summary = measure(args.repeat)
+    load_before = os.getloadavg()[0]
+    rows, by_kind, summary = measure(args.repeat)
+    load_after = os.getloadavg()[0]
+    print(f"Load average (1 min): {load_before:.2f} before, {load_after:.2f} after.")
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"search-{datetime.now(tz=UTC):%Y%m%dT%H%M%S}.json"
     path.write_text(
-        json.dumps({"live": live, "queries": rows, "overall": summary}, indent=2)
+        json.dumps(
+            {
+                "live": live,
+                "load_average": [load_before, load_after],
+                "queries": rows,
+                "kinds": by_kind,
+                "overall": summary,
+            },
+            indent=2,
+        )
     )
     print(f"Results in {path.relative_to(ROOT)}")
 

@@ -226,6 +226,8 @@ class ResultsPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
+        if not self.count:
+            return self._get_page([], number, self)
         best = self.candidates[: top * self.CANDIDATES_PER_ROW + self.CANDIDATE_SLACK]
         rows = list(self.current(best)[bottom:top])
         if len(rows) < min(self.per_page, self.count - bottom):

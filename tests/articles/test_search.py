@@ -359,6 +359,16 @@ class TestQueriesPerSearch:
         assert len(one) == 1
         assert full.paginator.count == len(fact_checks) > len(full)
 
+    def test_no_results_read_no_page(
+        self, client, fact_checks, django_assert_num_queries
+    ):
+        client.get(reverse("search"), {"q": "warm-up"})
+        # The count and the topics; on PostgreSQL also the word's kind and
+        # "did you mean": the words known, the closest to the one unknown.
+        queries = 5 if ON_POSTGRESQL else 2
+        page = self.search_page(client, "qzxvw", queries, django_assert_num_queries)
+        assert not page.object_list
+
 
 @postgresql
 class TestPagesFromCandidates:
