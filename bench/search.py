@@ -24,8 +24,19 @@ It then times the search page, in process through Django's test client
 with topics, highlighted snippets, "did you mean" when nothing matches, and
 the template), for typical queries: questions typed as sentences, a few
 keywords, a single word, a prefix, a quoted phrase, a minus word, typos, and
-filters. Each query runs --repeat times after one warm-up; the figures are
-p50 and p95 per query and over all requests. Results go to bench/results/.
+filters. What is timed is a query the page cache has not seen (/search/
+bypasses it here; a repeat would otherwise be a cache hit), without the
+test environment's template instrumentation, which production does not
+have. Each query has one warm-up, then every query runs once per round for
+--repeat rounds, so that a busy moment on a shared machine falls on all of
+them alike. The figures are p50, p95 and p99 per query, per kind of query
+and over all requests, with PostgreSQL's own execution time for one
+request's queries (EXPLAIN ANALYZE, best of three) and the load average
+before and after, to judge a figure taken on a busy machine. Results go to
+bench/results/.
+
+Run it under `flock /tmp/bench.lock` on a machine shared with other
+benchmarks, so that two never run at once.
 """
 
 import argparse
