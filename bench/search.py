@@ -23,8 +23,8 @@ It then times the search page, in process through Django's test client
 (query cleaning, full-text match and rank, the count, one page of results
 with topics, highlighted snippets, "did you mean" when nothing matches, and
 the template), for typical queries: questions typed as sentences, a few
-keywords, a single word, a prefix, a quoted phrase, a minus word, typos, and
-filters. What is timed is a query the page cache has not seen (/search/
+keywords, a single word, a prefix, a quoted phrase, a minus word, common
+words only, typos, and filters. What is timed is a query the page cache has not seen (/search/
 bypasses it here; a repeat would otherwise be a cache hit), without the
 test environment's template instrumentation, which production does not
 have. Each query has one warm-up, then every query runs once per round for
@@ -268,6 +268,7 @@ QUERIES = [
     ("prefix", "electric cars poll"),
     ("phrase", '"mail ballots"'),
     ("minus", "vaccine -flu"),
+    ("common", "is it true"),  # Words in most fact checks: the newest only.
     ("typo", "vacine measels"),
     ("typo", "recont springfeld"),
     ("filters", "vaccine", {"rating": "false"}),

@@ -36,6 +36,11 @@ STATISTICS_MAX_AGE = 600
 # of the archive to rank. A small archive has no common words.
 COMMON = 0.02
 COMMON_MIN_DOCUMENTS = 500
+# A query of common words only ("is it true") finds the documents holding
+# all of them, which can be most of the archive: it ranks the newest BROAD
+# of those only. One more than the count shows, so the page says "more than
+# 1,000 results".
+BROAD = 1001
 
 
 def common_lexemes(*, using="default") -> set[str]:
@@ -97,8 +102,9 @@ def _match(parsed: ParsedQuery, *, using) -> Q | None:
     """
     Which publications a query finds. Each rare word finds the documents
     holding it; common words only rank, unless the query has nothing else,
-    when they find the documents holding all of them; a last word still being typed finds the titles, excerpts and
-    claims it begins a word of. Phrases and minus words then narrow the lot.
+    when they find the newest BROAD documents holding all of them; a last
+    word still being typed finds the titles, excerpts and claims it begins a
+    word of. Phrases and minus words then narrow the lot.
     """
     from django.contrib.postgres.search import SearchQuery
 
@@ -109,9 +115,8 @@ def _match(parsed: ParsedQuery, *, using) -> Q | None:
     if rare:
         found |= Q(search_document=_raw(parsed.tsquery(rare, prefix=False)))
     if common and not rare:
-        found |= Q(
-            search_document=_raw(parsed.tsquery(common, operator="&", prefix=False))
-        )
+        every = _raw(parsed.tsquery(common, operator="&", prefix=False))
+        found |= _newest(Q(search_document=every))
     last = parsed.words[-1] if parsed.words else ""
     if parsed.prefix and kinds[last] != "common":
         found |= Q(search_head=_raw(f"'{last}':*"))
@@ -125,6 +130,23 @@ def _match(parsed: ParsedQuery, *, using) -> Q | None:
             return None  # Only stop words or minus words: nothing to look for.
         return Q(search_document=narrowing)
     return found & Q(search_document=narrowing) if narrowing else found
+
+
+def _newest(condition: Q) -> Q:
+    """
+    The newest BROAD due publications meeting `condition`, as a filter: by
+    pk, which PostgreSQL reads backwards until it has enough when most rows
+    match, or takes from the full-text index when few do.
+    """
+    from ..models import Publication
+
+    newest = (
+        Publication.objects.live_or_superseded()
+        .filter(condition)
+        .order_by("-pk")
+        .values("pk")[:BROAD]
+    )
+    return Q(pk__in=newest)
 
 
 # Columns a list of results never shows: the frozen content, the body, the

@@ -191,6 +191,13 @@ class TestCommonWords:
         assert len(slugs("data")) == len(analysed)
         assert len(slugs("data say")) == len(analysed)
 
+    def test_common_words_alone_rank_only_the_newest(self, analysed, monkeypatch):
+        monkeypatch.setattr(search.ranking, "BROAD", 5)
+        newest = Publication.objects.live().order_by("-pk")[:5]
+        assert sorted(slugs("data")) == sorted(p.slug for p in newest)
+        # A rare word beside them finds as before.
+        assert slugs("data measles") == ["measles-vaccine"]
+
 
 @postgresql
 class TestDidYouMean:
