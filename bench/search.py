@@ -268,7 +268,9 @@ QUERIES = [
     ("prefix", "electric cars poll"),
     ("phrase", '"mail ballots"'),
     ("minus", "vaccine -flu"),
-    ("common", "is it true"),  # Words in most fact checks: the newest only.
+    ("prefix", "is it tru"),  # Begins common words: counts as one.
+    ("common", "is it true"),  # Words in many fact checks: the newest only.
+    ("common", "the governor"),  # In about 5%: all of them.
     ("typo", "vacine measels"),
     ("typo", "recont springfeld"),
     ("filters", "vaccine", {"rating": "false"}),

@@ -44,6 +44,7 @@ from .ranking import (
     narrowed,
     results,
     word_kinds,
+    word_shares,
 )
 from .suggestions import suggestion
 from .text import (
@@ -79,4 +80,5 @@ __all__ = [
     "snippets",
     "suggestion",
     "word_kinds",
+    "word_shares",
 ]

@@ -37,46 +37,70 @@ STATISTICS_MAX_AGE = 600
 COMMON = 0.02
 COMMON_MIN_DOCUMENTS = 500
 # A query of common words only ("is it true") finds the documents holding
-# all of them, which can be most of the archive: it ranks the newest BROAD
-# of those only. One more than the count shows, so the page says "more than
-# 1,000 results".
+# all of them, which can be most of the archive. When each is in more than
+# DENSE of the documents, it ranks the newest BROAD of those only (read
+# newest first until there are enough, which takes few rows when most
+# match); one more than the count shows, so the page says "more than 1,000
+# results". Rarer ones are fewer than DENSE of the archive to rank.
 BROAD = 1001
+DENSE = 0.1
 
 
-def common_lexemes(*, using="default") -> set[str]:
-    """The lexemes too common to find results on their own (cached)."""
+def common_lexemes(*, using="default") -> dict[str, float]:
+    """
+    The lexemes too common to find results on their own, with the share of
+    the documents holding each (cached).
+    """
 
     def read():
         with connections[using].cursor() as cursor:
             cursor.execute(COMMON_LEXEMES_SQL)
             return sorted(
-                lexeme
+                (lexeme, share)
                 for lexeme, share, rows in cursor.fetchall()
                 if share > COMMON and share * rows > COMMON_MIN_DOCUMENTS
             )
 
-    key = f"articles.search.common:{COMMON}:{COMMON_MIN_DOCUMENTS}"
-    return set(cache.get_or_set(key, read, STATISTICS_MAX_AGE))
+    key = f"articles.search.common-shares:{COMMON}:{COMMON_MIN_DOCUMENTS}"
+    return dict(cache.get_or_set(key, read, STATISTICS_MAX_AGE))
 
 
-def word_kinds(words, *, using="default") -> dict[str, str]:
+def word_shares(words, *, using="default", prefix=None) -> dict[str, tuple]:
     """
-    Each word's kind: "stop" (a stop word, never searched), "common" (too
-    common to find results on its own) or "rare".
+    Each word's kind, and the share of the documents it is in (at most; 0
+    for rare and stop words). Kinds: "stop" (a stop word, never searched),
+    "common" (too common to find results on its own) or "rare". With
+    `prefix`, the last word, still being typed: that word is "broad" when it
+    begins common words in more than DENSE of the documents ("tru"), as a
+    prefix it would find as much.
     """
     if not words:
         return {}
     common = common_lexemes(using=using)
+
+    def kind(word, lexemes):
+        if not lexemes:
+            return "stop", 0
+        if all(lexeme in common for lexeme in lexemes):
+            return "common", min(common[lexeme] for lexeme in lexemes)
+        if word == prefix:
+            begun = min(
+                sum(share for other, share in common.items() if other.startswith(lex))
+                for lex in lexemes
+            )
+            if begun > DENSE:
+                return "broad", min(begun, 1.0)
+        return "rare", 0
+
     with connections[using].cursor() as cursor:
         cursor.execute(LEXEMES_SQL, [CONFIG, list(words)])
-        return {
-            word: "stop"
-            if not lexemes
-            else "common"
-            if common.issuperset(lexemes)
-            else "rare"
-            for word, lexemes in cursor.fetchall()
-        }
+        return {word: kind(word, lexemes) for word, lexemes in cursor.fetchall()}
+
+
+def word_kinds(words, *, using="default", prefix=None) -> dict[str, str]:
+    """Each word's kind, as `word_shares()` tells it."""
+    shares = word_shares(words, using=using, prefix=prefix)
+    return {word: kind for word, (kind, _share) in shares.items()}
 
 
 def _raw(text):
@@ -102,23 +126,30 @@ def _match(parsed: ParsedQuery, *, using) -> Q | None:
     """
     Which publications a query finds. Each rare word finds the documents
     holding it; common words only rank, unless the query has nothing else,
-    when they find the newest BROAD documents holding all of them; a last
-    word still being typed finds the titles, excerpts and claims it begins a
-    word of. Phrases and minus words then narrow the lot.
+    when they find the documents holding all of them (the newest BROAD
+    when each is in most documents); a last word still being typed finds
+    the titles, excerpts and claims it begins a word of, unless it begins
+    common words, when it counts as one.
+    Phrases and minus words then narrow the lot.
     """
     from django.contrib.postgres.search import SearchQuery
 
-    kinds = word_kinds(parsed.words, using=using)
+    last = parsed.words[-1] if parsed.words else ""
+    shares = word_shares(parsed.words, using=using, prefix=parsed.prefix and last)
+    kinds = {word: kind for word, (kind, _share) in shares.items()}
     rare = [word for word in parsed.words if kinds[word] == "rare"]
-    common = [word for word in parsed.words if kinds[word] == "common"]
+    common = [word for word in parsed.words if kinds[word] in ("common", "broad")]
     found = Q()
     if rare:
         found |= Q(search_document=_raw(parsed.tsquery(rare, prefix=False)))
     if common and not rare:
-        every = _raw(parsed.tsquery(common, operator="&", prefix=False))
-        found |= _newest(Q(search_document=every))
-    last = parsed.words[-1] if parsed.words else ""
-    if parsed.prefix and kinds[last] != "common":
+        broad = kinds[last] == "broad"  # Then last, and a prefix.
+        every = Q(
+            search_document=_raw(parsed.tsquery(common, operator="&", prefix=broad))
+        )
+        dense = min(shares[word][1] for word in common) > DENSE
+        found |= _newest(every) if dense else every
+    if parsed.prefix and kinds[last] not in ("common", "broad"):
         found |= Q(search_head=_raw(f"'{last}':*"))
     narrowing = None
     if parsed.phrases or parsed.excluded:

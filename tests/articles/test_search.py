@@ -198,6 +198,18 @@ class TestCommonWords:
         # A rare word beside them finds as before.
         assert slugs("data measles") == ["measles-vaccine"]
 
+    def test_only_words_in_most_documents_are_bounded(self, analysed, monkeypatch):
+        monkeypatch.setattr(search.ranking, "BROAD", 5)
+        monkeypatch.setattr(search.ranking, "DENSE", 1.0)  # None is that common.
+        assert len(slugs("data")) == len(analysed)
+
+    def test_a_prefix_of_common_words_counts_as_one(self, analysed, monkeypatch):
+        assert search.word_kinds(["dat"], prefix="dat") == {"dat": "broad"}
+        assert search.word_kinds(["dat"]) == {"dat": "rare"}
+        assert len(slugs("dat")) == len(analysed)
+        monkeypatch.setattr(search.ranking, "BROAD", 5)
+        assert len(slugs("dat")) == 5
+
 
 @postgresql
 class TestDidYouMean:
