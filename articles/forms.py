@@ -10,9 +10,27 @@ from .ratings import Rating
 from .search import clean_query
 
 
+class ListedChoices(forms.models.ModelChoiceIterator):
+    """
+    Choices read with one plain query. The default reads them through
+    iterator(), which on PostgreSQL is a server-side cursor: three round
+    trips (declare, fetch, close) for a dozen topics on every search page.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class TopicField(forms.ModelChoiceField):
+    iterator = ListedChoices
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Question or keywords"), required=False)
-    topic = forms.ModelChoiceField(
+    topic = TopicField(
         label=_("Topic"),
         queryset=Topic.objects.none(),
         to_field_name="slug",

@@ -42,6 +42,15 @@ class PublicationQuerySet(SlugQuerySet):
         """What readers may see: current publications that are not withdrawals."""
         return self.current().exclude(kind=Publication.Kind.WITHDRAWAL)
 
+    def live_or_superseded(self):
+        """
+        Due publications that are not withdrawals: the live ones and the
+        versions later ones replaced. Unlike live(), a filter on each row's
+        own columns, so search can rank these and check only the best few
+        for being current (articles.search.ranking.ResultsPaginator).
+        """
+        return self.due().exclude(kind=Publication.Kind.WITHDRAWAL)
+
     def next_due_at(self):
         """When the next of these scheduled publications becomes due, or None."""
         return self.filter(published_at__gt=timezone.now()).aggregate(

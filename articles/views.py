@@ -45,22 +45,24 @@ def home(request):
 @require_safe
 @pagecache.public()
 def search(request):
-    # Results, filters, snippets and "did you mean": articles/search.py.
+    # Results, filters, snippets and "did you mean": articles/search/.
     form = SearchForm(request.GET)
     if not form.is_valid():
         context = {"form": form, "query": "", "page_obj": None}
         return render(request, "search.html", context, status=400)
     query = form.cleaned_data["q"]
     if query:
-        results = Publication.objects.search(query)
-    elif form.has_filters():
-        results = Publication.objects.for_listing()
+        paginator = search_module.results(query, per_page=PAGE_SIZE, **form.filters())
     else:
-        results = Publication.objects.none()
-    results = search_module.narrowed(results, **form.filters())
-    page = search_module.ResultsPaginator(results, PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+        listed = (
+            Publication.objects.for_listing()
+            if form.has_filters()
+            else Publication.objects.none()
+        )
+        paginator = search_module.ResultsPaginator(
+            search_module.narrowed(listed, **form.filters()), PAGE_SIZE
+        )
+    page = paginator.get_page(request.GET.get("page"))
     if request.GET.get("from") == "related" and query and not page.object_list:
         # An unanswered related question we have nothing on: ask us instead.
         return redirect(reverse("articles:ask") + "?" + urlencode({"claim": query}))

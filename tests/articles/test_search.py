@@ -18,7 +18,7 @@ from django.utils import timezone
 from articles import search
 from articles.models import Publication, SearchWord
 from articles.publishing import publish, withdraw
-from tests.articles.factories import published_article
+from tests.articles.factories import approve_as_is, published_article
 from tests.articles.search_fixture import NBH, load_search_fixture
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
@@ -166,8 +166,8 @@ class TestCommonWords:
     @pytest.fixture
     def analysed(self, fact_checks, monkeypatch):
         # Thresholds for a 32-document archive (a small one has no common words).
-        monkeypatch.setattr(search, "COMMON", 0.5)
-        monkeypatch.setattr(search, "COMMON_MIN_DOCUMENTS", 10)
+        monkeypatch.setattr(search.ranking, "COMMON", 0.5)
+        monkeypatch.setattr(search.ranking, "COMMON_MIN_DOCUMENTS", 10)
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE articles_publication")
         return fact_checks
@@ -190,6 +190,25 @@ class TestCommonWords:
     def test_common_words_alone_still_find(self, analysed):
         assert len(slugs("data")) == len(analysed)
         assert len(slugs("data say")) == len(analysed)
+
+    def test_common_words_alone_rank_only_the_newest(self, analysed, monkeypatch):
+        monkeypatch.setattr(search.ranking, "BROAD", 5)
+        newest = Publication.objects.live().order_by("-pk")[:5]
+        assert sorted(slugs("data")) == sorted(p.slug for p in newest)
+        # A rare word beside them finds as before.
+        assert slugs("data measles") == ["measles-vaccine"]
+
+    def test_only_words_in_most_documents_are_bounded(self, analysed, monkeypatch):
+        monkeypatch.setattr(search.ranking, "BROAD", 5)
+        monkeypatch.setattr(search.ranking, "DENSE", 1.0)  # None is that common.
+        assert len(slugs("data")) == len(analysed)
+
+    def test_a_prefix_of_common_words_counts_as_one(self, analysed, monkeypatch):
+        assert search.word_kinds(["dat"], prefix="dat") == {"dat": "broad"}
+        assert search.word_kinds(["dat"]) == {"dat": "rare"}
+        assert len(slugs("dat")) == len(analysed)
+        monkeypatch.setattr(search.ranking, "BROAD", 5)
+        assert len(slugs("dat")) == 5
 
 
 @postgresql
@@ -339,11 +358,99 @@ class TestFallback:
         assert list(response.context["page_obj"]) == []
 
 
+class TestQueriesPerSearch:
+    """A search costs the same queries whatever the number of results."""
+
+    def search_page(self, client, query, queries, django_assert_num_queries):
+        with django_assert_num_queries(queries) as captured:
+            response = client.get(reverse("search"), {"q": query})
+        # The topics to filter by come in one plain query, not through a
+        # server-side cursor (declare, fetch, close: three round trips).
+        assert not [q for q in captured.captured_queries if "DECLARE" in q["sql"]]
+        return response.context["page_obj"]
+
+    def test_one_result_or_pages_of_them(
+        self, client, fact_checks, django_assert_num_queries
+    ):
+        client.get(reverse("search"), {"q": "warm-up"})  # Statistics, cached.
+        # The words' kinds (PostgreSQL), the capped count, the page, its
+        # topics, its snippets (PostgreSQL), the topics to filter by.
+        queries = 6 if ON_POSTGRESQL else 4
+        one = self.search_page(client, "measles", queries, django_assert_num_queries)
+        full = self.search_page(client, "data", queries, django_assert_num_queries)
+        assert len(one) == 1
+        assert full.paginator.count == len(fact_checks) > len(full)
+
+    def test_no_results_read_no_page(
+        self, client, fact_checks, django_assert_num_queries
+    ):
+        client.get(reverse("search"), {"q": "warm-up"})
+        # The count and the topics; on PostgreSQL also the word's kind and
+        # "did you mean": the words known, the closest to the one unknown.
+        queries = 5 if ON_POSTGRESQL else 2
+        page = self.search_page(client, "qzxvw", queries, django_assert_num_queries)
+        assert not page.object_list
+
+
+@postgresql
+class TestPagesFromCandidates:
+    """
+    Pages are read from the best candidates, superseded versions included,
+    then checked for being current: exact, whatever the candidates hold.
+    """
+
+    def test_pages_follow_the_ranking(self, client, fact_checks):
+        shown = []
+        for number in (1, 2, 3):
+            response = client.get(reverse("search"), {"q": "data", "page": number})
+            shown += [p.slug for p in response.context["page_obj"]]
+        assert shown == slugs("data")
+
+    @pytest.fixture
+    def superseded(self, db):
+        """A version whose title matched best, replaced by one that matches less."""
+        corrected = published_article(
+            title="Fact check: Do lighthouse lighthouse keepers still exist?",
+            summary="A few do.",
+        )
+        corrected.title = "Fact check: Do keepers still exist?"
+        corrected.summary = "A few lighthouse keepers do."
+        corrected.save()
+        approve_as_is(corrected)
+        publish(article=corrected, kind="update", note="Retitled.")
+        other = published_article(title="Fact check: Is the old lighthouse for sale?")
+        return corrected, other
+
+    def live_results(self, client):
+        response = client.get(reverse("search"), {"q": "lighthouse"})
+        return [p.pk for p in response.context["page_obj"]]
+
+    def test_superseded_candidates_are_never_shown(self, client, superseded):
+        corrected, other = superseded
+        first = Publication.objects.get(article=corrected, version=1)
+        assert slugs("lighthouse") == [other.slug, corrected.slug]
+        shown = self.live_results(client)
+        assert shown == [other.live_publication().pk, corrected.live_publication().pk]
+        assert first.pk not in shown
+
+    def test_a_short_page_is_read_again_from_the_results(
+        self, client, superseded, monkeypatch, django_assert_num_queries
+    ):
+        corrected, other = superseded
+        # Only the best candidate, the superseded version: the page is short.
+        monkeypatch.setattr(search.ResultsPaginator, "CANDIDATES_PER_ROW", 0)
+        monkeypatch.setattr(search.ResultsPaginator, "CANDIDATE_SLACK", 1)
+        expected = [other.live_publication().pk, corrected.live_publication().pk]
+        client.get(reverse("search"), {"q": "warm-up"})
+        with django_assert_num_queries(7):  # One more: the page read again.
+            assert self.live_results(client) == expected
+
+
 @postgresql
 def test_migration_fills_documents_as_publishing_does(db):
     migration = importlib.import_module("articles.migrations.0016_reader_search")
-    assert migration.REPLACED == search._REPLACED + search._DROPPED
-    assert migration.REPLACEMENTS == search._REPLACEMENTS
+    assert migration.REPLACED == search.text._REPLACED + search.text._DROPPED
+    assert migration.REPLACEMENTS == search.text._REPLACEMENTS
     article = published_article(
         title=f"Fact check: Is in{NBH}person voting at the café “safe”?",
         summary="Yes — mostly.",
