@@ -106,7 +106,9 @@ def parse(query: str) -> ParsedQuery:
     excluded = re.findall(r"(?:^|\s)-(\w[\w'-]*)", rest)
     rest = re.sub(r"(?:^|\s)-\w[\w'-]*", " ", rest)
     words = re.findall(r"\w+", rest)[:MAX_WORDS]
-    prefix = bool(words) and len(words[-1]) >= MIN_PREFIX and not query.endswith(" ")
+    # Only a word still being typed is a prefix: the query ends in it, not in
+    # a space or punctuation ("…the election?" must not find "electric").
+    prefix = bool(words) and len(words[-1]) >= MIN_PREFIX and rest.endswith(words[-1])
     return ParsedQuery(words=words, phrases=phrases, excluded=excluded, prefix=prefix)
 
 

@@ -79,6 +79,15 @@ class TestCleanQuery:
         assert parsed.tsquery() == "'county' | 'vot':*"
         assert parsed.websearch() == '"hand recount" -mail'
 
+    @pytest.mark.parametrize(
+        "query", ["who won the election?", "who won the election ", "the election."]
+    )
+    def test_a_finished_last_word_is_no_prefix(self, query):
+        parsed = search.parse(query)
+        assert parsed.words[-1] == "election"
+        assert not parsed.prefix
+        assert parsed.tsquery().endswith("'election'")
+
 
 @postgresql
 class TestRelevance:
