@@ -4,7 +4,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import http_date, urlencode
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import (
     condition,
     require_http_methods,
@@ -13,7 +12,7 @@ from django.views.decorators.http import (
 
 from factually import pagecache
 
-from . import asking, publishing
+from . import asking, frames, publishing
 from . import search as search_module
 from .forms import AskForm, SearchForm
 from .models import Article, Author, Page, PreviewLink, Publication, Topic
@@ -144,19 +143,7 @@ def article_detail(request, slug):
         return render(
             request, "articles/withdrawn.html", {"publication": publication}, status=410
         )
-    return render(
-        request, "articles/article_detail.html", page_context(rendered(publication))
-    )
-
-
-def page_context(publication):
-    """What the article page template needs around the pre-rendered HTML."""
-    return {
-        "publication": publication,
-        "no_donation_ask": publication.no_donation_ask,
-        "page_head": mark_safe(publication.page_head),
-        "page_body": mark_safe(publication.page_body),
-    }
+    return frames.page(request, rendered(publication))
 
 
 @require_safe
@@ -210,7 +197,7 @@ def version_detail(request, slug, version):
         "canonical_url": absolute(current.get_absolute_url()),
     }
     if not publication.is_withdrawn():
-        context |= page_context(rendered(publication))
+        context |= frames.context(rendered(publication))
     return version_response(
         request, "articles/version_detail.html", publication, context
     )
@@ -307,7 +294,7 @@ def author_detail(request, slug):
 
 def render_preview(request, article):
     publication, problems = publishing.preview(load(article))
-    context = page_context(publication)
+    context = frames.context(publication)
     context.update(preview=True, problems=problems)
     response = render(request, "articles/preview.html", context)
     response["Cache-Control"] = "private, no-store"
