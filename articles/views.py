@@ -12,7 +12,7 @@ from django.views.decorators.http import (
 
 from factually import pagecache
 
-from . import asking, frames, publishing
+from . import asking, frames, page_query, publishing
 from . import search as search_module
 from .forms import AskForm, SearchForm
 from .models import Article, Author, Page, PreviewLink, Publication, Topic
@@ -89,12 +89,8 @@ def current_publication(request, slug):
     """
     if not hasattr(request, "_current_publication"):
         request._current_publication = (
-            # Not the frozen content or the search text: the page is made
-            # from page_head and page_body.
-            Publication.objects.current()
-            .filter(slug=slug)
-            .defer("content", "body_text")
-            .first(),
+            # The columns the page is made from, by SQL compiled once.
+            page_query.current(slug),
             pagecache.site_generation(request),
         )
     return request._current_publication
@@ -140,6 +136,8 @@ def article_detail(request, slug):
             raise Http404("No fact check at this address.")
         return redirect(current, permanent=True)
     if publication.is_withdrawn():
+        # The notice shows the note and the history: the whole row.
+        publication = Publication.objects.get(pk=publication.pk)
         return render(
             request, "articles/withdrawn.html", {"publication": publication}, status=410
         )

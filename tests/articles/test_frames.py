@@ -4,15 +4,22 @@ HTML (articles/frames.py): the same bytes the template renders, and a
 banner, campaign or count change shows on the next miss.
 """
 
+import datetime
+
+import time_machine
 from django.shortcuts import render
 from django.test import RequestFactory, TestCase
 
-from articles import frames
+from articles import frames, page_query
 from articles.models import Publication
-from articles.publishing import publish
+from articles.publishing import publish, withdraw
 from donations import tracker
 from factually import pagecache
-from tests.articles.factories import approve_as_is, published_article
+from tests.articles.factories import (
+    approve_as_is,
+    edit_summary,
+    published_article,
+)
 from tests.donations.factories import (
     BannerMessageFactory,
     CampaignFactory,
@@ -144,4 +151,71 @@ class SplitTests(TestCase):
         self.assertEqual(
             frames.split("a" + "b".join(marks) + "c"),
             ("a", marks[0], "b", marks[1], "b", marks[2], "b", marks[3], "c"),
+        )
+
+
+NOW = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=datetime.UTC)
+
+
+@time_machine.travel(NOW, tick=False)
+class PageQueryTests(TestCase):
+    """The page's query, compiled once, finds what the ORM's query finds."""
+
+    def assert_same_as_the_orm(self, slug):
+        found = page_query.current(slug)
+        expected = page_query.queryset(slug).first()
+        if expected is None:
+            self.assertIsNone(found)
+            return
+        for name in page_query.PAGE_FIELDS:
+            field = Publication._meta.get_field(name).attname
+            self.assertEqual(getattr(found, field), getattr(expected, field), name)
+        self.assertEqual(found.pk, expected.pk)
+
+    def test_current_scheduled_and_missing(self):
+        article = published_article(
+            slug="timed",
+            summary="First.",
+            published_at=NOW - datetime.timedelta(days=1),
+        )
+        edit_summary(article, "Second.")
+        publish(
+            article=article,
+            kind="update",
+            note="Later.",
+            published_at=NOW + datetime.timedelta(hours=1),
+        )
+
+        self.assertEqual(page_query.current("timed").version, 1)
+        self.assert_same_as_the_orm("timed")
+        self.assertIsNone(page_query.current("nowhere"))
+        self.assert_same_as_the_orm("nowhere")
+        with time_machine.travel(NOW + datetime.timedelta(hours=1)):
+            self.assertEqual(page_query.current("timed").version, 2)
+            self.assert_same_as_the_orm("timed")
+
+    def test_a_withdrawal_is_current_and_its_page_has_the_whole_row(self):
+        article = published_article(
+            slug="gone", published_at=NOW - datetime.timedelta(days=1)
+        )
+        withdraw(article=article, note="A source was forged.")
+
+        self.assertEqual(page_query.current("gone").kind, Publication.Kind.WITHDRAWAL)
+        self.assert_same_as_the_orm("gone")
+        self.assertContains(
+            self.client.get("/fact-checks/gone/"),
+            "A source was forged.",
+            status_code=410,
+        )
+
+    def test_the_page_reads_only_its_columns(self):
+        published_article(slug="slim", published_at=NOW - datetime.timedelta(days=1))
+
+        found = page_query.current("slim")
+
+        self.assertEqual(
+            found.get_deferred_fields(),
+            {"content", "body_text", "search_document", "search_head", "note"}
+            | {"published_by_id", "created_at", "checked_on", "first_published_at"}
+            | {"draft_digest", "ratings", "social_card"},
         )
