@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 from factually import pagecache
 
@@ -206,6 +207,24 @@ def invalidate() -> None:
         # The generation was evicted; any fresh number retires what was cached.
         cache.set(GENERATION_KEY, _new_generation(), timeout=None)
     pagecache.generation_changed(GENERATION_KEY)
+
+
+def schedule_campaign_times(campaign: Campaign | None = None) -> None:
+    """
+    The banner appears when a campaign starts and leaves when it ends, with
+    no change to anything: retire every cached page at those moments (and
+    so, through the site generation, every page's ETag), for `campaign`,
+    or the current one. Call it whenever a campaign's times or its being
+    current may have changed.
+    """
+    if campaign is None:
+        campaign = Campaign.objects.current().first()
+    if campaign is None or not campaign.is_current:
+        return
+    now = timezone.now()
+    for moment in (campaign.starts_at, campaign.ends_at):
+        if moment > now:
+            pagecache.invalidate_all(at=moment)
 
 
 def invalidate_on_commit() -> None:

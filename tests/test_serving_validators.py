@@ -4,11 +4,17 @@ publication and the site generation without rendering, so a conditional
 request is answered 304 even when the page is not in the page cache.
 """
 
+import datetime
+import io
 import secrets
 from unittest import mock
 
+import time_machine
+from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import http_date
 
 from articles.models import VersionRemoval
 from articles.publishing import publish
@@ -216,3 +222,83 @@ class VersionValidatorsTests(TestCase):
             with self.subTest(url=url):
                 response = self.client.get(url, headers={"if_none_match": "*"})
                 self.assertEqual(response.status_code, 404)
+
+
+class CampaignEndTests(TestCase):
+    """
+    A campaign's end changes the banner on every page with nothing saved:
+    pages cached before it are retired then, and their ETags change.
+    """
+
+    def setUp(self):
+        self.now = timezone.now().replace(microsecond=0)
+        self.ends_at = self.now + datetime.timedelta(hours=2)
+        self.article = published_article(slug="ending", summary="First answer.")
+        self.url = reverse("articles:detail", args=["ending"])
+
+    def add_campaign_in_the_admin(self):
+        client = self.client_class()
+        client.force_login(fundraiser())
+        with committed(self):
+            response = client.post(
+                reverse("admin:donations_campaign_add"),
+                {
+                    "name": "Winter drive",
+                    "goal_kind": "supporters",
+                    "goal": "1000",
+                    "currency": "USD",
+                    "banner_views_per_day": "0",
+                    "starts_at_0": (self.now - datetime.timedelta(days=1)).strftime(
+                        "%Y-%m-%d"
+                    ),
+                    "starts_at_1": "00:00:00",
+                    "ends_at_0": self.ends_at.strftime("%Y-%m-%d"),
+                    "ends_at_1": self.ends_at.strftime("%H:%M:%S"),
+                    "donate_url": "https://buy.stripe.com/test_1",
+                    "is_current": "on",
+                },
+            )
+        self.assertEqual(response.status_code, 302)
+
+    def test_pages_and_etags_change_when_the_campaign_ends(self):
+        self.add_campaign_in_the_admin()
+        before = self.client.get(self.url)
+        self.assertContains(before, 'id="donation-banner"')
+        self.assertEqual(self.client.get(self.url)["X-Page-Cache"], "hit")
+
+        with time_machine.travel(self.ends_at + datetime.timedelta(seconds=1)):
+            after = self.client.get(self.url, headers={"if_none_match": before["ETag"]})
+
+            self.assertEqual(after.status_code, 200)
+            self.assertEqual(after["X-Page-Cache"], "miss")
+            self.assertNotContains(after, 'id="donation-banner"')
+            self.assertNotEqual(after["ETag"], before["ETag"])
+            self.assertEqual(
+                after["Last-Modified"], http_date(self.ends_at.timestamp())
+            )
+
+        # Long after, once other moments were scheduled and old ones
+        # forgotten, the old ETag still never matches.
+        later = self.ends_at + datetime.timedelta(days=1)
+        with time_machine.travel(later):
+            with committed(self):
+                pagecache.invalidate_all(at=later + datetime.timedelta(days=1))
+            again = self.client.get(
+                f"{self.url}?later=1", headers={"if_none_match": before["ETag"]}
+            )
+            self.assertEqual(again.status_code, 200)
+            self.assertEqual(again["ETag"], after["ETag"])
+
+    def test_deploys_schedule_the_current_campaigns_end(self):
+        # A campaign saved before campaigns' times were scheduled.
+        CampaignFactory(is_current=True, ends_at=self.ends_at)
+
+        with committed(self):
+            call_command("invalidate_page_cache", stdout=io.StringIO())
+        before = self.client.get(self.url)
+        self.assertContains(before, 'id="donation-banner"')
+
+        with time_machine.travel(self.ends_at + datetime.timedelta(seconds=1)):
+            after = self.client.get(self.url, headers={"if_none_match": before["ETag"]})
+        self.assertEqual(after.status_code, 200)
+        self.assertNotContains(after, 'id="donation-banner"')
