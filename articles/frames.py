@@ -94,8 +94,8 @@ def split(html):
 def frame(request, no_donation_ask, banner_html):
     """
     The pieces of the frame for these, rendered now; None when they cannot
-    be kept (the banner changed while rendering, or the template does not
-    show each field once).
+    be kept (the banner changed while rendering, the page used something of
+    this request's own, or the template does not show each field once).
     """
     stand_in = SimpleNamespace(
         title=TITLE, excerpt=EXCERPT, no_donation_ask=no_donation_ask
@@ -104,7 +104,21 @@ def frame(request, no_donation_ask, banner_html):
     html = render(request, TEMPLATE, context(stand_in)).content.decode()
     if banner_html is not None and (banner_html not in html or banner() != banner_html):
         return None
+    if per_request(request):
+        return None
     return split(html)
+
+
+def per_request(request):
+    """
+    Whether rendering used something of this request's own: a CSRF token
+    or a Content-Security-Policy nonce (true once it has been generated).
+    A frame holding either cannot serve another request.
+    """
+    return bool(
+        request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or getattr(request, "_csp_nonce", None)
+    )
 
 
 def page(request, publication):

@@ -219,3 +219,21 @@ class PageQueryTests(TestCase):
             | {"published_by_id", "created_at", "checked_on", "first_published_at"}
             | {"draft_digest", "ratings", "social_card"},
         )
+
+
+class PerRequestTests(TestCase):
+    def test_a_frame_using_a_csrf_token_or_a_csp_nonce_is_not_kept(self):
+        from django.middleware.csrf import get_token
+        from django.utils.csp import LazyNonce
+
+        token_request = RequestFactory().get("/")
+        get_token(token_request)
+        nonce_request = RequestFactory().get("/")
+        nonce_request._csp_nonce = LazyNonce()
+        str(nonce_request._csp_nonce)  # Generated, as a template using it would.
+        unused_request = RequestFactory().get("/")
+        unused_request._csp_nonce = LazyNonce()
+
+        self.assertTrue(frames.per_request(token_request))
+        self.assertTrue(frames.per_request(nonce_request))
+        self.assertFalse(frames.per_request(unused_request))
