@@ -21,22 +21,26 @@ from .slugs import SlugQuerySet
 
 
 class PublicationQuerySet(SlugQuerySet):
-    def due(self):
-        """Publications whose time has come (scheduled ones are not due yet)."""
-        return self.filter(published_at__lte=timezone.now())
+    def due(self, now=None):
+        """
+        Publications whose time has come (scheduled ones are not due yet),
+        at `now` (by default, now).
+        """
+        return self.filter(published_at__lte=now or timezone.now())
 
-    def current(self):
+    def current(self, now=None):
         """
         Each article's latest publication whose time has come, withdrawals
         included. Publishing keeps versions in time order, so the latest
         version due is what readers see.
         """
+        now = now or timezone.now()
         later = Publication.objects.filter(
             article=OuterRef("article"),
             version__gt=OuterRef("version"),
-            published_at__lte=timezone.now(),
+            published_at__lte=now,
         )
-        return self.due().filter(~Exists(later))
+        return self.due(now).filter(~Exists(later))
 
     def live(self):
         """What readers may see: current publications that are not withdrawals."""

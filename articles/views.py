@@ -3,8 +3,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import http_date, urlencode
-from django.utils.safestring import mark_safe
+from django.utils.http import urlencode
 from django.views.decorators.http import (
     condition,
     require_http_methods,
@@ -13,7 +12,7 @@ from django.views.decorators.http import (
 
 from factually import pagecache
 
-from . import asking, publishing
+from . import asking, frames, page_query, publishing
 from . import search as search_module
 from .forms import AskForm, SearchForm
 from .models import Article, Author, Page, PreviewLink, Publication, Topic
@@ -25,11 +24,6 @@ PAGE_SIZE = 12
 
 def paginate(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def with_last_modified(response, moment):
-    response["Last-Modified"] = http_date(moment.timestamp())
-    return response
 
 
 @require_safe
@@ -90,12 +84,8 @@ def current_publication(request, slug):
     """
     if not hasattr(request, "_current_publication"):
         request._current_publication = (
-            # Not the frozen content or the search text: the page is made
-            # from page_head and page_body.
-            Publication.objects.current()
-            .filter(slug=slug)
-            .defer("content", "body_text")
-            .first(),
+            # The columns the page is made from, by SQL compiled once.
+            page_query.current(slug),
             pagecache.site_generation(request),
         )
     return request._current_publication
@@ -141,22 +131,12 @@ def article_detail(request, slug):
             raise Http404("No fact check at this address.")
         return redirect(current, permanent=True)
     if publication.is_withdrawn():
+        # The notice shows the note and the history: the whole row.
+        publication = Publication.objects.get(pk=publication.pk)
         return render(
             request, "articles/withdrawn.html", {"publication": publication}, status=410
         )
-    return render(
-        request, "articles/article_detail.html", page_context(rendered(publication))
-    )
-
-
-def page_context(publication):
-    """What the article page template needs around the pre-rendered HTML."""
-    return {
-        "publication": publication,
-        "no_donation_ask": publication.no_donation_ask,
-        "page_head": mark_safe(publication.page_head),
-        "page_body": mark_safe(publication.page_body),
-    }
+    return frames.page(request, rendered(publication))
 
 
 @require_safe
@@ -172,12 +152,75 @@ def answer(request, pk):
     return redirect(current)
 
 
-def public_version(slug, version):
-    """A version readers may see at this address, or 404 like a missing page."""
-    publication = Publication.objects.of_version(slug, version)
-    if publication is None:
-        raise Http404("No fact check at this address.")
-    return publication
+def version_state(request, slug, version):
+    """
+    The version at `slug` readers may see (None: not here), the article's
+    current publication and the site generation, read once per request:
+    all a version page's validators need, so a conditional request is
+    answered before anything renders.
+    """
+    if not hasattr(request, "_version_state"):
+        publication = Publication.objects.of_version(slug, version)
+        current = (
+            Publication.objects.current().get(article_id=publication.article_id)
+            if publication is not None
+            else None
+        )
+        request._version_state = (
+            publication,
+            current,
+            pagecache.site_generation(request),
+        )
+    return request._version_state
+
+
+def version_validators(page):
+    """
+    ETag and Last-Modified functions for a version page (`page`: "version"
+    or "changes"), from what the page shows without rendering it: which
+    version, whether it was removed, the current version it points to,
+    the templates of its own HTML and the site generation (the banner).
+    None for a page that is not there or moves elsewhere.
+    """
+
+    def state(request, slug, version):
+        publication, current, generation = version_state(request, slug, version)
+        if publication is None or generation is None or current.slug != slug:
+            return None
+        if page == "changes" and (
+            publication.is_withdrawn() or publication.page_content()["changes"] is None
+        ):
+            return None  # Not found.
+        return publication, current, generation
+
+    def etag(request, slug, version):
+        found = state(request, slug, version)
+        if found is None:
+            return None
+        publication, current, generation = found
+        removal = getattr(publication, "removal", None)
+        removed = f"r{removal.pk}-" if removal is not None else ""
+        return (
+            f'W/"{page}-{publication.pk}-{current.pk}-{removed}'
+            f'{render_key()[:12]}-{generation:x}"'
+        )
+
+    def last_modified(request, slug, version):
+        found = state(request, slug, version)
+        if found is None:
+            return None
+        publication, current, generation = found
+        removal = getattr(publication, "removal", None)
+        moments = [
+            publication.published_at,
+            current.published_at,
+            pagecache.site_changed_at(generation),
+        ]
+        if removal is not None:
+            moments.append(removal.removed_at)
+        return max(moments)
+
+    return condition(etag_func=etag, last_modified_func=last_modified)
 
 
 def version_response(request, template, publication, context):
@@ -192,15 +235,17 @@ def version_response(request, template, publication, context):
         request, template, {"publication": publication, **context}, status=status
     )
     response["X-Robots-Tag"] = "noindex"
-    return with_last_modified(response, publication.published_at)
+    return response
 
 
 @require_safe
 @pagecache.public()
 @pagecache.tagged("fact-check-{slug}")
+@version_validators("version")
 def version_detail(request, slug, version):
-    publication = public_version(slug, version)
-    current = Publication.objects.current().get(article_id=publication.article_id)
+    publication, current, _ = version_state(request, slug, version)
+    if publication is None:
+        raise Http404("No fact check at this address.")
     if current.slug != slug:
         return redirect(
             "articles:version", slug=current.slug, version=version, permanent=True
@@ -210,7 +255,7 @@ def version_detail(request, slug, version):
         "canonical_url": absolute(current.get_absolute_url()),
     }
     if not publication.is_withdrawn():
-        context |= page_context(rendered(publication))
+        context |= frames.context(rendered(publication))
     return version_response(
         request, "articles/version_detail.html", publication, context
     )
@@ -219,14 +264,16 @@ def version_detail(request, slug, version):
 @require_safe
 @pagecache.public()
 @pagecache.tagged("fact-check-{slug}")
+@version_validators("changes")
 def version_changes(request, slug, version):
-    publication = public_version(slug, version)
+    publication, current, _ = version_state(request, slug, version)
+    if publication is None:
+        raise Http404("No fact check at this address.")
     changes = (
         None if publication.is_withdrawn() else publication.page_content()["changes"]
     )
     if changes is None:
         raise Http404("This version changed nothing it could show.")
-    current = Publication.objects.current().get(article_id=publication.article_id)
     if current.slug != slug:
         return redirect(
             "articles:changes", slug=current.slug, version=version, permanent=True
@@ -307,7 +354,7 @@ def author_detail(request, slug):
 
 def render_preview(request, article):
     publication, problems = publishing.preview(load(article))
-    context = page_context(publication)
+    context = frames.context(publication)
     context.update(preview=True, problems=problems)
     response = render(request, "articles/preview.html", context)
     response["Cache-Control"] = "private, no-store"

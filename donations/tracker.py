@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 from factually import pagecache
 
@@ -158,6 +159,15 @@ def _new_generation() -> int:
 
 def current() -> Tracker | None:
     """The tracker readers see, or None when no campaign is current."""
+    return lookup()[1]
+
+
+def lookup() -> tuple[int | None, Tracker | None]:
+    """
+    The tracker readers see, with the generation it was built under (None
+    when the cache cannot say, as when Redis is down): what is rendered
+    from the tracker can be kept under that generation and the tracker.
+    """
     found = cache.get_many([GENERATION_KEY, LATEST_KEY])
     generation = found.get(GENERATION_KEY)
     if generation is None:
@@ -165,24 +175,24 @@ def current() -> Tracker | None:
         generation = cache.get(GENERATION_KEY)
     latest = found.get(LATEST_KEY)
     if latest is not None and generation is not None and latest[0] == generation:
-        return latest[1]
+        return latest
     key = VALUE_KEY.format(generation=generation)
     tracker = cache.get(key, _MISSING)
     if tracker is not _MISSING:
-        return tracker
+        return generation, tracker
     # Counting a large campaign takes a while: one process rebuilds at a
     # time, and readers arriving meanwhile get the previous figure rather
     # than all running the same count.
     rebuilding = cache.add(REBUILD_LOCK_KEY, True, timeout=REBUILD_LOCK_TIMEOUT)
     if not rebuilding and latest is not None:
-        return latest[1]
+        return latest
     try:
         tracker = build()
         cache.set_many({key: tracker, LATEST_KEY: (generation, tracker)}, TIMEOUT)
     finally:
         if rebuilding:
             cache.delete(REBUILD_LOCK_KEY)
-    return tracker
+    return generation, tracker
 
 
 def invalidate() -> None:
@@ -197,6 +207,24 @@ def invalidate() -> None:
         # The generation was evicted; any fresh number retires what was cached.
         cache.set(GENERATION_KEY, _new_generation(), timeout=None)
     pagecache.generation_changed(GENERATION_KEY)
+
+
+def schedule_campaign_times(campaign: Campaign | None = None) -> None:
+    """
+    The banner appears when a campaign starts and leaves when it ends, with
+    no change to anything: retire every cached page at those moments (and
+    so, through the site generation, every page's ETag), for `campaign`,
+    or the current one. Call it whenever a campaign's times or its being
+    current may have changed.
+    """
+    if campaign is None:
+        campaign = Campaign.objects.current().first()
+    if campaign is None or not campaign.is_current:
+        return
+    now = timezone.now()
+    for moment in (campaign.starts_at, campaign.ends_at):
+        if moment > now:
+            pagecache.invalidate_all(at=moment)
 
 
 def invalidate_on_commit() -> None:

@@ -225,8 +225,28 @@ def site_generation(request=None):
     """
     generations = getattr(request, "page_cache_generations", None)
     if generations is not None:
-        return generations.get(SITE_GENERATION_KEY)
-    return _cache().get(SITE_GENERATION_KEY)
+        generation = generations.get(SITE_GENERATION_KEY)
+        scheduled = getattr(request, "page_cache_scheduled", ())
+    else:
+        found = _cache().get_many([SITE_GENERATION_KEY, SCHEDULE_KEY])
+        generation = found.get(SITE_GENERATION_KEY)
+        scheduled = found.get(SCHEDULE_KEY, ())
+    return _with_schedule(generation, scheduled, time.time())
+
+
+def _with_schedule(generation, scheduled, now):
+    """
+    The site generation as pages see it: a scheduled moment that has come
+    (a publication due, a campaign ending) counts as a change made at that
+    moment, so validators built from it change then, as the pages do.
+    """
+    if generation is None:
+        return None
+    passed = [moment for moment in scheduled if moment <= now]
+    if not passed:
+        return generation
+    at_moment = int(max(passed) * 1000) << RANDOM_BITS
+    return max(generation, at_moment)
 
 
 def site_changed_at(generation):
@@ -256,9 +276,12 @@ def _bump(keys, message):
 def _schedule(moment):
     cache = _cache()
     now = time.time()
-    # A moment older than the longest an entry lives can retire nothing.
+    # A moment older than the longest an entry lives can retire nothing;
+    # but the latest that has come stays, as site_generation() counts it.
     keep = now - settings.PAGE_CACHE_TIMEOUT
-    moments = [m for m in cache.get(SCHEDULE_KEY) or () if m > keep]
+    known = cache.get(SCHEDULE_KEY) or ()
+    passed = [m for m in known if m <= now]
+    moments = [m for m in known if m > keep] + ([max(passed)] if passed else [])
     cache.set(SCHEDULE_KEY, sorted({*moments, moment.timestamp()}), timeout=None)
     _announce("*")
 
@@ -495,6 +518,7 @@ class PageCacheMiddleware:
             generations = cache.get_many(generation_keys)
 
         request.page_cache_generations = generations
+        request.page_cache_scheduled = scheduled
         response = self.get_response(request)
         response["X-Page-Cache"] = "miss"
         extra = getattr(response, "page_cache_generation_key", None)

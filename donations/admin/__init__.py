@@ -173,6 +173,7 @@ class CampaignAdmin(
             self.log_change(request, campaign, _("Made current."))
             tracker.invalidate_on_commit()
             pagecache.invalidate_all()
+            tracker.schedule_campaign_times(campaign)
         version = Version.objects.get_for_object(campaign).first()
         AuditEntry.objects.record(
             area=AuditEntry.Area.FUNDRAISING,

@@ -38,6 +38,8 @@ class InvalidatesTrackerMixin:
         super().save_model(request, obj, form, change)
         tracker.invalidate_on_commit()
         pagecache.invalidate_all()
+        # A campaign's start and end change the banner when they come.
+        tracker.schedule_campaign_times()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

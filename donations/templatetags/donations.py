@@ -1,22 +1,69 @@
+import threading
+from collections import OrderedDict
+
 from django import template
 from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from donations import tracker
 
 register = template.Library()
 
+# The banner's HTML, rendered once per process for each state of the
+# tracker (see banner_html()); a few states are enough: they change with
+# donations, and an old state is never shown again.
+RENDERED_SIZE = 8
+_rendered = OrderedDict()
+_lock = threading.Lock()
 
-@register.inclusion_tag("donations/_banner.html")
+
+@register.simple_tag
 def donation_banner():
     """
     The donation banner with the goal tracker, while the current campaign
-    runs. Served from the cache: no query once the cache is warm.
+    runs. Served from the cache: no query once the cache is warm, and no
+    rendering either once this process has rendered the same state.
     """
-    current = tracker.current()
-    if current is None or not current.is_running():
-        return {"tracker": None}
-    return {
-        "tracker": current,
-        "chosen": current.default_message(),
-        "dismiss_days": settings.DONATION_BANNER_DISMISS_DAYS,
-    }
+    return banner_html()
+
+
+def banner_html():
+    """
+    The banner as donations/_banner.html renders it now. What it shows is
+    the tracker (a generation names each of its states; the tracker is in
+    the key as well, so that a value built twice under one generation is
+    never mixed up), whether the campaign runs at this moment, the dismissal
+    setting and the language: with those in the key, a kept copy is exactly
+    what rendering would give. When the cache cannot name the generation
+    (Redis down), every call renders.
+    """
+    generation, current = tracker.lookup()
+    running = current is not None and current.is_running(timezone.now())
+    key = (
+        generation,
+        current if running else None,
+        settings.DONATION_BANNER_DISMISS_DAYS,
+        translation.get_language(),
+    )
+    if generation is not None:
+        with _lock:
+            html = _rendered.get(key)
+        if html is not None:
+            return html
+    if running:
+        context = {
+            "tracker": current,
+            "chosen": current.default_message(),
+            "dismiss_days": settings.DONATION_BANNER_DISMISS_DAYS,
+        }
+    else:
+        context = {"tracker": None}
+    html = mark_safe(render_to_string("donations/_banner.html", context))
+    if generation is not None:
+        with _lock:
+            _rendered[key] = html
+            while len(_rendered) > RENDERED_SIZE:
+                _rendered.popitem(last=False)
+    return html

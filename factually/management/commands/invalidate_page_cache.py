@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from donations import tracker
 from factually import pagecache
 
 
@@ -29,4 +30,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Retired the cached pages at {len(paths)} path(s).")
         else:
             pagecache.invalidate_all()
+            # And again when the current campaign starts or ends.
+            tracker.schedule_campaign_times()
             self.stdout.write("Retired every cached page.")

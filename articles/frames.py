@@ -1,0 +1,150 @@
+"""
+The article page around the article's own HTML, rendered once per process.
+
+An article page is articles/article_detail.html: base.html (the header, the
+donation banner, the inlined stylesheets, the footer) around the version's
+pre-rendered head and body (articles.prerender), with the title and the
+excerpt in <title> and the description. Everything but those four is the
+same for every article, so a cache miss need not render it: the template
+is rendered once with a marker in place of each of the four, and split at
+the markers into the frame; a page is then the frame's pieces joined with
+the article's escaped title and excerpt and its stored HTML, the same bytes
+the template gives.
+
+A frame is kept for what it is made from: the site generation the page
+cache read for the request (every deploy, campaign, banner, topic or
+author change replaces it), the banner's HTML as the banner tag gives it
+now (which follows the donation tracker exactly), whether the page asks for
+donations, and the language. Only anonymous readers' pages use it (the page
+cache read their generation: `request.page_cache_generations`), so nothing
+that depends on a signed-in user could be kept; the header's navigation
+marks only the pages it links to, never an article's address. With DEBUG
+on, every page is rendered, so that template edits show at once.
+"""
+
+import secrets
+import threading
+from collections import OrderedDict
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template import engines
+from django.utils import translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+
+from factually import pagecache
+
+TEMPLATE = "articles/article_detail.html"
+# Frames this process keeps: one per banner state and ask/no-ask, so a few.
+SIZE = 16
+
+# Markers no article's text can contain: a NUL byte and a token of this
+# process. Escaping leaves them as they are.
+_TOKEN = secrets.token_hex(8)
+TITLE, EXCERPT, HEAD, BODY = (
+    f"\x00{name}-{_TOKEN}\x00" for name in ("title", "excerpt", "head", "body")
+)
+
+_frames = OrderedDict()
+_lock = threading.Lock()
+_banner = None
+
+
+def banner():
+    """The banner's HTML now, through its template tag, as base.html has it."""
+    global _banner
+    if _banner is None:
+        _banner = engines["django"].from_string(
+            "{% load donations %}{% donation_banner %}"
+        )
+    return _banner.render()
+
+
+def context(publication):
+    """What the article page template needs around the pre-rendered HTML."""
+    return {
+        "publication": publication,
+        "no_donation_ask": publication.no_donation_ask,
+        "page_head": mark_safe(publication.page_head),
+        "page_body": mark_safe(publication.page_body),
+    }
+
+
+def split(html):
+    """
+    The rendered frame as pieces: literal text, and the markers in between
+    (each once), or None when the template did not use each marker once.
+    """
+    found = sorted(
+        (html.find(marker), marker) for marker in (TITLE, EXCERPT, HEAD, BODY)
+    )
+    if any(at < 0 or html.count(marker) != 1 for at, marker in found):
+        return None
+    pieces, start = [], 0
+    for at, marker in found:
+        pieces += [html[start:at], marker]
+        start = at + len(marker)
+    pieces.append(html[start:])
+    return tuple(pieces)
+
+
+def frame(request, no_donation_ask, banner_html):
+    """
+    The pieces of the frame for these, rendered now; None when they cannot
+    be kept (the banner changed while rendering, the page used something of
+    this request's own, or the template does not show each field once).
+    """
+    stand_in = SimpleNamespace(
+        title=TITLE, excerpt=EXCERPT, no_donation_ask=no_donation_ask
+    )
+    stand_in.page_head, stand_in.page_body = HEAD, BODY
+    html = render(request, TEMPLATE, context(stand_in)).content.decode()
+    if banner_html is not None and (banner_html not in html or banner() != banner_html):
+        return None
+    if per_request(request):
+        return None
+    return split(html)
+
+
+def per_request(request):
+    """
+    Whether rendering used something of this request's own: a CSRF token
+    or a Content-Security-Policy nonce (true once it has been generated).
+    A frame holding either cannot serve another request.
+    """
+    return bool(
+        request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        or getattr(request, "_csp_nonce", None)
+    )
+
+
+def page(request, publication):
+    """The article page's response: from a kept frame when it can be."""
+    generation = None
+    if getattr(request, "page_cache_generations", None) is not None:
+        generation = pagecache.site_generation(request)
+    if generation is None or settings.DEBUG:
+        return render(request, TEMPLATE, context(publication))
+    no_ask = publication.no_donation_ask
+    banner_html = None if no_ask else banner()
+    key = (generation, no_ask, banner_html, translation.get_language())
+    with _lock:
+        pieces = _frames.get(key)
+    if pieces is None:
+        pieces = frame(request, no_ask, banner_html)
+        if pieces is None:
+            return render(request, TEMPLATE, context(publication))
+        with _lock:
+            _frames[key] = pieces
+            while len(_frames) > SIZE:
+                _frames.popitem(last=False)
+    fields = {
+        TITLE: conditional_escape(publication.title),
+        EXCERPT: conditional_escape(publication.excerpt),
+        HEAD: publication.page_head,
+        BODY: publication.page_body,
+    }
+    return HttpResponse("".join(fields.get(piece, piece) for piece in pieces))
