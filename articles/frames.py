@@ -73,6 +73,9 @@ def context(publication):
     }
 
 
+MARKERS = frozenset((TITLE, EXCERPT, HEAD, BODY))
+
+
 def split(html):
     """
     The rendered frame as pieces: literal text, and the markers in between
@@ -137,14 +140,29 @@ def page(request, publication):
         pieces = frame(request, no_ask, banner_html)
         if pieces is None:
             return render(request, TEMPLATE, context(publication))
+        # The literal pieces encoded once; the markers stay text.
+        pieces = tuple(
+            piece if piece in MARKERS else piece.encode() for piece in pieces
+        )
         with _lock:
             _frames[key] = pieces
             while len(_frames) > SIZE:
                 _frames.popitem(last=False)
+    head, body = _encoded_html(publication)
     fields = {
-        TITLE: conditional_escape(publication.title),
-        EXCERPT: conditional_escape(publication.excerpt),
-        HEAD: publication.page_head,
-        BODY: publication.page_body,
+        TITLE: conditional_escape(publication.title).encode(),
+        EXCERPT: conditional_escape(publication.excerpt).encode(),
+        HEAD: head,
+        BODY: body,
     }
-    return HttpResponse("".join(fields.get(piece, piece) for piece in pieces))
+    return HttpResponse(
+        b"".join(fields[piece] if piece in MARKERS else piece for piece in pieces)
+    )
+
+
+def _encoded_html(publication):
+    """The page's own HTML as bytes: as page_query kept it, if still current."""
+    kept = getattr(publication, "page_bytes", None)
+    if kept is not None and kept[0] == publication.rendered_with:
+        return kept[1:]
+    return publication.page_head.encode(), publication.page_body.encode()

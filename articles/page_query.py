@@ -11,9 +11,18 @@ stand-ins for those two, and each request runs the compiled SQL through
 raw() with its own moment and slug: the same SQL, the same row, the same
 field conversions, none of the building. A change to current() changes
 what is compiled, at the next start.
+
+The page's own HTML (page_head, page_body: most of its bytes) is not in
+that query. A publication's HTML never changes once rendered by a given set
+of templates (`rendered_with`), so each process keeps what it has read,
+keyed by publication and `rendered_with`, up to HTML_CACHE_BYTES, and reads
+it with a second query only the first time: a miss then costs the same
+whatever the article's size. A page rendered again by new templates has a
+new `rendered_with`, hence a new key.
 """
 
 import threading
+from collections import OrderedDict
 from datetime import UTC, datetime
 
 from django.db import connections, router
@@ -32,10 +41,12 @@ PAGE_FIELDS = (
     "title",
     "excerpt",
     "no_donation_ask",
-    "page_head",
-    "page_body",
     "rendered_with",
 )
+HTML_FIELDS = ("page_head", "page_body")
+
+# What each process keeps of pages' HTML, in characters (about bytes).
+HTML_CACHE_BYTES = 32 * 1024 * 1024
 
 # Stand-ins no real request passes: found again among the parameters.
 _NOW = datetime(2000, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
@@ -45,9 +56,51 @@ _compiled = {}
 _lock = threading.Lock()
 
 
-def queryset(slug, now=None):
-    """The query, as the ORM writes it."""
-    return Publication.objects.current(now).filter(slug=slug).only(*PAGE_FIELDS)[:1]
+class _HTMLCache:
+    """
+    Pages' HTML, as text and encoded, by (database, publication, its
+    version, rendered_with), least recently used out past the budget.
+    """
+
+    def __init__(self, budget):
+        self.budget = budget
+        self.size = 0
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            html = self.entries.get(key)
+            if html is not None:
+                self.entries.move_to_end(key)
+            return html
+
+    def put(self, key, html):
+        size = sum(map(len, html))
+        if size > self.budget:
+            return
+        with self.lock:
+            if key in self.entries:
+                return
+            self.entries[key] = html
+            self.size += size
+            while self.size > self.budget:
+                _key, dropped = self.entries.popitem(last=False)
+                self.size -= sum(map(len, dropped))
+
+    def clear(self):
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+html_cache = _HTMLCache(HTML_CACHE_BYTES)
+
+
+def queryset(slug, now=None, *, html=False):
+    """The query, as the ORM writes it (with the page's HTML, if `html`)."""
+    fields = PAGE_FIELDS + HTML_FIELDS if html else PAGE_FIELDS
+    return Publication.objects.current(now).filter(slug=slug).only(*fields)[:1]
 
 
 def compile_for(alias):
@@ -79,5 +132,31 @@ def current(slug):
         now if role == "now" else slug if role == "slug" else role[1] for role in roles
     ]
     for publication in Publication.objects.db_manager(alias).raw(sql, params):
+        with_html(publication, alias)
         return publication
     return None
+
+
+def with_html(publication, alias):
+    """Give `publication` its page HTML: kept, or read once and kept."""
+    key = (
+        alias,
+        publication.pk,
+        publication.article_id,
+        publication.version,
+        publication.published_at,
+        publication.rendered_with,
+    )
+    html = html_cache.get(key)
+    if html is None:
+        head, body = (
+            Publication.objects.using(alias)
+            .filter(pk=publication.pk)
+            .values_list(*HTML_FIELDS)
+            .get()
+        )
+        # Encoded too, once: the response is bytes (articles/frames.py).
+        html = (head, body, head.encode(), body.encode())
+        html_cache.put(key, html)
+    publication.page_head, publication.page_body = html[:2]
+    publication.page_bytes = (publication.rendered_with, *html[2:])

@@ -38,8 +38,14 @@ def _media_in_a_temporary_folder(tmp_path_factory):
 def _empty_cache():
     """
     The goal tracker and other cached figures outlive each test's database
-    rollback (and, with Redis, the whole run): start every test empty.
+    rollback (and, with Redis, the whole run): start every test empty. So
+    does each process's copy of pages' HTML, keyed by publication id, which
+    a rolled-back or flushed database gives out again.
     """
+    from articles import page_query
+
     cache.clear()
+    page_query.html_cache.clear()
     yield
     cache.clear()
+    page_query.html_cache.clear()

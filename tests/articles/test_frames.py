@@ -163,11 +163,11 @@ class PageQueryTests(TestCase):
 
     def assert_same_as_the_orm(self, slug):
         found = page_query.current(slug)
-        expected = page_query.queryset(slug).first()
+        expected = page_query.queryset(slug, html=True).first()
         if expected is None:
             self.assertIsNone(found)
             return
-        for name in page_query.PAGE_FIELDS:
+        for name in page_query.PAGE_FIELDS + page_query.HTML_FIELDS:
             field = Publication._meta.get_field(name).attname
             self.assertEqual(getattr(found, field), getattr(expected, field), name)
         self.assertEqual(found.pk, expected.pk)
@@ -237,3 +237,60 @@ class PerRequestTests(TestCase):
         self.assertTrue(frames.per_request(token_request))
         self.assertTrue(frames.per_request(nonce_request))
         self.assertFalse(frames.per_request(unused_request))
+
+
+@time_machine.travel(NOW, tick=False)
+class PageHTMLCacheTests(TestCase):
+    """Each process reads a publication's HTML once, whatever its size."""
+
+    def setUp(self):
+        self.article = published_article(
+            slug="kept", sections=3, published_at=NOW - datetime.timedelta(days=1)
+        )
+        self.url = self.article.get_absolute_url()
+
+    def miss(self, token):
+        # A query string of its own: a page-cache miss every time.
+        return self.client.get(f"{self.url}?reader={token}")
+
+    def test_the_html_is_read_once_then_kept(self):
+        self.client.get("/")  # The banner's campaign, read once and cached.
+        with self.assertNumQueries(2) as first:
+            cold = self.miss(1)
+        with self.assertNumQueries(1) as second:
+            warm = self.miss(2)
+
+        self.assertEqual(cold["X-Page-Cache"], "miss")
+        self.assertEqual(warm["X-Page-Cache"], "miss")
+        self.assertEqual(warm.content, cold.content)
+        self.assertIn("page_body", first.captured_queries[1]["sql"])
+        self.assertNotIn("page_body", second.captured_queries[0]["sql"])
+
+    def test_html_rendered_again_by_new_templates_is_read_again(self):
+        self.miss(1)
+        Publication.objects.filter(article=self.article).update(
+            page_body="<p>Rendered by other templates.</p>", rendered_with="other"
+        )
+
+        # The old templates' HTML is not served for the new key: the page is
+        # rendered again from the current templates, as before the cache.
+        response = self.miss(2)
+
+        self.assertNotContains(response, "Rendered by other templates.")
+        self.assertContains(response, self.article.title)
+        stored = Publication.objects.get(article=self.article)
+        self.assertNotEqual(stored.rendered_with, "other")
+
+    def test_the_least_recently_used_page_goes_first_past_the_budget(self):
+        kept = page_query._HTMLCache(budget=10)
+        kept.put("a", ("aa", "aa"))
+        kept.put("b", ("bb", "bb"))
+        kept.get("a")
+        kept.put("c", ("cc", "cc"))
+
+        self.assertIsNone(kept.get("b"))
+        self.assertEqual(kept.get("a"), ("aa", "aa"))
+        self.assertEqual(kept.get("c"), ("cc", "cc"))
+        self.assertLessEqual(kept.size, 10)
+        kept.put("huge", ("x" * 11, ""))
+        self.assertIsNone(kept.get("huge"))
