@@ -33,30 +33,19 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
+from production import RESULTS, ROOT, configure, setup_django
+
 PORT = 8731
 WORKERS = 4
 
 
-def configure():
+def configure_for_goal():
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database (see the docstring).")
     if not os.environ.get("REDIS_URL"):
         sys.exit("Set REDIS_URL: gunicorn's workers and this script share the cache.")
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="factually.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_HTTPS="0",
-        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY", "bench-" + "x" * 50),
-        ALLOWED_HOSTS="127.0.0.1",
-        STRIPE_WEBHOOK_SECRET=os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_bench"),
-        DJANGO_LOG_LEVEL="WARNING",
-    )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    configure(host="127.0.0.1")
+    setup_django()
 
 
 def load(donations, supporters, campaign_days):
@@ -94,14 +83,14 @@ def load(donations, supporters, campaign_days):
     with connection.cursor() as cursor:
         raw = cursor.connection
         with raw.cursor().copy(
-            "COPY donations_supporter (email_hash, email, display_name, created_at) "
-            "FROM STDIN"
+            "COPY donations_supporter (email_hash, email, display_name, "
+            "stripe_customer_id, created_at) FROM STDIN"
         ) as copy:
             for number in range(supporters):
                 digest = hashlib.sha256(
                     f"bench-supporter-{number}".encode()
                 ).hexdigest()
-                copy.write_row((digest, "", "", start))
+                copy.write_row((digest, "", "", "", start))
         cursor.execute(
             "SELECT min(id) FROM donations_supporter WHERE created_at = %s", [start]
         )
@@ -109,7 +98,7 @@ def load(donations, supporters, campaign_days):
         with raw.cursor().copy(
             "COPY donations_donation (supporter_id, amount, currency, kind, origin, "
             "provider_id, payment_intent_id, received_at, refunded_at, excluded_reason, "
-            "note, recorded_at) FROM STDIN"
+            "note, card_last4, recorded_at) FROM STDIN"
         ) as copy:
             for number in range(donations):
                 received = start + timedelta(seconds=rng.randrange(365 * 24 * 3600))
@@ -126,6 +115,7 @@ def load(donations, supporters, campaign_days):
                         received,
                         refunded,
                         "Political organisation" if rng.random() < 0.001 else "",
+                        "",
                         "",
                         received,
                     )
@@ -198,7 +188,7 @@ def main():
         "--burst", type=int, default=20, help="simultaneous readers after a change"
     )
     args = parser.parse_args()
-    configure()
+    configure_for_goal()
 
     from django.db import connection
 

@@ -53,8 +53,8 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
+from production import RESULTS, ROOT, configure, setup_django
+
 HOST = "127.0.0.1"
 WORKERS = 2
 WRK_CONNECTIONS = 4
@@ -85,17 +85,11 @@ def parse_args():
     return parser.parse_args()
 
 
-def configure(args, static_root):
+def configure_for(args, static_root):
     database_url = f"{args.postgres}/{args.database}"
     redis_url = f"{args.redis}/{args.redis_db}"
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="factually.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_HTTPS="0",
-        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY", "bench-" + "x" * 50),
-        ALLOWED_HOSTS=HOST,
-        STRIPE_WEBHOOK_SECRET=os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_bench"),
-        DJANGO_LOG_LEVEL="WARNING",
+    configure(
+        host=HOST,
         DJANGO_STATIC_ROOT=str(static_root),
         DATABASE_URL=database_url,
         REDIS_URL=redis_url,
@@ -106,10 +100,7 @@ def configure(args, static_root):
     import redis
 
     redis.Redis.from_url(redis_url).flushdb()
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    setup_django()
 
 
 def recreate_database(server, name):
@@ -520,7 +511,7 @@ def main():
 
 
 def run(args, static_root):
-    configure(args, static_root)
+    configure_for(args, static_root)
     from django.core.management import call_command
     from django.db import connection
 

@@ -48,10 +48,9 @@ import statistics
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
+from production import RESULTS, ROOT, configure, setup_django
+
 SLUG_PREFIX = "bench-"
 
 TOPICS = [
@@ -279,22 +278,11 @@ QUERIES = [
 ]
 
 
-def configure():
+def configure_for_search():
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("Set DATABASE_URL to a PostgreSQL database (see the docstring).")
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="factually.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_HTTPS="0",
-        DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY", "bench-" + "x" * 50),
-        ALLOWED_HOSTS="testserver",
-        STRIPE_WEBHOOK_SECRET=os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_bench"),
-        DJANGO_LOG_LEVEL="WARNING",
-    )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    configure(host="testserver")
+    setup_django()
     from django.conf import settings
     from django.test.utils import override_settings
 
@@ -605,7 +593,7 @@ def main():
     parser.add_argument("--fact-checks", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
-    configure()
+    configure_for_search()
     load(args.fact_checks)
     from articles.models import Publication
 
