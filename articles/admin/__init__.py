@@ -385,8 +385,7 @@ class PublicationAdmin(ReadOnlyMixin, ArticleViewMixin, ModelAdmin):
                     user=request.user,
                 )
             except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+                form.add_error(None, error.messages)
             else:
                 self.log_change(request, publication, _("Removed from public view."))
                 self.message_user(

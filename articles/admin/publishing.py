@@ -103,8 +103,7 @@ class PublishingViewsMixin(ArticleViewMixin):
                         data, first=first, kind_errors=kind_errors, **review
                     )
                     form.is_valid()
-                    for message in error.messages:
-                        form.add_error(None, message)
+                    form.add_error(None, error.messages)
                 else:
                     self.log_change(
                         request,
@@ -167,8 +166,7 @@ class PublishingViewsMixin(ArticleViewMixin):
                         user=request.user,
                     )
                 except ValidationError as error:
-                    for message in error.messages:
-                        form.add_error(None, message)
+                    form.add_error(None, error.messages)
                 else:
                     self.log_change(request, article, _("Withdrawn."))
                     self.message_user(

@@ -112,25 +112,23 @@ class CampaignAdmin(
             details={"changed": form.changed_data, "goal": obj.goal},
         )
 
-    def delete_model(self, request, obj):
+    @staticmethod
+    def record_deleted(request, campaign):
         AuditEntry.objects.record(
             area=AuditEntry.Area.FUNDRAISING,
             action="campaign.deleted",
-            message=_("Deleted campaign “%(name)s”.") % {"name": obj},
+            message=_("Deleted campaign “%(name)s”.") % {"name": campaign},
             user=request.user,
-            obj=obj,
+            obj=campaign,
         )
+
+    def delete_model(self, request, obj):
+        self.record_deleted(request, obj)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for campaign in queryset:
-            AuditEntry.objects.record(
-                area=AuditEntry.Area.FUNDRAISING,
-                action="campaign.deleted",
-                message=_("Deleted campaign “%(name)s”.") % {"name": campaign},
-                user=request.user,
-                obj=campaign,
-            )
+            self.record_deleted(request, campaign)
         super().delete_queryset(request, queryset)
 
     def get_list_display(self, request):
