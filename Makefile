@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 BIND ?= 127.0.0.1:8000
 WORKERS ?= 3
 
-.PHONY: install run demo serve bench test lint format lock clean
+.PHONY: install run demo serve bench test lint format lock clean backup restore
 
 install: $(STAMP)
 
@@ -49,6 +49,20 @@ serve: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py invalidate_page_cache
 	$(BIN)/gunicorn factually.wsgi --config deploy/gunicorn.conf.py --bind $(BIND) --workers $(WORKERS)
+
+# One file holding the database and the stored files, and back: restore
+# wants an empty database (see factually/backups.py). Without a secret
+# (a laptop) these act on the local site in debug mode; in production, on
+# whatever the environment configures.
+MANAGE_ENV = $(if $(DJANGO_SECRET_KEY),,DJANGO_DEBUG=1)
+
+backup: $(STAMP)
+	@test -n "$(BACKUP)" || { echo "Name the file: make backup BACKUP=factually.zip"; exit 2; }
+	$(MANAGE_ENV) $(PY) manage.py backup $(BACKUP)
+
+restore: $(STAMP)
+	@test -n "$(BACKUP)" || { echo "Name the file: make restore BACKUP=factually.zip"; exit 2; }
+	$(MANAGE_ENV) $(PY) manage.py restore $(BACKUP)
 
 # The page benchmark (bench/pages.py): PostgreSQL and Redis on this host.
 # BENCH_ARGS="--duration 5 --publish-duration 20" for a shorter run.
