@@ -245,6 +245,35 @@ class TestDidYouMean:
         published_article(title="Fact check: Did a zeppelin land in the park?")
         assert SearchWord.objects.filter(word="zeppelin").exists()
 
+    def test_a_scheduled_version_lends_no_words(self, db):
+        published_article(title="Fact check: Did a zeppelin land in the park?")
+        published_article(
+            title="Fact check: Did a zeppelinist land in the harbour?",
+            published_at=timezone.now() + datetime.timedelta(days=1),
+        )
+        # Indexed when scheduled, yet neither known nor offered before its time.
+        assert SearchWord.objects.filter(word="zeppelinist").exists()
+        assert search.suggestion("zeppelinis") == "zeppelin"
+        assert search.suggestion("zeppelinist") == "zeppelin"
+
+    def test_a_withdrawn_fact_check_lends_no_words(self, db):
+        article = published_article(title="Fact check: Did a dirigible land here?")
+        assert search.suggestion("dirigibel") == "dirigible"
+
+        withdraw(article=article, note="Withdrawn while we check it again.")
+
+        assert search.suggestion("dirigibel") is None
+
+    def test_a_superseded_version_lends_no_words(self, db):
+        article = published_article(title="Fact check: Did a dirigible land here?")
+        article.title = "Fact check: Did an airship land here?"
+        article.save()
+        approve_as_is(article)
+        publish(article=article, kind="correction", note="It was an airship.")
+
+        assert search.suggestion("dirigibel") is None
+        assert search.suggestion("airshp") == "airship"
+
     def test_search_page_offers_the_suggestion(self, client, fact_checks):
         response = client.get(reverse("search"), {"q": "vacine autsm"})
         assert response.context["suggestion"] == "vaccine autism"
