@@ -242,9 +242,10 @@ LOGIN_URL = "admin:login"
 # claims, 200 citations); past Django's default of 1,000 the save would be
 # refused with a bare 400 and the edit lost. The texts' own limits
 # (articles.limits) stay far below this memory cap, so a post over them
-# still reaches the form and gets its message.
+# still reaches the form and gets its message, and so does a paste of
+# several megabytes into "New fact check from text".
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Fetching a source's details from its page may reach only public
 # addresses; tests turn this on to serve sample pages from 127.0.0.1.

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -80,15 +81,26 @@ def draft_from_forms(form, formsets, *, ordered=False, with_related=True) -> Dra
     return Draft(article=article, **parts, **related)
 
 
+# What one import may hold, pasted or as a file: a long fact check is a
+# tenth of it. Text over it is refused with the form still holding it.
+IMPORT_MAX_BYTES = 1024 * 1024
+
+
 class ImportForm(forms.Form):
     text = forms.CharField(
         label=gettext_lazy("The fact check’s text"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 20, "class": "import-text"}),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 20,
+                "class": "import-text",
+                "data-max-bytes": IMPORT_MAX_BYTES,
+            }
+        ),
         help_text=gettext_lazy(
             "Paste the whole page: title, “Checked on …”, summary, numbered "
             "sections, sources and “Want to dive deeper?”. Menus and banners "
-            "around it are skipped."
+            "around it are skipped. At most 1 MB (about 150,000 words)."
         ),
     )
     file = forms.FileField(
@@ -97,11 +109,27 @@ class ImportForm(forms.Form):
         help_text=gettext_lazy("Plain text (UTF-8), at most 1 MB."),
     )
 
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        size = len(text.encode())
+        if size > IMPORT_MAX_BYTES:
+            raise ValidationError(
+                _(
+                    "This text is %(size)s; at most 1 MB can be imported at once. "
+                    "Nothing was created, and your text is still here: remove "
+                    "what is not the fact check, or import it in parts."
+                )
+                % {"size": filesizeformat(size)}
+            )
+        return text
+
     def clean(self):
         cleaned = super().clean()
+        if self.has_error("text"):
+            return cleaned
         upload = cleaned.get("file")
         if upload:
-            if upload.size > 1024 * 1024:
+            if upload.size > IMPORT_MAX_BYTES:
                 raise ValidationError(_("The file is over 1 MB."))
             try:
                 cleaned["text"] = upload.read().decode("utf-8-sig")

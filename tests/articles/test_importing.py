@@ -177,6 +177,36 @@ class ImportViewTests(AdminTestCase):
         self.assertContains(response, "Paste the text of a fact check")
         self.assertFalse(Article.objects.exists())
 
+    def test_text_over_the_limit_is_refused_and_kept_in_the_form(self):
+        self.client.force_login(self.writer)
+        # A 5 MB paste: the page's text, then pages of what is not the fact check.
+        text = sample("plain_page.txt") + "\n" + "Menu item. " * 500_000
+
+        response = self.client.post(self.url, {"text": text})
+
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "This text is 5.2\xa0MB; at most 1 MB")
+        self.assertEqual(response.context["form"]["text"].value(), text)
+        self.assertFalse(Article.objects.exists())
+
+    def test_the_limit_is_stated_on_the_form(self):
+        self.client.force_login(self.writer)
+
+        response = self.client.get(self.url)
+
+        self.assertContains(response, "At most 1 MB")
+        self.assertContains(response, f'data-max-bytes="{1024 * 1024}"')
+
+    def test_a_post_over_the_site_limit_gets_a_page_that_says_why(self):
+        self.client.force_login(self.writer)
+
+        response = self.client.post(self.url, {"text": "x" * (11 * 1024 * 1024)})
+
+        self.assertContains(
+            response, "larger than this site accepts (10 MB at once)", status_code=400
+        )
+        self.assertFalse(Article.objects.exists())
+
     def test_list_page_links_to_it_and_fundraiser_is_refused(self):
         self.client.force_login(self.writer)
         self.assertContains(

@@ -256,6 +256,24 @@ def test_changed_form_warns_before_leaving_and_keeps_a_copy(page, roles):
     assert page.errors == []
 
 
+def test_a_paste_over_the_import_limit_is_stopped_and_kept(page, roles):
+    log_in(page, staff("Writer"))
+    page.visit("/admin/articles/article/import/")
+    text = SAMPLE + "\n" + "Menu item. " * 500_000  # About 5 MB.
+    page.locator("#id_text").evaluate("(box, text) => { box.value = text; }", text)
+
+    page.click("input[type=submit][value='Make the draft']")
+
+    error = page.locator("#import-size-error")
+    error.wait_for()
+    assert "at most 1 MB can be imported" in error.inner_text()
+    assert page.url.endswith("/admin/articles/article/import/")
+    assert page.locator("#id_text").evaluate("box => box.value.length") == len(text)
+    assert not Article.objects.exists()
+    page.screenshot("editing-import-too-long")
+    assert page.errors == []
+
+
 def test_paste_import_report_and_our_admin_pages_pass_axe(page, roles):
     editor = staff("Editor")
     log_in(page, editor)
