@@ -4,7 +4,8 @@ Readers asking us to check a claim: the abuse checks on /ask/, staff triage
 telling consenting askers when the fact check is out.
 
 Email goes through Django's email framework, from DEFAULT_FROM_EMAIL, in
-`send_answer_email()` only.
+`send_answer_email()` only, run in the background by the `email_answer`
+task, which retries while the mail server is down (factually.mail).
 """
 
 import hashlib
@@ -20,9 +21,12 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.tasks import task
 from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
+
+from factually import mail
 
 from .models import Article, Publication, ReaderQuestion
 
@@ -169,14 +173,19 @@ def _triaged(question, user, status, fact_check):
     question.save(update_fields=["status", "fact_check", "triaged_at", "triaged_by"])
 
 
-def waiting(fact_check_id):
-    """The consenting askers of a fact check who have not been told yet."""
-    return ReaderQuestion.objects.filter(
-        fact_check_id=fact_check_id,
+def waiting(fact_check_id=None, *, pk=None):
+    """
+    The consenting askers of a fact check (or the one question `pk`) who
+    have not been told yet.
+    """
+    found = ReaderQuestion.objects.filter(
         status__in=[Status.ACCEPTED, Status.DUPLICATE],
         consent=True,
         notified_at=None,
     ).exclude(email="")
+    if pk is not None:
+        return found.filter(pk=pk)
+    return found.filter(fact_check_id=fact_check_id)
 
 
 def askers_waiting():
@@ -190,28 +199,49 @@ def askers_waiting():
 
 def notify_askers(*, publication: Publication, anyone_waiting=True) -> int:
     """
-    Email every consenting asker whose question this publication answers
-    and who has not been told yet, then forget their address. Called once
+    Email, in the background once the transaction commits, every consenting
+    asker whose question this publication answers and who has not been
+    told yet; each address is forgotten once its email is sent. Called once
     by `publish()`, which says whether `anyone_waiting` at all. A scheduled
-    or withdrawn publication tells no one. A failed email is logged and
-    retried at the next publication.
+    or withdrawn publication tells no one. Returns how many were enqueued.
     """
     if publication.is_withdrawn() or publication.is_scheduled():
         return 0
     if not anyone_waiting:
         return 0
-    sent = 0
-    for question in waiting(publication.article_id):
-        try:
-            send_answer_email(question=question, publication=publication)
-        except Exception:
-            logger.exception("Could not email the asker of question %s", question.pk)
-            continue
-        ReaderQuestion.objects.filter(pk=question.pk).update(
-            notified_at=timezone.now(), email="", consent=False
+    questions = list(waiting(publication.article_id).values_list("pk", flat=True))
+    for question_id in questions:
+        transaction.on_commit(
+            lambda question_id=question_id: email_answer.enqueue(
+                question_id=question_id, publication_id=publication.pk
+            ),
+            robust=True,
         )
-        sent += 1
-    return sent
+    return len(questions)
+
+
+@task()
+def email_answer(*, question_id: int, publication_id: int, attempt: int = 1) -> str:
+    """Tell one asker their fact check is out, then forget their address."""
+    question = waiting(pk=question_id).first()
+    if question is None:
+        return "nobody waiting"
+    publication = Publication.objects.get(pk=publication_id)
+    try:
+        send_answer_email(question=question, publication=publication)
+    except Exception as error:
+        mail.retry_later(
+            email_answer,
+            attempt,
+            error,
+            question_id=question_id,
+            publication_id=publication_id,
+        )
+        raise
+    ReaderQuestion.objects.filter(pk=question.pk).update(
+        notified_at=timezone.now(), email="", consent=False
+    )
+    return "sent"
 
 
 def send_answer_email(*, question, publication) -> None:

@@ -1,18 +1,18 @@
 """
 Telling staff what needs them: a notification in their admin, and an email.
 
-`notify()` is what the workflow calls. Email goes out after the transaction
-commits (a refused or rolled-back act sends nothing), through one function,
-`send_email()`, which is the piece to hand to a background task.
+`notify()` is what the workflow calls. Email goes out in the background
+once the transaction commits (a refused or rolled-back act sends nothing),
+through factually.mail, which retries while the mail server is down.
 """
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from factually import mail
 
 from .models import Notification
 
@@ -57,27 +57,21 @@ def notify(*, recipients, actor, article, message: str, detail: str = "") -> lis
     )
     for person in people:
         if person.email:
-            transaction.on_commit(
-                lambda person=person: send_email(
-                    to=person.email, message=message, detail=detail, url=url
-                )
-            )
+            send_email(to=person.email, message=message, detail=detail, url=url)
     return made
 
 
 def send_email(*, to: str, message: str, detail: str = "", url: str = "") -> None:
-    """Send one notification by email (Django's email framework)."""
+    """Email one notification, in the background once the transaction commits."""
     lines = [message]
     if detail:
         lines += ["", detail]
     if url:
         lines += ["", _("Open it: %(url)s") % {"url": settings.SITE_URL + url}]
-    send_mail(
+    mail.send_later(
         subject=_("[Factually] %(message)s") % {"message": message},
-        message="\n".join(lines),
-        from_email=None,  # DEFAULT_FROM_EMAIL
-        recipient_list=[to],
-        fail_silently=False,
+        body="\n".join(lines),
+        to=[to],
     )
 
 

@@ -168,7 +168,9 @@ class TestTriage:
             asking.accept(question=question, user=editor)
         assert not Article.objects.exists()
 
-    def test_publishing_the_linked_fact_check_emails_consenting_askers(self, question):
+    def test_publishing_the_linked_fact_check_emails_consenting_askers(
+        self, question, django_capture_on_commit_callbacks
+    ):
         article = asking.accept(question=question, user=staff("Editor"))
         quiet = asking.submit(claim="Someone asked without an email.")
         ReaderQuestion.objects.filter(pk=quiet.pk).update(
@@ -177,7 +179,10 @@ class TestTriage:
         make_publishable(
             article, title="Fact check: Was the bridge repair money stolen?"
         )
-        with override_settings(SITE_URL="https://factually.example"):
+        with (
+            override_settings(SITE_URL="https://factually.example"),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
             publish(article=article, kind="first")
         assert len(mail.outbox) == 1
         message = mail.outbox[0]
@@ -189,28 +194,39 @@ class TestTriage:
         assert question.email == ""
         article.title = "Fact check: Was the bridge money stolen, really?"
         article.save()
-        publish(article=article, kind="update", note="Sharper title.")
+        with django_capture_on_commit_callbacks(execute=True):
+            publish(article=article, kind="update", note="Sharper title.")
         assert len(mail.outbox) == 1
 
-    def test_scheduled_publication_emails_no_one_yet(self, question):
+    def test_scheduled_publication_emails_no_one_yet(
+        self, question, django_capture_on_commit_callbacks
+    ):
         article = asking.accept(question=question, user=staff("Editor"))
         make_publishable(article)
-        publish(
-            article=article,
-            kind="first",
-            published_at=timezone.now() + datetime.timedelta(days=1),
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            publish(
+                article=article,
+                kind="first",
+                published_at=timezone.now() + datetime.timedelta(days=1),
+            )
         assert mail.outbox == []
 
-    def test_duplicate_of_a_live_fact_check_emails_at_once(self, question):
+    def test_duplicate_of_a_live_fact_check_emails_at_once(
+        self, question, django_capture_on_commit_callbacks
+    ):
         live = published_article(title="Fact check: Was the bridge money stolen?")
-        asking.mark_duplicate(question=question, fact_check=live, user=staff("Writer"))
+        with django_capture_on_commit_callbacks(execute=True):
+            asking.mark_duplicate(
+                question=question, fact_check=live, user=staff("Writer")
+            )
         question.refresh_from_db()
         assert question.status == ReaderQuestion.Status.DUPLICATE
         assert question.fact_check == live
         assert len(mail.outbox) == 1
 
-    def test_failed_email_is_logged_and_kept(self, question, monkeypatch, caplog):
+    def test_failed_email_is_logged_and_kept(
+        self, question, monkeypatch, caplog, django_capture_on_commit_callbacks
+    ):
         article = published_article()
         ReaderQuestion.objects.filter(pk=question.pk).update(
             status="accepted", fact_check=article
@@ -220,10 +236,12 @@ class TestTriage:
             raise OSError("SMTP down")
 
         monkeypatch.setattr(asking, "send_answer_email", broken)
-        assert asking.notify_askers(publication=article.live_publication()) == 0
+        with django_capture_on_commit_callbacks(execute=True):
+            assert asking.notify_askers(publication=article.live_publication()) == 1
         question.refresh_from_db()
         assert question.email == "asker@example.com"
-        assert "Could not email" in caplog.text
+        assert question.notified_at is None
+        assert "SMTP down" in caplog.text
 
 
 class TestTriageAdmin:
