@@ -19,6 +19,7 @@ from tests.articles.factories import CitationFactory, build_article
 from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
 from tests.browser.steps import log_in
 from tests.roles import staff
+from tests.sources.factories import SourceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -141,6 +142,38 @@ def test_long_article_form_at_desktop_and_phone(page_factory, roles):
         page.screenshot(f"editing-long-article-{name}")
         assert axe_violations(page) == []
         assert page.errors == []
+
+
+def test_citations_table_fits_its_column_at_1280_pixels(page_factory, roles):
+    article = build_article(sections=1, citations=0, claims=0)
+    # As in the seed fact check: long titles, a pinpoint and a note.
+    for position in (1, 2):
+        CitationFactory(
+            article=article,
+            position=position,
+            source=SourceFactory(
+                title="Election Day Voting and Vote Counting in the County: "
+                "Observer Report on the Recount Procedures, Chain of Custody "
+                f"and Adjudication (part {position})",
+                url=f"https://www.example.gov/reports/2026/recount-{position}",
+            ),
+            pinpoint="Table 4, page 17, paragraphs 3 to 5",
+            note="Counts observers at each table, by party and by shift.",
+        )
+    page = page_factory(viewport={"width": 1280, "height": 800})
+    log_in(page, staff("Writer"))
+    page.visit(f"/admin/articles/article/{article.pk}/change/")
+    group = page.locator("#citations-group")
+    group.scroll_into_view_if_needed()
+
+    column = group.bounding_box()
+    table = page.locator("#citations-group table").bounding_box()
+    assert table["x"] + table["width"] <= column["x"] + column["width"] + 1
+    for heading in ("Pinpoint", "Note", "Delete"):
+        box = page.locator("#citations-group th", has_text=heading).bounding_box()
+        assert box["x"] + box["width"] <= column["x"] + column["width"] + 1, heading
+    page.screenshot("editing-citations-1280", full_page=False)
+    assert page.errors == []
 
 
 def test_source_from_its_address_fills_the_form(page, roles, source_site):
