@@ -4,12 +4,16 @@ change that may be called.
 
 Kinds must tell the truth, so `publish()` checks the kind an editor chose
 against the difference itself (`kind_errors`): nothing changed is refused;
-a typo fix may not touch a rating, a claim, a citation, a source, the
-checked-on date or the title, change any number, or edit more than a few
-characters of a part; a change only to topics, authors, the address or the
-donation banner is published as "Details updated", needing no note, and
-listed as what it was. The same difference, marked word by word, is frozen
-with the new publication (`for_readers`) for its public changes page.
+a change of verdict (a claim's rating or statement, a claim added or
+removed) is a correction or a re-rating, nothing else; a typo fix may not
+touch a rating, a claim, a citation, a source, the checked-on date or the
+title, change any number or any word but its spelling (`articles.spelling`),
+or edit more than a few characters of a part; a change only to topics,
+authors, the address or the donation banner is published as "Details
+updated", needing no note, and listed as what it was. The same difference,
+marked word by word, is frozen with the new publication (`for_readers`) for
+its public changes page, and each claim keeps the time of the version that
+set its verdict (`review_dates`), for its ClaimReview.
 """
 
 import re
@@ -19,7 +23,9 @@ from difflib import SequenceMatcher
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .diffs import Comparison, compare, mark_words
+from . import spelling
+from .diffs import Comparison, compare
+from .publications import Publication
 from .ratings import Rating
 
 # Fields that say where and under what a fact check is filed, not what it says.
@@ -41,13 +47,15 @@ FIXED_CLAIM_FIELDS = {
     "rating",
     "is_headline",
 }
+# What readers take as the verdict on a claim, with the claim itself.
+VERDICT_FIELDS = ("statement", "rating")
 TYPO_MAX_CHARACTERS = 20
 DIGITS = re.compile(r"\d+")
 
 FIRST = "first"
 TYPO = "typo"
 DETAILS_KIND = "details"
-NOTED_KINDS = ("update", "correction", "clarification")
+NOTED_KINDS = ("update", "correction", "clarification", "re-rating")
 
 
 @dataclass
@@ -109,6 +117,30 @@ class VersionChange:
                         blockers += _text_blockers(where, change)
         return blockers
 
+    def verdict_changes(self) -> list[str]:
+        """
+        Each claim whose verdict readers see changed (its rating or its
+        statement, or the claim added or removed), in a phrase such as
+        "Claim 1 “A. Speaker”: rated False → True".
+        """
+        found = []
+        for child in self.comparison.children:
+            if child.part != "claims":
+                continue
+            old, new = (
+                _rating_label(side.get("rating")) for side in (child.old, child.new)
+            )
+            phrase = {"claim": child.label, "old": old, "new": new}
+            if child.status == "added":
+                found.append(_("%(claim)s added, rated %(new)s") % phrase)
+            elif child.status == "removed":
+                found.append(_("%(claim)s removed (was rated %(old)s)") % phrase)
+            elif old != new:
+                found.append(_("%(claim)s: rated %(old)s → %(new)s") % phrase)
+            elif any(change.name == "statement" for change in child.fields):
+                found.append(_("%(claim)s: statement changed (rated %(old)s)") % phrase)
+        return found
+
     def rating_changes(self) -> list[dict]:
         """Claims whose rating changed, was given or was taken away."""
         found = []
@@ -120,16 +152,40 @@ class VersionChange:
                 found.append(
                     {
                         "claim": child.label,
-                        "old": str(Rating(old).label) if old else "",
-                        "new": str(Rating(new).label) if new else "",
+                        "old": _rating_label(old),
+                        "new": _rating_label(new),
                     }
                 )
         return found
 
 
+def _rating_label(rating) -> str:
+    return str(Rating(rating).label) if rating else ""
+
+
+def rating_change_text(rating: dict) -> str:
+    """
+    One of `rating_changes()` in a sentence, for plain-text listings (feeds,
+    JSON-LD), e.g. "Claim 1 “A. Speaker”: rated False, now True."
+    """
+    if rating["old"] and rating["new"]:
+        text = _("%(claim)s: rated %(old)s, now %(new)s.")
+    elif rating["new"]:
+        text = _("%(claim)s: added, rated %(new)s.")
+    else:
+        text = _("%(claim)s: removed (was rated %(old)s).")
+    return text % rating
+
+
+def with_ratings(note: str, ratings: list[dict]) -> str:
+    """A public note followed by the ratings its version changed, as text."""
+    return " ".join([note, *map(rating_change_text, ratings)]).strip()
+
+
 def _text_blockers(where, change) -> list[str]:
     if DIGITS.findall(change.old) != DIGITS.findall(change.new):
         return [_("a number changed in %(where)s") % {"where": where}]
+    blockers = spelling.problems(change.old, change.new, where=where)
     edited = sum(
         max(i2 - i1, j2 - j1)
         for op, i1, i2, j1, j2 in SequenceMatcher(
@@ -138,19 +194,40 @@ def _text_blockers(where, change) -> list[str]:
         if op != "equal"
     )
     if edited > TYPO_MAX_CHARACTERS:
-        return [
+        blockers.append(
             _(
                 "%(where)s: %(count)s characters changed, more than the "
                 "%(limit)s a typo fix may change"
             )
             % {"where": where, "count": edited, "limit": TYPO_MAX_CHARACTERS}
-        ]
-    return []
+        )
+    return blockers
 
 
 def between(previous: dict, new: dict) -> VersionChange:
     """The change from one version's draft data (`Draft.data()`) to another's."""
     return VersionChange(compare(previous, new))
+
+
+def verdict_errors(change: VersionChange | None, kind: str) -> list[str]:
+    """
+    Why `kind` may not publish `change`: a verdict readers see changed, and
+    only a correction or a re-rating may change one (it is then listed
+    wherever corrections are). `change` is against the version readers last
+    saw, even across a withdrawal.
+    """
+    if change is None or kind in Publication.VERDICT_KINDS:
+        return []
+    if verdicts := change.verdict_changes():
+        return [
+            _(
+                "A verdict readers see has changed (%(verdicts)s): publish this "
+                "as a correction or a re-rating, with a note saying what changed "
+                "and why."
+            )
+            % {"verdicts": "; ".join(verdicts)}
+        ]
+    return []
 
 
 def kind_errors(change: VersionChange | None, kind: str) -> list[str]:
@@ -178,6 +255,8 @@ def kind_errors(change: VersionChange | None, kind: str) -> list[str]:
             )
             % {"details": "; ".join(change.details).lower()}
         ]
+    if errors := verdict_errors(change, kind):
+        return errors
     if not change.details_only and kind == DETAILS_KIND:
         return [
             _(
@@ -194,14 +273,6 @@ def kind_errors(change: VersionChange | None, kind: str) -> list[str]:
             % {"reasons": "; ".join(blockers)}
         ]
     return []
-
-
-def _readable(field) -> str:
-    """A field's change marked word by word, ratings by their names."""
-    if field.name == "rating":
-        old, new = (str(Rating(v).label) if v else "" for v in (field.old, field.new))
-        return str(mark_words(old, new))
-    return str(field.marked)
 
 
 def for_readers(change: VersionChange, *, against: int) -> dict:
@@ -226,3 +297,28 @@ def for_readers(change: VersionChange, *, against: int) -> dict:
             for child in change.comparison.children
         ],
     }
+
+
+def review_dates(previous: dict | None, draft_data: dict, published_at) -> list[str]:
+    """
+    For each claim of the draft about to be published, when the version that
+    set its verdict (rating and statement) was published (ISO): the
+    previous version's time for a claim it showed with the same verdict,
+    else `published_at`. `previous` is the previous version's content.
+    """
+    now = published_at.isoformat()
+    before = {}
+    if previous is not None:
+        # Rendered claims are in the draft's order (articles.content).
+        for data, rendered in zip(
+            previous["draft"]["claims"], previous["claims"], strict=True
+        ):
+            before[data["id"]] = (data, rendered["rated_at"])
+    dates = []
+    for claim in draft_data["claims"]:
+        old, rated_at = before.get(claim["id"], (None, now))
+        same = old is not None and all(
+            old.get(name) == claim.get(name) for name in VERDICT_FIELDS
+        )
+        dates.append(rated_at if same else now)
+    return dates

@@ -128,7 +128,7 @@ def for_user(user, *, size: int = SIZE) -> Desk | None:
             publications.filter(
                 published_at__lte=now,
                 published_at__gte=now - timedelta(days=RECENT_CORRECTED_DAYS),
-                kind__in=[Publication.Kind.CORRECTION, Publication.Kind.CLARIFICATION],
+                kind__in=Publication.CORRECTIONS_LOG_KINDS,
             ).order_by("-published_at"),
             _changelist("publication", kind__exact="correction"),
             _("No corrections in the last 30 days."),

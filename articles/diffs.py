@@ -3,13 +3,18 @@ What changed between two states of an article: two revisions, a revision
 and the draft, or the draft and what readers see. Each state is the plain
 data of `shape.Draft.data()`; the comparison walks the same shape (the
 article's fields, then each part's), with words marked as inserted or
-deleted.
+deleted. Values are shown as readers read them: a rating by its label
+("Mostly false"), a date written out ("November 2, 2025").
 """
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from difflib import SequenceMatcher
 
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -30,6 +35,26 @@ def as_text(value) -> str:
     return str(value)
 
 
+def shown(model: type[models.Model], name: str, value) -> str:
+    """
+    A field's value (draft data) as readers read it: a choice by its label,
+    a date in the site's date format, anything else as text.
+    """
+    try:
+        model_field = model._meta.get_field(name)
+    except FieldDoesNotExist:  # A derived value, such as a citation's source details.
+        return as_text(value)
+    if value not in (None, "") and not isinstance(value, list):
+        if model_field.choices:
+            return str(dict(model_field.flatchoices).get(value, value))
+        if isinstance(model_field, models.DateField) and not isinstance(
+            model_field, models.DateTimeField
+        ):
+            day = value if isinstance(value, date) else date.fromisoformat(value)
+            return date_format(day)
+    return as_text(value)
+
+
 def mark_words(old: str, new: str) -> str:
     """HTML of `new` with deleted words in <del> and inserted ones in <ins>."""
     a, b = TOKEN.findall(old), TOKEN.findall(new)
@@ -47,7 +72,7 @@ def mark_words(old: str, new: str) -> str:
 @dataclass
 class FieldChange:
     label: str
-    old: str
+    old: str  # The values as readers read them (`shown()`).
     new: str
     name: str = ""  # The field, e.g. "rating".
 
@@ -90,8 +115,8 @@ def _fields(part, before, after, names):
     return [
         FieldChange(
             part.label(name),
-            as_text(before.get(name)),
-            as_text(after.get(name)),
+            shown(part.model, name, before.get(name)),
+            shown(part.model, name, after.get(name)),
             name,
         )
         for name in names
@@ -107,8 +132,8 @@ def compare(old: dict, new: dict) -> Comparison:
     fields = [
         FieldChange(
             field_label(Article, name),
-            as_text(old.get(name)),
-            as_text(new.get(name)),
+            shown(Article, name, old.get(name)),
+            shown(Article, name, new.get(name)),
             name,
         )
         for name in ARTICLE_FIELDS

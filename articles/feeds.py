@@ -12,6 +12,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from .changes import with_ratings
 from .models import Publication
 
 FEED_SIZE = 30
@@ -86,10 +87,13 @@ class LatestFactChecksFeed(PublicationFeed):
 
 
 class CorrectionsFeed(PublicationFeed):
-    """Every correction and clarification, newest first."""
+    """Every correction, clarification and re-rating, newest first."""
 
     title = _("Factually: corrections and clarifications")
-    subtitle = _("Every correction and clarification we have published.")
+    subtitle = _(
+        "Every correction, clarification and re-rating we have published, with "
+        "the ratings each changed."
+    )
     link = reverse_lazy("articles:corrections")
     feed_url = reverse_lazy("articles:corrections_feed")
 
@@ -110,7 +114,7 @@ class CorrectionsFeed(PublicationFeed):
         }
 
     def item_description(self, item):
-        return item.note
+        return with_ratings(item.note, item.rating_changes())
 
     def item_link(self, item):
         return reverse(

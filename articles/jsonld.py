@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from django.urls import reverse
 
+from .changes import with_ratings
 from .models import Publication
 from .ratings import BEST_RATING, WORST_RATING, rating_value
 
@@ -81,7 +82,7 @@ def for_publication(
     corrections = [
         {
             "@type": "CorrectionComment",
-            "text": entry["note"],
+            "text": with_ratings(entry["note"], entry["ratings"]),
             "datePublished": entry["published_at"].isoformat(),
             "url": absolute(entry["changes_url"]),
         }
@@ -117,7 +118,9 @@ def for_publication(
                 "@id": review_url,
                 "url": review_url,
                 "claimReviewed": claim["statement"],
-                "datePublished": first_published,
+                # The review that set this verdict, not the first version's.
+                "datePublished": claim["rated_at"],
+                "dateModified": claim["rated_at"],
                 "author": publisher,
                 "reviewRating": rating(claim),
                 "itemReviewed": item_reviewed,

@@ -23,7 +23,11 @@ from django.urls import reverse
 from . import jsonld
 from .publications import Publication
 
-TEMPLATES = ("articles/_article_head.html", "articles/_article.html")
+TEMPLATES = (
+    "articles/_article_head.html",
+    "articles/_article.html",
+    "articles/_rating_changes.html",
+)
 
 
 @cache

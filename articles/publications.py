@@ -62,12 +62,13 @@ class PublicationQuerySet(SlugQuerySet):
         )["next"]
 
     def corrections(self):
-        """Corrections and clarifications readers have been shown, newest first."""
+        """
+        Corrections, clarifications and re-ratings readers have been shown,
+        newest first.
+        """
         return (
             self.due()
-            .filter(
-                kind__in=[Publication.Kind.CORRECTION, Publication.Kind.CLARIFICATION]
-            )
+            .filter(kind__in=Publication.CORRECTIONS_LOG_KINDS)
             .filter(removal__isnull=True)
             .order_by("-published_at", "-pk")
         )
@@ -140,12 +141,20 @@ class Publication(models.Model):
         UPDATE = "update", _("Update")
         CORRECTION = "correction", _("Correction")
         CLARIFICATION = "clarification", _("Clarification")
+        # New evidence changed a verdict; the note says what.
+        RERATING = "re-rating", _("Re-rating")
         TYPO = "typo", _("Typo fix")
         DETAILS = "details", _("Details updated")
         WITHDRAWAL = "withdrawal", _("Withdrawal")
 
     # Kinds that need no note from the editor: the change speaks for itself.
     UNNOTED_KINDS = (Kind.FIRST, Kind.TYPO, Kind.DETAILS)
+    # The only kinds that may change a verdict readers see (a claim's
+    # rating or statement, a claim added or removed): articles/changes.py.
+    VERDICT_KINDS = (Kind.CORRECTION, Kind.RERATING)
+    # Kinds listed as corrections: in the article's notices, its JSON-LD,
+    # /corrections/ and its feed, and the desk.
+    CORRECTIONS_LOG_KINDS = (Kind.CORRECTION, Kind.CLARIFICATION, Kind.RERATING)
 
     article = models.ForeignKey(
         "articles.Article", on_delete=models.PROTECT, related_name="publications"
@@ -306,9 +315,23 @@ class Publication(models.Model):
         )["next"]
 
     def corrections(self):
-        """The corrections and clarifications up to this version, newest first."""
-        noted = (Publication.Kind.CORRECTION, Publication.Kind.CLARIFICATION)
-        return [entry for entry in reversed(self.history()) if entry["kind"] in noted]
+        """
+        The corrections, clarifications and re-ratings up to this version,
+        newest first, each with the ratings it changed.
+        """
+        return [
+            entry
+            for entry in reversed(self.history())
+            if entry["kind"] in Publication.CORRECTIONS_LOG_KINDS
+        ]
+
+    def rating_changes(self) -> list[dict]:
+        """
+        The ratings this version changed, as frozen when it was published:
+        `[{claim, old, new}]`, rating labels ("" for a claim added or removed).
+        """
+        changes = None if self.is_withdrawn() else self.page_content()["changes"]
+        return changes["ratings"] if changes else []
 
 
 class VersionRemoval(models.Model):

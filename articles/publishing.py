@@ -32,12 +32,13 @@ from .shape import Draft, load
 WITHDRAWAL = Publication.Kind.WITHDRAWAL
 
 
-def _history_entry(*, version, kind, note, published_at, details=()):
+def _history_entry(*, version, kind, note, published_at, details=(), ratings=()):
     return {
         "version": version,
         "kind": kind,
         "note": note,
         "details": list(details),
+        "ratings": list(ratings),
         "published_at": published_at.isoformat(),
     }
 
@@ -132,6 +133,11 @@ def _new_publication(draft: Draft, *, latest, kind, note, published_at, user=Non
     content["changes"] = (
         changes.for_readers(change, against=previous.version) if change else None
     )
+    rated_at = changes.review_dates(
+        previous.page_content() if previous else None, data, published_at
+    )
+    for claim, when in zip(content["claims"], rated_at, strict=True):
+        claim["rated_at"] = when
     content["history"] = (latest.page_content()["history"] if latest else []) + [
         _history_entry(
             version=version,
@@ -139,6 +145,7 @@ def _new_publication(draft: Draft, *, latest, kind, note, published_at, user=Non
             note=note,
             published_at=published_at,
             details=change.details if change else (),
+            ratings=change.rating_changes() if change else (),
         )
     ]
     publication = Publication(
@@ -186,7 +193,11 @@ def kind_errors(latest: Publication | None, change, kind: str) -> list[str]:
     """Why `kind` would not tell readers the truth about this publication."""
     if latest is None:
         return []
-    return changes.kind_errors(None if latest.is_withdrawn() else change, kind)
+    if latest.is_withdrawn():
+        # Readers have no earlier text to compare with, but they did see
+        # the verdicts before the withdrawal.
+        return changes.kind_errors(None, kind) or changes.verdict_errors(change, kind)
+    return changes.kind_errors(change, kind)
 
 
 def publish(

@@ -75,6 +75,7 @@ class PublishingViewsMixin(ArticleViewMixin):
             live.page_content()["draft"] if live else {}, draft.data()
         )
         context = {
+            "verdict_changes": change.verdict_changes() if change else [],
             "typo_blockers": change.typo_blockers() if change else [],
             "details_only": bool(change and change.details_only),
             "preview": preview,

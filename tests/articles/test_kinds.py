@@ -28,8 +28,8 @@ class KindRuleTests(TestCase):
         messages = self.refusal(article, kind="typo")
 
         self.assertEqual(len(messages), 1)
-        self.assertIn("This is not a typo fix", messages[0])
-        self.assertIn("Claim 1 “A. Speaker”, rating changed", messages[0])
+        self.assertIn("A verdict readers see has changed", messages[0])
+        self.assertIn("Claim 1 “A. Speaker”: rated False → True", messages[0])
         self.assertEqual(Publication.objects.filter(article=article).count(), 1)
 
     def test_changed_number_as_a_typo_fix_is_refused(self):
@@ -115,6 +115,81 @@ class KindRuleTests(TestCase):
 
 
 @time_machine.travel(NOW, tick=False)
+class TypoIsASpellingFixTests(TestCase):
+    """A typo fix changes spelling, never a word for another."""
+
+    def typo_fix(self, old, new):
+        """Publish the summary `old`, then `new` as a typo fix."""
+        article = published_article(published_at=EARLIER, summary=old)
+        article.summary = new
+        article.save()
+        return publish(article=article, kind="typo")
+
+    def refusal(self, old, new):
+        with self.assertRaises(ValidationError) as caught:
+            self.typo_fix(old, new)
+        self.assertEqual(Publication.objects.filter(kind="typo").count(), 0)
+        (message,) = caught.exception.messages
+        self.assertIn("This is not a typo fix", message)
+        return message
+
+    def test_a_word_for_another_is_refused_naming_the_word(self):
+        message = self.refusal("No. The tally was wrong.", "Yes. The tally was wrong.")
+
+        self.assertIn(
+            "“No” → “Yes” in Executive summary: a different word, not a spelling fix",
+            message,
+        )
+
+    def test_a_word_added_or_removed_is_refused_naming_the_word(self):
+        self.assertIn(
+            "“not” added in Executive summary: a typo fix adds no word",
+            self.refusal("The claim is true.", "The claim is not true."),
+        )
+        self.assertIn(
+            "“not” removed from Executive summary: a typo fix removes no word",
+            self.refusal("The claim is not true.", "The claim is true."),
+        )
+
+    def test_an_opposite_word_is_refused(self):
+        self.assertIn(
+            "“rose” → “fell” in Executive summary: a different word",
+            self.refusal("Turnout rose sharply.", "Turnout fell sharply."),
+        )
+
+    def test_a_near_miss_of_a_meaning_word_is_refused(self):
+        for old, new in [
+            ("Turnout increased.", "Turnout increases."),
+            ("It wouldn't matter.", "It couldn't matter."),
+            ("A million voters.", "A billion voters."),
+        ]:
+            with self.subTest(new=new):
+                self.assertIn(
+                    "a negation, quantity or comparison word",
+                    self.refusal(old, new),
+                )
+
+    def test_spelling_fixes_are_accepted(self):
+        for old, new in [
+            ("The Goverment said so.", "The Government said so."),
+            ("It was definately counted.", "It was definitely counted."),
+            ("We checked teh tally.", "We checked the tally."),
+            ("The observers don’t agree.", "The observers don't agree."),
+        ]:
+            with self.subTest(new=new):
+                self.assertEqual(self.typo_fix(old, new).kind, "typo")
+
+    def test_punctuation_and_spacing_fixes_are_accepted(self):
+        for old, new in [
+            ("However the count was wrong.", "However, the count was wrong."),
+            ("The count  was wrong.", "The count was wrong."),
+            ("The count was wrong .", "The count was wrong."),
+        ]:
+            with self.subTest(new=new):
+                self.assertEqual(self.typo_fix(old, new).kind, "typo")
+
+
+@time_machine.travel(NOW, tick=False)
 class KindAdminTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -136,7 +211,21 @@ class KindAdminTests(TestCase):
 
         self.assertEqual(response.status_code, 200)
         self.assertIn(
-            "Claim 1 “A. Speaker”, rating changed",
+            "Claim 1 “A. Speaker”: rated False → True",
+            " ".join(response.context["form"].errors["kind"]),
+        )
+        self.assertContains(response, "A verdict readers see has changed:")
+        self.assertEqual(Publication.objects.filter(article=article).count(), 1)
+
+    def test_editor_is_told_which_word_stops_a_typo_fix(self):
+        article = published_article(published_at=EARLIER, summary="No.")
+        article.summary = "Yes."
+        article.save()
+
+        response = self.post_publish(article, confirm="True")
+
+        self.assertIn(
+            "“No” → “Yes” in Executive summary: a different word, not a spelling fix",
             " ".join(response.context["form"].errors["kind"]),
         )
         self.assertContains(response, "A typo fix is not possible")

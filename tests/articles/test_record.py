@@ -7,11 +7,17 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 from django.urls import reverse
+from django.utils.html import strip_tags
 
 from articles.models import Claim, Publication, VersionRemoval
 from articles.publishing import publish, remove_version, withdraw
 from factually import pagecache
-from tests.articles.factories import build_article, edit_summary, published_article
+from tests.articles.factories import (
+    approve_as_is,
+    build_article,
+    edit_summary,
+    published_article,
+)
 from tests.roles import create_roles, staff
 
 NOW = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=datetime.UTC)
@@ -142,6 +148,48 @@ class VersionPageTests(TestCase):
 
 
 @time_machine.travel(NOW, tick=False)
+@time_machine.travel(NOW, tick=False)
+class ReadableChangesTests(TestCase):
+    """Changes read as the page does: rating labels and dates written out."""
+
+    @classmethod
+    def setUpTestData(cls):
+        create_roles()
+        cls.editor = staff("Editor")
+        cls.article = published_article(slug="labels", published_at=days_ago(9))
+        cls.article.checked_on = datetime.date(2026, 11, 19)
+        cls.article.save()
+        Claim.objects.filter(article=cls.article).update(
+            rating="mostly-false", claimed_on=datetime.date(2026, 10, 1)
+        )
+        approve_as_is(cls.article)
+
+    def test_changes_page_shows_rating_labels_and_written_dates(self):
+        publish(article=self.article, kind="correction", note="Checked again.")
+
+        response = self.client.get(changes_url("labels", 2))
+
+        html = response.content.decode()
+        self.assertIn("<del>False</del><ins>Mostly false</ins>", html)
+        self.assertIn("November <del>2</del><ins>19</ins>, 2026", html)
+        self.assertIn("<ins>October 1, 2026</ins>", html)
+        # What readers read of the page (the inline stylesheet names ratings).
+        text = strip_tags(html.split('class="wrap prose changes-page"')[1])
+        for internal in ("mostly-false", "2026-11-19", "2026-10-01"):
+            self.assertNotIn(internal, text)
+
+    def test_admin_comparison_shows_them_the_same_way(self):
+        self.client.force_login(self.editor)
+
+        response = self.client.get(
+            reverse("admin:articles_article_compare", args=[self.article.pk])
+        )
+
+        self.assertContains(response, "<del>False</del><ins>Mostly false</ins>")
+        self.assertContains(response, "November <del>2</del><ins>19</ins>, 2026")
+        self.assertNotContains(response, "mostly-false")
+
+
 class RemoveVersionTests(TestCase):
     def test_live_version_cannot_be_removed(self):
         article = published_article(published_at=days_ago(2))

@@ -344,7 +344,7 @@ class TestFilters:
         published_article(title="Fact check: Rated mixed?", slug="mixed-one")
         article = published_article(title="Fact check: Rated true?", slug="true-one")
         article.claims.update(rating="true")
-        publish(article=article, kind="update", note="Rated it true.")
+        publish(article=article, kind="re-rating", note="Rated it true.")
         response = client.get(reverse("search"), {"rating": "true"})
         assert [p.slug for p in response.context["page_obj"]] == ["true-one"]
 

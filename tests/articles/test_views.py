@@ -321,7 +321,7 @@ class StructuredDataTests(PublicPageTestCase):
         claim.appearance_url = "https://example.org/speech"
         claim.claimed_on = datetime.date(2026, 10, 1)
         claim.save()
-        publish(article=article, kind="update", note="Rated the second claim.")
+        publish(article=article, kind="re-rating", note="Rated the second claim.")
 
         data = json_ld(self.client.get(detail_url(article.slug)))
 
@@ -341,7 +341,6 @@ class StructuredDataTests(PublicPageTestCase):
             self.assertEqual(review["itemReviewed"]["@type"], "Claim")
             self.assertEqual(review["itemReviewed"]["author"]["name"], "A. Speaker")
             self.assertIn("alternateName", review["reviewRating"])
-            self.assertEqual(review["datePublished"], EARLIER.isoformat())
             self.assertTrue(review["url"].startswith(url + "#claim-"))
         self.assertEqual(
             first["reviewRating"],
@@ -358,6 +357,10 @@ class StructuredDataTests(PublicPageTestCase):
             second["reviewRating"], {"@type": "Rating", "alternateName": "Unsupported"}
         )
         self.assertEqual(news["mainEntity"], {"@id": first["@id"]})
+        # Each review is dated by the version that set its rating.
+        self.assertEqual(first["datePublished"], EARLIER.isoformat())
+        self.assertEqual(second["datePublished"], NOW.isoformat())
+        self.assertEqual(second["dateModified"], NOW.isoformat())
         self.assertNotIn("appearance", first["itemReviewed"])
         self.assertEqual(
             second["itemReviewed"]["appearance"]["url"], "https://example.org/speech"

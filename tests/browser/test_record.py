@@ -46,8 +46,13 @@ def test_article_with_two_corrections_and_its_changes(page, phone_page):
 
     page.visit("/fact-checks/observers/")
     notice = page.locator(".corrections-notice")
-    assert notice.locator("li").count() == 2
-    assert "Rated the claim Mostly false" in notice.locator("li").first.inner_text()
+    entries = page.locator(".corrections-notice > ul > li")
+    assert entries.count() == 2
+    assert "Rated the claim Mostly false" in entries.first.inner_text()
+    # Each entry lists the ratings it changed.
+    assert "rated False, now Mostly false" in " ".join(
+        entries.first.inner_text().split()
+    )
     page.screenshot("record-article-two-corrections")
 
     notice.locator("a", has_text="See what changed").first.click()
