@@ -12,6 +12,8 @@ from django.apps import apps
 from django.db import connection
 from django.test import SimpleTestCase, TestCase
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 from reversion.models import Version
 
 from articles.models import Article, Author, Citation, Publication, Section, Topic
@@ -51,6 +53,18 @@ class NormaliseTests(SimpleTestCase):
 
     def test_a_control_between_letter_and_accent_does_not_keep_them_apart(self):
         self.assertEqual(normalise("e\x01\u0301"), "é")
+
+    @given(st.text(st.characters(codec=None, exclude_categories=())))
+    def test_any_text_comes_out_writable_in_xml_and_stable(self, value):
+        normalised = normalise(value)
+        element = ET.Element("entry")
+        element.text = normalised
+        self.assertEqual(
+            ET.fromstring(ET.tostring(element, encoding="unicode")).text or "",
+            normalised,
+        )
+        self.assertEqual(normalise(normalised), normalised)
+        self.assertTrue(unicodedata.is_normalized("NFC", normalised))
 
     def test_anything_but_text_is_left_alone(self):
         self.assertIsNone(normalise(None))
