@@ -177,6 +177,26 @@ class AdminFormTests(AdminTestCase):
         article.refresh_from_db()
         self.assertEqual(article.summary, "Line one.\nLine 2.")
 
+    def test_browser_line_endings_beside_a_new_topic_are_details_only(self):
+        article = build_article(sections=0)
+        SectionFactory(article=article, position=1, body="Para one [1].\n\nTwo [2].")
+        approve_as_is(article)
+        publish(article=article, kind="first")
+        topic = Topic.objects.create(name="Elections", slug="elections")
+
+        self.save_in_admin(
+            self.editor,
+            article,
+            topics=[topic.pk],
+            **{"sections-0-body": "Para one [1].\r\n\r\nTwo [2]."},
+        )
+        approve_as_is(article)
+        publication = publish(article=article, kind="details", user=self.editor)
+
+        changes = publication.page_content()["changes"]
+        self.assertEqual(changes["parts"], [])
+        self.assertEqual(changes["fields"], [])
+
 
 def parse(response):
     """The feed as XML: parsing fails on anything XML cannot carry."""
