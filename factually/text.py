@@ -23,8 +23,8 @@ from django import forms
 from django.db import models
 from django.utils.functional import Promise
 
-# Everything outside XML 1.0's Char production, and U+000D, which becomes a
-# line feed first.
+# Everything outside XML 1.0's Char production but U+000D, which XML allows
+# and `normalise()` has already turned into a line feed.
 UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
