@@ -28,7 +28,8 @@ from tests.articles.factories import (
     edit_summary,
     published_article,
 )
-from tests.articles.test_admin import AdminTestCase
+from tests.articles.test_admin import AdminTestCase, change_form_data
+from tests.articles.test_importing import SAMPLES
 
 NFD_CAFE = unicodedata.normalize("NFD", "Café")
 # One of each kind XML 1.0 cannot carry, and the line endings browsers send.
@@ -156,6 +157,27 @@ class AdminFormTests(AdminTestCase):
         comment = Version.objects.get_for_object(article).first().revision.get_comment()
         self.assertNotIn("Changed", comment)
         self.assertEqual(article.sections.get().body, "Para one.\n\nPara two.")
+
+    def test_first_browser_save_of_an_imported_draft_changes_nothing(self):
+        text = (SAMPLES / "plain_page.txt").read_text(encoding="utf-8")
+        self.client.force_login(self.writer)
+        self.client.post(reverse("admin:articles_article_import"), {"text": text})
+        article = Article.objects.get()
+        digest = article.draft_digest
+        # What a browser posts back: every line ending as "\r\n".
+        data = {
+            name: value.replace("\n", "\r\n") if isinstance(value, str) else value
+            for name, value in change_form_data(article).items()
+        }
+        self.assertTrue(any("\r\n" in str(value) for value in data.values()))
+
+        response = self.client.post(self.change_url(article), data)
+
+        self.assertEqual(response.status_code, 302)
+        article.refresh_from_db()
+        self.assertEqual(article.draft_digest, digest)
+        comment = Version.objects.get_for_object(article).first().revision.get_comment()
+        self.assertNotIn("Changed", comment)
 
     def test_decomposed_accents_are_no_change(self):
         article = build_article(title="Fact check: Is the Café open?")
