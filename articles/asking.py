@@ -129,6 +129,8 @@ def accept(*, question: ReaderQuestion, user) -> Article:
             article = Article.objects.create(
                 title=_draft_title(question.claim),
                 slug=_unique_slug(question.claim),
+                # Whoever accepts it owns the draft until they assign it.
+                assigned_writer=user,
             )
             reversion.set_user(user)
             reversion.set_comment(

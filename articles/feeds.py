@@ -12,6 +12,8 @@ from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from factually.text import normalise_data
+
 from .changes import with_ratings
 from .models import Publication
 
@@ -19,7 +21,15 @@ FEED_SIZE = 30
 
 
 class PlainTextAtomFeed(Atom1Feed):
-    """Atom whose summaries are `type="text"`, never HTML."""
+    """
+    Atom whose summaries are `type="text"`, never HTML, and whose entries
+    carry only text XML can hold: text is normalised on its way in, and a
+    row stored before that was (or written around it) must not take the
+    whole feed down.
+    """
+
+    def add_item(self, **kwargs):
+        super().add_item(**normalise_data(kwargs))
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, {**item, "description": None})

@@ -348,6 +348,8 @@ def create_draft(imported: Imported, *, user=None) -> Article:
             summary=imported.summary,
             checked_on=imported.checked_on,
             sources_note=imported.sources_note,
+            # Whoever imports it writes it: the draft is on their desk.
+            assigned_writer=user,
         )
         Section.objects.bulk_create(
             Section(article=article, position=n, heading=heading, body=body)

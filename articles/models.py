@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from factually import text as normalised
 from sources.models import Source, validate_web_url
 
 from . import publications
@@ -18,9 +19,9 @@ from .state import NewsroomQuerySet, PublicationState
 
 @reversion.register()
 class Topic(models.Model):
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    description = models.TextField(_("description"), blank=True)
+    name = normalised.CharField(_("name"), max_length=100, unique=True)
+    slug = normalised.SlugField(_("slug"), max_length=100, unique=True)
+    description = normalised.TextField(_("description"), blank=True)
 
     objects = publications.TopicQuerySet.as_manager()
 
@@ -45,12 +46,12 @@ class Topic(models.Model):
 
 @reversion.register()
 class Author(models.Model):
-    name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-    role = models.CharField(
+    name = normalised.CharField(_("name"), max_length=200)
+    slug = normalised.SlugField(_("slug"), max_length=100, unique=True)
+    role = normalised.CharField(
         _("role"), max_length=100, blank=True, help_text=_("E.g. “Senior researcher”.")
     )
-    bio = models.TextField(_("short bio"), blank=True)
+    bio = normalised.TextField(_("short bio"), blank=True)
 
     objects = publications.AuthorQuerySet.as_manager()
 
@@ -89,20 +90,20 @@ class Article(models.Model):
         APPROVED = "approved", _("Approved")
         PUBLISHED = "published", _("Published")
 
-    title = models.CharField(
+    title = normalised.CharField(
         _("title"),
         max_length=300,
         help_text=_(
             "The question checked, e.g. “Fact check: What evidence exists of …?”"
         ),
     )
-    slug = models.SlugField(
+    slug = normalised.SlugField(
         _("slug"),
         max_length=200,
         unique=True,
         help_text=_("The last part of the address: /fact-checks/this-part/."),
     )
-    summary = models.TextField(
+    summary = normalised.TextField(
         _("executive summary"),
         blank=True,
         max_length=10_000,
@@ -128,7 +129,7 @@ class Article(models.Model):
         default=False,
         help_text=_("Hide the donation banner on this fact check."),
     )
-    sources_note = models.TextField(
+    sources_note = normalised.TextField(
         _("note on the sources"),
         blank=True,
         max_length=2_000,
@@ -141,14 +142,14 @@ class Article(models.Model):
     draft_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     # The newsroom's review workflow: changed only by articles/workflow.py.
-    review_state = models.CharField(
+    review_state = normalised.CharField(
         _("review"),
         max_length=20,
         choices=ReviewState,
         default=ReviewState.WRITING,
         editable=False,
     )
-    review_note = models.TextField(_("review note"), blank=True, editable=False)
+    review_note = normalised.TextField(_("review note"), blank=True, editable=False)
     review_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     review_changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -296,8 +297,8 @@ class Section(ArticleChild):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="sections"
     )
-    heading = models.CharField(_("heading"), max_length=300)
-    body = models.TextField(
+    heading = normalised.CharField(_("heading"), max_length=300)
+    body = normalised.TextField(
         _("body"),
         blank=True,
         max_length=50_000,
@@ -316,10 +317,10 @@ class Claim(ArticleChild):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="claims"
     )
-    statement = models.TextField(
+    statement = normalised.TextField(
         _("claim as stated"), help_text=_("Quote the claim exactly as it was made.")
     )
-    claimant = models.CharField(
+    claimant = normalised.CharField(
         _("who made it"),
         max_length=200,
         help_text=_("A person or organisation."),
@@ -330,19 +331,19 @@ class Claim(ArticleChild):
         help_text=_("Tick when the claim came from an organisation, not a person."),
     )
     claimed_on = models.DateField(_("when"), null=True, blank=True)
-    appearance_url = models.URLField(
+    appearance_url = normalised.URLField(
         _("where it appeared (URL)"),
         max_length=2000,
         blank=True,
         validators=[validate_web_url],
     )
-    appearance = models.CharField(
+    appearance = normalised.CharField(
         _("where it appeared"),
         max_length=300,
         blank=True,
         help_text=_("E.g. “Speech in Springfield” when there is no link."),
     )
-    rating = models.CharField(_("rating"), max_length=20, choices=Rating)
+    rating = normalised.CharField(_("rating"), max_length=20, choices=Rating)
     is_headline = models.BooleanField(
         _("headline claim"),
         default=False,
@@ -351,7 +352,7 @@ class Claim(ArticleChild):
             "first claim is the headline one."
         ),
     )
-    explanation = models.TextField(
+    explanation = normalised.TextField(
         _("explanation"),
         max_length=10_000,
         help_text=_("Why this rating, in Markdown; cite with [1], [2] …"),
@@ -405,13 +406,13 @@ class Citation(ArticleChild):
             "later; publishing needs every source."
         ),
     )
-    pinpoint = models.CharField(
+    pinpoint = normalised.CharField(
         _("pinpoint"),
         max_length=200,
         blank=True,
         help_text=_("Where in the source, e.g. “Vol. 5, p. 23” or “Table 2”."),
     )
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    note = normalised.CharField(_("note"), max_length=500, blank=True)
 
     objects = CitationManager()
 
@@ -431,7 +432,7 @@ class RelatedQuestion(ArticleChild):
     article = models.ForeignKey(
         Article, on_delete=models.CASCADE, related_name="related_questions"
     )
-    question = models.CharField(_("question"), max_length=300)
+    question = normalised.CharField(_("question"), max_length=300)
     answer = models.ForeignKey(
         Article,
         on_delete=models.SET_NULL,

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from factually import text as normalised
+
 from .publications import Publication
 
 PREVIEW_MAX_AGE = timedelta(days=7)
@@ -38,7 +40,7 @@ class ReviewComment(models.Model):
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="review_comments"
     )
-    part_kind = models.CharField(
+    part_kind = normalised.CharField(
         _("on"), max_length=20, choices=Part, default=Part.DRAFT
     )
     part_id = models.PositiveIntegerField(
@@ -55,7 +57,7 @@ class ReviewComment(models.Model):
         related_name="answers",
         verbose_name=_("answers"),
     )
-    body = models.TextField(_("comment"), max_length=5_000)
+    body = normalised.TextField(_("comment"), max_length=5_000)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -126,8 +128,8 @@ class Notification(models.Model):
         related_name="+",
         verbose_name=_("fact check"),
     )
-    message = models.CharField(_("message"), max_length=500)
-    url = models.CharField(_("link"), max_length=500, blank=True)
+    message = normalised.CharField(_("message"), max_length=500)
+    url = normalised.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
 

@@ -9,6 +9,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from factually import text as normalised
+
 from .rendering import render_page
 
 
@@ -25,15 +27,15 @@ class Page(models.Model):
         FUNDING = "funding", _("Who funds us")
         TEAM = "team", _("Our team")
 
-    slug = models.CharField(_("page"), max_length=20, choices=Slug, unique=True)
-    title = models.CharField(_("title"), max_length=200)
-    description = models.CharField(
+    slug = normalised.CharField(_("page"), max_length=20, choices=Slug, unique=True)
+    title = normalised.CharField(_("title"), max_length=200)
+    description = normalised.CharField(
         _("description"),
         max_length=300,
         help_text=_("One sentence for search engines and link previews."),
     )
-    lede = models.TextField(_("lede"), blank=True, max_length=1_000)
-    body = models.TextField(
+    lede = normalised.TextField(_("lede"), blank=True, max_length=1_000)
+    body = normalised.TextField(
         _("body"),
         max_length=20_000,
         help_text=_("Markdown. Links to our own pages may be written /about/…/."),

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from factually import text as normalised
+
 from .schema import upgrade
 from .search import matching
 from .slugs import SlugQuerySet
@@ -160,8 +162,8 @@ class Publication(models.Model):
         "articles.Article", on_delete=models.PROTECT, related_name="publications"
     )
     version = models.PositiveIntegerField(_("version"))
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
-    note = models.TextField(
+    kind = normalised.CharField(_("kind"), max_length=20, choices=Kind)
+    note = normalised.TextField(
         _("public note"),
         blank=True,
         help_text=_("Shown to readers in the update history."),
@@ -180,10 +182,10 @@ class Publication(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     # Denormalised from the frozen content for lists, feeds and lookups.
-    slug = models.SlugField(max_length=200)
-    title = models.CharField(max_length=300)
-    excerpt = models.TextField(blank=True)
-    body_text = models.TextField(blank=True, help_text=_("Plain text, for search."))
+    slug = normalised.SlugField(max_length=200)
+    title = normalised.CharField(max_length=300)
+    excerpt = normalised.TextField(blank=True)
+    body_text = normalised.TextField(blank=True, help_text=_("Plain text, for search."))
     checked_on = models.DateField(null=True, blank=True)
     first_published_at = models.DateTimeField()
     topics = models.ManyToManyField(
@@ -347,7 +349,7 @@ class VersionRemoval(models.Model):
         related_name="removal",
         verbose_name=_("version"),
     )
-    note = models.TextField(
+    note = normalised.TextField(
         _("public note"),
         help_text=_("Shown at the version's address instead of its text."),
     )

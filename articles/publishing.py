@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from factually import pagecache
+from factually.text import normalise
 
 from . import asking, changes, limits, previews, search, social, validation, workflow
 from .content import render_draft
@@ -218,6 +219,8 @@ def publish(
     """
     if kind == WITHDRAWAL:
         raise ValueError("Use withdraw() to withdraw an article.")
+    # The note is frozen into the content as given: in its stored form.
+    note = normalise(note)
     published_at = published_at or timezone.now()
     with transaction.atomic():
         # What is saved now, not what the caller may have loaded before,
@@ -276,6 +279,7 @@ def withdraw(
     published_at: datetime | None = None,
 ) -> Publication:
     """Take a published article off the site, leaving the note at its address."""
+    note = normalise(note)
     published_at = published_at or timezone.now()
     with transaction.atomic():
         article, latest = _lock(article)
@@ -336,6 +340,7 @@ def remove_version(*, publication: Publication, note: str, user=None) -> Version
     public note there. The version readers see now cannot be removed:
     withdraw the fact check first.
     """
+    note = normalise(note)
     if not note.strip():
         raise ValidationError(_("Write the public note left in its place."))
     with transaction.atomic():

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from factually import text as normalised
+
 
 class SearchWord(models.Model):
     """
@@ -35,21 +37,21 @@ class ReaderQuestion(models.Model):
         DUPLICATE = "duplicate", _("Duplicate")
         DECLINED = "declined", _("Declined")
 
-    claim = models.TextField(
+    claim = normalised.TextField(
         _("the claim"),
         max_length=2_000,
         help_text=_("What was said or written, as exactly as you can."),
     )
-    seen_at = models.CharField(
+    seen_at = normalised.CharField(
         _("where you saw it"),
         max_length=500,
         blank=True,
         help_text=_("A link, or a description such as “TV debate, 3 May”."),
     )
-    email = models.EmailField(_("your email (optional)"), blank=True)
+    email = normalised.EmailField(_("your email (optional)"), blank=True)
     consent = models.BooleanField(_("consent to be emailed"), default=False)
     fingerprint = models.CharField(max_length=64, editable=False, db_index=True)
-    status = models.CharField(
+    status = normalised.CharField(
         _("status"), max_length=20, choices=Status, default=Status.NEW
     )
     fact_check = models.ForeignKey(

@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
@@ -136,28 +137,51 @@ def render_card(*, title: str, content: dict) -> bytes:
 
 
 def card_name(publication) -> str:
+    """
+    Where the card is stored: named by the article, the version and the
+    draft digest (which decides the title and verdicts drawn), never by the
+    slug, so the name stays well within the field's length whatever the
+    address. The same name always holds the same picture.
+    """
     return (
-        f"social/{publication.slug}-{publication.article_id}-v{publication.version}.png"
+        f"social/{publication.article_id}-v{publication.version}-"
+        f"{publication.draft_digest[:16]}.png"
     )
 
 
 def save_card(*, publication) -> str:
     """
-    Draw and store the publication's card, and record its name on the
-    publication (saved or about to be). Called once by `publish()`, before
-    the page is rendered; a failure is logged and leaves
-    the page with a text-only preview rather than failing the publication.
+    Draw the publication's card and record its name on the publication
+    (saved or about to be). Called once by `publish()`, before the page is
+    rendered; a failure to draw is logged and leaves the page with a
+    text-only preview rather than failing the publication.
+
+    The file is written when the publication's transaction commits, so a
+    publication that fails leaves no image behind.
     """
     from .models import Publication
 
     try:
         png = render_card(title=publication.title, content=publication.content)
-        field = Publication._meta.get_field("social_card")
-        name = field.storage.save(card_name(publication), ContentFile(png))
     except Exception:
         logger.exception("Could not make the social card of %s", publication)
         return ""
+    field = Publication._meta.get_field("social_card")
+    name = card_name(publication)
+    if len(name) > field.max_length:  # A guard for a future change of card_name().
+        logger.error("The social card name %s is too long", name)
+        return ""
+    transaction.on_commit(lambda: _write(field.storage, name, png))
     publication.social_card.name = name
     if publication.pk:
         Publication.objects.filter(pk=publication.pk).update(social_card=name)
     return name
+
+
+def _write(storage, name: str, png: bytes) -> None:
+    if storage.exists(name):  # Drawn before from the same title and verdicts.
+        return
+    try:
+        storage.save(name, ContentFile(png))
+    except Exception:
+        logger.exception("Could not store the social card %s", name)

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from factually import text as normalised
+
 validate_web_url = URLValidator(
     schemes=["http", "https"], message=_("Enter an http:// or https:// address.")
 )
@@ -54,14 +56,14 @@ class Source(models.Model):
         MONTH = "month", _("Month")
         YEAR = "year", _("Year")
 
-    title = models.CharField(_("title"), max_length=500)
-    publisher = models.CharField(
+    title = normalised.CharField(_("title"), max_length=500)
+    publisher = normalised.CharField(
         _("publisher"),
         max_length=200,
         blank=True,
         help_text=_("The organisation that published it, e.g. “NASA”."),
     )
-    authors = models.CharField(
+    authors = normalised.CharField(
         _("author(s)"),
         max_length=500,
         blank=True,
@@ -75,20 +77,20 @@ class Source(models.Model):
             "For a month or a year only, pick any day in it and set the precision."
         ),
     )
-    date_precision = models.CharField(
+    date_precision = normalised.CharField(
         _("date precision"),
         max_length=5,
         choices=DatePrecision,
         default=DatePrecision.DAY,
     )
-    url = models.URLField(
+    url = normalised.URLField(
         _("URL"),
         max_length=2000,
         validators=[validate_web_url],
         help_text=_("Where readers can find it. Each document is entered once."),
     )
     url_key = models.CharField(max_length=2000, unique=True, editable=False)
-    archived_url = models.URLField(
+    archived_url = normalised.URLField(
         _("archived copy"),
         max_length=2000,
         blank=True,
@@ -97,11 +99,11 @@ class Source(models.Model):
             "A copy that survives the original changing, e.g. on the Wayback Machine."
         ),
     )
-    kind = models.CharField(
+    kind = normalised.CharField(
         _("kind"), max_length=20, choices=Kind, default=Kind.PRIMARY
     )
     accessed_on = models.DateField(_("accessed on"), null=True, blank=True)
-    note = models.TextField(
+    note = normalised.TextField(
         _("editor's note"),
         blank=True,
         help_text=_("For the newsroom; not shown to readers."),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
+from factually import text as normalised
 from factually.admin import EditConflictForm
 
 from .. import diffs, limits
@@ -85,7 +86,7 @@ class ArticleAdminForm(EditConflictForm):
 
 class PublishForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind of change"))
-    note = forms.CharField(
+    note = normalised.CharFormField(
         label=gettext_lazy("Public note"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -108,7 +109,7 @@ class PublishForm(forms.Form):
     override = forms.BooleanField(
         required=False, label=gettext_lazy("Publish without an approval")
     )
-    override_reason = forms.CharField(
+    override_reason = normalised.CharFormField(
         label=gettext_lazy("Why it cannot wait for a review"),
         required=False,
         max_length=2000,
@@ -190,7 +191,7 @@ class PublishForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    note = forms.CharField(
+    note = normalised.CharFormField(
         label=gettext_lazy("Public note"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
@@ -202,7 +203,7 @@ class WithdrawForm(forms.Form):
 
 
 class RemoveVersionForm(forms.Form):
-    note = forms.CharField(
+    note = normalised.CharFormField(
         label=gettext_lazy("Public note"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,

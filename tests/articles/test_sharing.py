@@ -75,7 +75,13 @@ class TestShareLinks:
 
 
 class TestSocialCard:
-    def test_card_is_drawn_once_at_publish_time(self, client, article):
+    def test_card_is_drawn_once_at_publish_time(
+        self, django_capture_on_commit_callbacks
+    ):
+        article = build_article()
+        # The file is written once the publication commits.
+        with django_capture_on_commit_callbacks(execute=True):
+            publish(article=article, kind="first")
         publication = article.live_publication()
         assert publication.social_card.name == social.card_name(publication)
         with default_storage.open(publication.social_card.name) as card:
