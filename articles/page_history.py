@@ -7,17 +7,24 @@ read makes none. Trust pages (the methodology, the corrections policy) are
 promises to readers: a change to one is never silent.
 """
 
+import re
 import unicodedata
+from difflib import SequenceMatcher
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .diffs import mark_words
 from .pages import Page, PageVersion
 
 PUBLIC_FIELDS = Page.PUBLIC_FIELDS
+# Markdown paragraphs (and headings, list blocks) are split by blank lines.
+PARAGRAPHS = re.compile(r"\n\s*\n")
 
 
 def normalised(text: str) -> str:
@@ -30,12 +37,53 @@ def public_text(source) -> dict[str, str]:
     return {name: normalised(getattr(source, name)) for name in PUBLIC_FIELDS}
 
 
+def _elided(count: int) -> str:
+    return format_html(
+        '<span class="change__elided">{}</span>',
+        ngettext(
+            "[%(count)s paragraph unchanged]",
+            "[%(count)s paragraphs unchanged]",
+            count,
+        )
+        % {"count": count},
+    )
+
+
+def marked_paragraphs(old: str, new: str) -> str:
+    """
+    HTML of `new` with its words marked against `old`, paragraph by
+    paragraph, leaving out the unchanged ones but the heading above each
+    change: a one-word change to a long policy stands out.
+    """
+    a, b = PARAGRAPHS.split(old.strip()), PARAGRAPHS.split(new.strip())
+    opcodes = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    pieces = []
+    for index, (op, i1, i2, j1, j2) in enumerate(opcodes):
+        if op != "equal":
+            pieces.append(mark_words("\n\n".join(a[i1:i2]), "\n\n".join(b[j1:j2])))
+            continue
+        run = a[i1:i2]
+        headings = [k for k, text in enumerate(run) if text.startswith("#")]
+        if index + 1 < len(opcodes) and headings:
+            k = headings[-1]
+            pieces += [_elided(k)] if k else []
+            pieces.append(escape(run[k]))
+            pieces += [_elided(len(run) - k - 1)] if k + 1 < len(run) else []
+        else:
+            pieces.append(_elided(len(run)))
+    return mark_safe("\n\n".join(pieces))
+
+
 def changes_between(old: dict[str, str], new: dict[str, str]) -> list[dict]:
     """The fields that differ, each with its words marked: [{label, html}]."""
     return [
         {
             "label": str(Page._meta.get_field(name).verbose_name).capitalize(),
-            "html": str(mark_words(old[name], new[name])),
+            "html": str(
+                marked_paragraphs(old[name], new[name])
+                if name == "body"
+                else mark_words(old[name], new[name])
+            ),
         }
         for name in PUBLIC_FIELDS
         if old[name] != new[name]

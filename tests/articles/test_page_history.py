@@ -95,6 +95,10 @@ class PageHistoryTests(TestCase):
         self.assertContains(response, NOTE)
         self.assertContains(response, '<h2 class="change__label">Body</h2>', html=True)
         self.assertNotContains(response, "Title</h2>")
+        # Unchanged paragraphs are left out, but the heading above the change.
+        self.assertContains(response, "## Review before publication")
+        self.assertNotContains(response, "We pick questions that matter")
+        self.assertContains(response, "[7 paragraphs unchanged]")
         self.assertEqual(response["X-Robots-Tag"], "noindex")
 
     def test_old_versions_stay_readable_as_they_were(self):
