@@ -104,7 +104,7 @@ class PageVersion(models.Model):
     changes = models.JSONField(default=list)
 
     class Meta:
-        ordering = ["page", "-number"]
+        ordering = ["page_id", "-number"]
         get_latest_by = "number"
         verbose_name = _("about page version")
         constraints = [

@@ -48,7 +48,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'verbose_name': 'about page version',
-                'ordering': ['page', '-number'],
+                'ordering': ['page_id', '-number'],
                 'get_latest_by': 'number',
                 'constraints': [models.UniqueConstraint(fields=('page', 'number'), name='articles_pageversion_unique_number'), models.CheckConstraint(condition=models.Q(('number', 1), models.Q(('note', ''), _negated=True), _connector='OR'), name='articles_pageversion_note_required')],
             },
