@@ -50,10 +50,12 @@ class PublicationQuerySet(SlugQuerySet):
     def public(self, now=None):
         """
         Versions readers may read, at `now` (by default, now): due, and not
-        removed from public view. Whatever lists versions or their notes
-        (the corrections log and its feed, the update history, the
-        structured data) lists these. The current version is never removed
-        (publishing.remove_version() refuses it), so live() is among them.
+        removed from public view. Lists of versions or their notes (the
+        corrections log and its feed) list these; an update history shows
+        the others as tombstones (`history()`, which the article page's
+        notices and structured data read). The current version is never
+        removed (publishing.remove_version() refuses it), so live() is
+        among these.
         """
         return self.due(now).filter(removal__isnull=True)
 
