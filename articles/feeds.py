@@ -140,3 +140,8 @@ class CorrectionsFeed(PublicationFeed):
 
     def item_pubdate(self, item):
         return item.published_at
+
+    def item_updateddate(self, item):
+        # Atom requires it on every entry (RFC 4287, 4.1.2); a correction
+        # is never edited, so it was last updated when published.
+        return item.published_at

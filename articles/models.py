@@ -458,5 +458,5 @@ class RelatedQuestion(ArticleChild):
 
 # Models kept in modules of their own; importing them here registers them.
 from .newsroom import Notification, PreviewLink, ReviewComment  # noqa: E402, F401
-from .pages import Page  # noqa: E402, F401
+from .pages import Page, PageVersion  # noqa: E402, F401
 from .readers import ReaderQuestion, SearchWord  # noqa: E402, F401

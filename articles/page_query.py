@@ -13,12 +13,12 @@ field conversions, none of the building. A change to current() changes
 what is compiled, at the next start.
 
 The page's own HTML (page_head, page_body: most of its bytes) is not in
-that query. A publication's HTML never changes once rendered by a given set
-of templates (`rendered_with`), so each process keeps what it has read,
-keyed by publication and `rendered_with`, up to HTML_CACHE_BYTES, and reads
-it with a second query only the first time: a miss then costs the same
-whatever the article's size. A page rendered again by new templates has a
-new `rendered_with`, hence a new key.
+that query. A publication's HTML is named by its digest (`page_digest`),
+so each process keeps what it has read, keyed by publication and that
+digest, up to HTML_CACHE_BYTES, and reads it with a second query only the
+first time: a miss then costs the same whatever the article's size. A page
+rendered again (by new templates, or after an earlier version was removed
+from public view) has a new digest, hence a new key.
 """
 
 import threading
@@ -42,6 +42,7 @@ PAGE_FIELDS = (
     "excerpt",
     "no_donation_ask",
     "rendered_with",
+    "page_digest",
 )
 HTML_FIELDS = ("page_head", "page_body")
 
@@ -59,7 +60,8 @@ _lock = threading.Lock()
 class _HTMLCache:
     """
     Pages' HTML, as text and encoded, by (database, publication, its
-    version, rendered_with), least recently used out past the budget.
+    version, rendered_with, page_digest), least recently used out past the
+    budget.
     """
 
     def __init__(self, budget):
@@ -146,6 +148,7 @@ def with_html(publication, alias):
         publication.version,
         publication.published_at,
         publication.rendered_with,
+        publication.page_digest,
     )
     html = html_cache.get(key)
     if html is None:

@@ -7,7 +7,11 @@ banner, whatever the article's size.
 A version is rendered when it is published. The stored HTML records which
 templates made it (`RENDER_KEY`, a digest of their source), so a deploy
 that changes those templates has each version rendered again the first
-time it is served, once.
+time it is served, once. Removing an earlier version from public view
+changes what a version's update history and structured data may show, so
+`publishing.remove_version()` renders the later versions again at once
+(`render_again`). The stored HTML's own digest (`page_digest`) tells each
+process's copy of it (articles.page_query) that it changed.
 """
 
 import hashlib
@@ -89,10 +93,33 @@ def render(publication: Publication) -> tuple[str, str]:
     )
 
 
+def page_digest(head: str, body: str) -> str:
+    """A digest of a page's own HTML, naming it in caches."""
+    digest = hashlib.sha256(head.encode())
+    digest.update(b"\0")
+    digest.update(body.encode())
+    return digest.hexdigest()
+
+
 def prerender(publication: Publication) -> None:
     """Render an unsaved publication's page into it, before it is saved."""
     publication.page_head, publication.page_body = render(publication)
     publication.rendered_with = render_key()
+    publication.page_digest = page_digest(publication.page_head, publication.page_body)
+
+
+def render_again(publication: Publication) -> None:
+    """
+    Render a saved publication's page again and store it: only its page
+    HTML, which is derived from the record, never part of it.
+    """
+    prerender(publication)
+    Publication.objects.filter(pk=publication.pk).update(
+        page_head=publication.page_head,
+        page_body=publication.page_body,
+        rendered_with=publication.rendered_with,
+        page_digest=publication.page_digest,
+    )
 
 
 def rendered(publication: Publication) -> Publication:
@@ -101,10 +128,5 @@ def rendered(publication: Publication) -> Publication:
     ones as they are, others rendered now and stored, once.
     """
     if publication.rendered_with != render_key():
-        prerender(publication)
-        Publication.objects.filter(pk=publication.pk).update(
-            page_head=publication.page_head,
-            page_body=publication.page_body,
-            rendered_with=publication.rendered_with,
-        )
+        render_again(publication)
     return publication

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from factually import text as normalised
@@ -20,6 +21,10 @@ from factually import text as normalised
 from .schema import upgrade
 from .search import matching
 from .slugs import SlugQuerySet
+
+# The kind of a removed version's entry in an update history: no kind of
+# publication, so no list of kinds (corrections, for one) takes it in.
+REMOVED = "removed"
 
 
 class PublicationQuerySet(SlugQuerySet):
@@ -43,6 +48,18 @@ class PublicationQuerySet(SlugQuerySet):
             published_at__lte=now,
         )
         return self.due(now).filter(~Exists(later))
+
+    def public(self, now=None):
+        """
+        Versions readers may read, at `now` (by default, now): due, and not
+        removed from public view. Lists of versions or their notes (the
+        corrections log and its feed) list these; an update history shows
+        the others as tombstones (`history()`, which the article page's
+        notices and structured data read). The current version is never
+        removed (publishing.remove_version() refuses it), so live() is
+        among these.
+        """
+        return self.due(now).filter(removal__isnull=True)
 
     def live(self):
         """What readers may see: current publications that are not withdrawals."""
@@ -69,9 +86,8 @@ class PublicationQuerySet(SlugQuerySet):
         newest first.
         """
         return (
-            self.due()
+            self.public()
             .filter(kind__in=Publication.CORRECTIONS_LOG_KINDS)
-            .filter(removal__isnull=True)
             .order_by("-published_at", "-pk")
         )
 
@@ -215,6 +231,10 @@ class Publication(models.Model):
     page_head = models.TextField(blank=True, editable=False)
     page_body = models.TextField(blank=True, editable=False)
     rendered_with = models.CharField(max_length=64, blank=True, editable=False)
+    # A digest of that HTML (articles.prerender.page_digest), which changes
+    # when the page is rendered again, by new templates or after an
+    # earlier version's removal: it names the HTML each process keeps.
+    page_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = PublicationQuerySet.as_manager()
 
@@ -286,29 +306,58 @@ class Publication(models.Model):
         """The frozen content in the current schema, whatever it was made with."""
         return upgrade(self.content)
 
+    @cached_property
+    def removals(self) -> dict[int, "VersionRemoval"]:
+        """
+        This fact check's versions removed from public view, by version
+        number: read once per instance, for rendering its history.
+        """
+        return {
+            removal.version: removal
+            for removal in VersionRemoval.objects.filter(
+                publication__article_id=self.article_id
+            ).annotate(version=models.F("publication__version"))
+        }
+
     def history(self):
         """
         Every public version up to this one, oldest first, each with the
-        address of its public changes page (none for the first).
+        address of its public changes page (none for the first). A version
+        removed from public view is only a tombstone: its number, and when
+        and why it was removed, with none of its own kind, note or details.
         """
-        return [
-            {
-                **entry,
-                "published_at": datetime.fromisoformat(entry["published_at"]),
-                "kind_label": str(Publication.Kind(entry["kind"]).label),
-                "version_url": reverse(
-                    "articles:version",
-                    kwargs={"slug": self.slug, "version": entry["version"]},
-                ),
-                "changes_url": reverse(
-                    "articles:changes",
-                    kwargs={"slug": self.slug, "version": entry["version"]},
-                )
-                if entry["version"] > 1 and entry["kind"] != Publication.Kind.WITHDRAWAL
-                else None,
-            }
-            for entry in self.page_content()["history"]
-        ]
+        entries = []
+        for entry in self.page_content()["history"]:
+            version = entry["version"]
+            removal = self.removals.get(version)
+            if removal is not None:
+                entry = {
+                    "version": version,
+                    "kind": REMOVED,
+                    "note": "",
+                    "details": [],
+                    "published_at": entry["published_at"],
+                    "removed_at": removal.removed_at,
+                    "removal_note": removal.note,
+                }
+            address = {"slug": self.slug, "version": version}
+            entries.append(
+                {
+                    **entry,
+                    "published_at": datetime.fromisoformat(entry["published_at"]),
+                    "kind_label": str(
+                        _("Removed")
+                        if removal
+                        else Publication.Kind(entry["kind"]).label
+                    ),
+                    "version_url": reverse("articles:version", kwargs=address),
+                    "changes_url": reverse("articles:changes", kwargs=address)
+                    if version > 1
+                    and entry["kind"] not in (REMOVED, self.Kind.WITHDRAWAL)
+                    else None,
+                }
+            )
+        return entries
 
     def next_due_at(self):
         """When the next of these scheduled publications becomes due, or None."""

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from factually.text import normalise
 from . import asking, changes, limits, previews, search, social, validation, workflow
 from .content import render_draft
 from .models import Article, Publication
-from .prerender import prerender
+from .prerender import prerender, render_again
 from .publications import VersionRemoval
 from .schema import SCHEMA_VERSION
 from .shape import Draft, load
@@ -117,10 +118,21 @@ def _rule_errors(latest, *, kind, note, published_at) -> list[str]:
     return errors
 
 
-def _new_publication(draft: Draft, *, latest, kind, note, published_at, user=None):
+def any_removed():
+    """
+    For `_lock`: whether any version of the article was removed from public
+    view, so that publishing need not look the removals up when none was.
+    """
+    return Exists(VersionRemoval.objects.filter(publication__article=OuterRef("pk")))
+
+
+def _new_publication(
+    draft: Draft, *, latest, kind, note, published_at, user=None, removed=True
+):
     """
     The next publication of the draft, unsaved, what blocks publishing it,
-    and what it changes for readers.
+    and what it changes for readers. `removed=False` says no earlier
+    version was removed from public view, which then need not be read.
     """
     article = draft.article
     # What is over the rendering limits is left out, never rendered.
@@ -168,6 +180,8 @@ def _new_publication(draft: Draft, *, latest, kind, note, published_at, user=Non
     )
     # Stored for the search's rating filter, with the row's own insert.
     publication.ratings = search.ratings_of(publication)
+    if latest is None or not removed:
+        publication.removals = {}
     return publication, validation.problems(draft, rendered), change
 
 
@@ -230,6 +244,7 @@ def publish(
             address_taken_by=validation.address_taken_by(),
             latest_revision_id=workflow.latest_revision_id(),
             askers_waiting=asking.askers_waiting(),
+            any_removed=any_removed(),
         )
         # The review workflow's rule (articles/workflow.py).
         workflow.check_may_publish(
@@ -244,6 +259,7 @@ def publish(
             note=note,
             published_at=published_at,
             user=user,
+            removed=article.any_removed,
         )
         errors += kind_errors(latest, change, kind)
         if expected_digest and expected_digest != publication.draft_digest:
@@ -336,9 +352,13 @@ def cancel_scheduled(*, article: Article, user=None) -> Publication:
 
 def remove_version(*, publication: Publication, note: str, user=None) -> VersionRemoval:
     """
-    Take one version off its public address for legal reasons, leaving a
-    public note there. The version readers see now cannot be removed:
-    withdraw the fact check first.
+    Take one version off public view for legal reasons, leaving a public
+    note at its address. It leaves every list of versions and notes (the
+    update history keeps a tombstone with the note: `Publication.history()`;
+    the corrections log, the feeds and the structured data list public()
+    versions only), and the later versions' pages, which show that history,
+    are rendered again. The version readers see now at the fact check's
+    address cannot be removed: withdraw the fact check first.
     """
     note = normalise(note)
     if not note.strip():
@@ -347,12 +367,17 @@ def remove_version(*, publication: Publication, note: str, user=None) -> Version
         _lock(publication.article)
         if VersionRemoval.objects.filter(publication=publication).exists():
             raise ValidationError(_("This version is already removed."))
-        live = publication.article.live_publication()
-        if live is not None and live.pk == publication.pk:
+        current = Publication.objects.current().filter(article=publication.article)
+        if current.filter(pk=publication.pk).exists():
             raise ValidationError(
                 _(
                     "Readers see this version now: withdraw the fact check before "
                     "removing it."
+                )
+                if not publication.is_withdrawn()
+                else _(
+                    "Readers see this withdrawal notice at the fact check's address "
+                    "now: it cannot be removed."
                 )
             )
         if publication.is_scheduled():
@@ -362,5 +387,11 @@ def remove_version(*, publication: Publication, note: str, user=None) -> Version
         removal = VersionRemoval.objects.create(
             publication=publication, note=note, removed_by=user
         )
+        # Later versions' pages show it in their history and structured
+        # data; a withdrawal's page is rendered when served.
+        for later in publication.article.publications.filter(
+            version__gt=publication.version
+        ).exclude(kind=WITHDRAWAL):
+            render_again(later)
         pagecache.invalidate_all()
     return removal

@@ -2,7 +2,7 @@ from django.urls import path
 
 from factually import pagecache
 
-from . import views
+from . import page_views, views
 from .feeds import CorrectionsFeed
 
 app_name = "articles"
@@ -25,6 +25,16 @@ urlpatterns = [
         "corrections/feed/",
         pagecache.public()(CorrectionsFeed()),
         name="corrections_feed",
+    ),
+    path(
+        "about/<slug:slug>/versions/<int:number>/",
+        page_views.page_version,
+        name="page_version",
+    ),
+    path(
+        "about/<slug:slug>/versions/<int:number>/changes/",
+        page_views.page_changes,
+        name="page_changes",
     ),
     path("topics/", views.topic_list, name="topics"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),

@@ -17,6 +17,7 @@ from . import search as search_module
 from .forms import AskForm, SearchForm
 from .models import Article, Author, Page, PreviewLink, Publication, Topic
 from .prerender import absolute, render_key, rendered
+from .publications import REMOVED
 from .shape import load
 
 PAGE_SIZE = 12
@@ -279,6 +280,10 @@ def version_changes(request, slug, version):
             "articles:changes", slug=current.slug, version=version, permanent=True
         )
     history = {entry["version"]: entry for entry in publication.history()}
+    previous = history.get(changes["against"])
+    if previous is not None and previous["kind"] == REMOVED:
+        # Words marked as deleted would be the removed version's own text.
+        changes = None
     return version_response(
         request,
         "articles/version_changes.html",
@@ -288,7 +293,7 @@ def version_changes(request, slug, version):
             "canonical_url": absolute(current.get_absolute_url()),
             "changes": changes,
             "entry": history[publication.version],
-            "previous": history.get(changes["against"]),
+            "previous": previous,
         },
     )
 

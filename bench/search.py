@@ -407,7 +407,7 @@ def load(count):
             "COPY articles_publication (article_id, version, kind, note, published_at, "
             "created_at, slug, title, excerpt, body_text, checked_on, first_published_at, "
             "content, draft_digest, ratings, social_card, page_head, page_body, "
-            "rendered_with, no_donation_ask) FROM STDIN"
+            "rendered_with, page_digest, no_donation_ask) FROM STDIN"
         ) as copy:
             for number in range(count):
                 title, summary, body, content, rating = generate(rng, number, corpus)
@@ -429,6 +429,7 @@ def load(count):
                         json.dumps(content),
                         "",
                         f" {rating} ",
+                        "",
                         "",
                         "",
                         "",

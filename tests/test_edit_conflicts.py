@@ -113,6 +113,8 @@ class EditConflictTestCase(TestCase):
     field = None  # What each changes, and the values they type.
     mine = "Saved first"
     theirs = "Saved from the stale form"
+    # What else each save posts, e.g. the note a change to an about page needs.
+    also = {}
 
     @classmethod
     def setUpTestData(cls):
@@ -142,10 +144,12 @@ class EditConflictTestCase(TestCase):
         self.client.force_login(self.second)
         second = opened_form(self.client, self.url(obj), self.model)
         self.client.force_login(self.first)
-        response = self.client.post(self.url(obj), {**first, self.field: self.mine})
+        response = self.client.post(
+            self.url(obj), {**first, self.field: self.mine, **self.also}
+        )
         self.assertEqual(response.status_code, 302, "the first save went through")
         self.client.force_login(self.second)
-        return obj, {**second, self.field: self.theirs}
+        return obj, {**second, self.field: self.theirs, **self.also}
 
     def value(self, obj):
         obj.refresh_from_db()
@@ -209,6 +213,7 @@ class AuthorConflictTests(EditConflictTestCase):
 
 class PageConflictTests(EditConflictTestCase):
     model, role, field = Page, "Editor", "lede"
+    also = {"change_note": "Rewrote the lede."}
 
     def make(self):
         create_about_pages()

@@ -27,7 +27,7 @@ from factually import pagecache
 from factually.admin import ModelAdmin, ReadOnlyMixin, VersionAdmin
 
 from .. import notifications, workflow
-from ..models import Article, Author, Notification, Page, Publication, Topic
+from ..models import Article, Author, Notification, Publication, Topic
 from ..publishing import remove_version
 from ..shape import refresh_draft_digest
 from .base import ArticleViewMixin
@@ -41,6 +41,7 @@ from .inlines import (
     RelatedQuestionInline,
     SectionInline,
 )
+from .pages import PageAdmin  # noqa: F401 (registers it)
 from .publishing import PublishingViewsMixin, admin_form
 from .questions import ReaderQuestionAdmin  # noqa: F401 (registers it)
 from .review import DueFilter, ReviewViewsMixin
@@ -71,22 +72,6 @@ class AuthorAdmin(RetiresPagesMixin, VersionAdmin):
     list_display = ["name", "role", "slug"]
     search_fields = ["name", "role"]
     prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Page)
-class PageAdmin(RetiresPagesMixin, VersionAdmin):
-    """The about pages: a fixed set, edited with their revision history."""
-
-    list_display = ["title", "slug", "updated_at"]
-    fields = ["title", "description", "lede", "body"]
-    search_fields = ["title", "body"]
-    date_hierarchy = "updated_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class StatusFilter(admin.SimpleListFilter):

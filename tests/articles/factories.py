@@ -142,3 +142,6 @@ def create_about_pages():
     importlib.import_module(
         "articles.migrations.0010_about_pages_content"
     ).create_pages(apps, None)
+    importlib.import_module(
+        "articles.migrations.0021_about_page_versions"
+    ).freeze_first_versions(apps, None)

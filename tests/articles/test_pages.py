@@ -39,6 +39,7 @@ class AboutPageTests(TestCase):
                 "description": page.description,
                 "lede": page.lede,
                 "body": "## Sources first\n\nWe read the **primary** source.",
+                "change_note": "Rewrote the method around primary sources.",
             },
         )
 

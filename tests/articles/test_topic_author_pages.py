@@ -241,8 +241,9 @@ class ListingQueryCountTests(TopicAndAuthorPageTestCase):
                     # Fact checks, topics and authors (the sitemap counts
                     # each section for its index).
                     (reverse("sitemap"), 6),
-                    # The page, the authors and their live fact checks.
-                    (reverse("team"), 3),
+                    # The page, the authors and their live fact checks, and
+                    # the page's public versions.
+                    (reverse("team"), 4),
                 ]:
                     self.client.get(url)  # Fill the cache the banner reads.
                     with self.captureOnCommitCallbacks(execute=True):
