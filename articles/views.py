@@ -16,7 +16,7 @@ from . import asking, frames, page_query, publishing
 from . import search as search_module
 from .forms import AskForm, SearchForm
 from .models import Article, Author, Page, PreviewLink, Publication, Topic
-from .prerender import absolute, render_key, rendered
+from .prerender import absolute, release_key, rendered
 from .shape import load
 
 PAGE_SIZE = 12
@@ -101,7 +101,7 @@ def article_etag(request, slug):
     publication, generation = current_publication(request, slug)
     if publication is None or generation is None:
         return None
-    return f'W/"{publication.pk}-{render_key()[:12]}-{generation:x}"'
+    return f'W/"{publication.pk}-{release_key()[:12]}-{generation:x}"'
 
 
 def article_last_modified(request, slug):
@@ -202,7 +202,7 @@ def version_validators(page):
         removed = f"r{removal.pk}-" if removal is not None else ""
         return (
             f'W/"{page}-{publication.pk}-{current.pk}-{removed}'
-            f'{render_key()[:12]}-{generation:x}"'
+            f'{release_key()[:12]}-{generation:x}"'
         )
 
     def last_modified(request, slug, version):

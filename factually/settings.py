@@ -143,6 +143,13 @@ PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/preview/", "/donations/stripe/"]
 # up to this many seconds, dropped at once when an invalidation is announced
 # (0 turns that off; the test suite does, except where it tests it).
 PAGE_CACHE_LOCAL_TIMEOUT = float(os.environ.get("PAGE_CACHE_LOCAL_TIMEOUT", "5"))
+# Each process reads the invalidations recorded in the database this often,
+# in a thread of its own, so that one Redis missed while unreachable is still
+# applied (factually/pagecache/durable.py; 0 turns that off, as the test
+# suite does in its own process).
+PAGE_CACHE_DURABLE_INTERVAL = float(
+    os.environ.get("PAGE_CACHE_DURABLE_INTERVAL", "0.5")
+)
 
 # Sessions are kept in the database (app servers stay stateless) and read
 # through the cache, saving staff a query on every admin request.
