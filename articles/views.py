@@ -27,7 +27,7 @@ def paginate(request, queryset):
 
 
 @require_safe
-@pagecache.public()
+@pagecache.public(query=("page",))
 def home(request):
     page = paginate(request, Publication.objects.for_listing())
     response = render(request, "home.html", {"page_obj": page})
@@ -37,7 +37,7 @@ def home(request):
 
 
 @require_safe
-@pagecache.public()
+@pagecache.public(query=(*SearchForm.base_fields, "page", "from"))
 def search(request):
     # Results, filters, snippets and "did you mean": articles/search/.
     form = SearchForm(request.GET)
@@ -294,7 +294,7 @@ def version_changes(request, slug, version):
 
 
 @require_safe
-@pagecache.public()
+@pagecache.public(query=("page",))
 def corrections(request):
     page = paginate(request, Publication.objects.corrections())
     return render(request, "articles/corrections.html", {"page_obj": page})
@@ -326,7 +326,7 @@ def topic_list(request):
 
 
 @require_safe
-@pagecache.public()
+@pagecache.public(query=("page",))
 @pagecache.tagged("topic-{slug}")
 def topic_detail(request, slug):
     # A topic no live fact check names answers as if it did not exist.
@@ -340,7 +340,7 @@ def topic_detail(request, slug):
 
 
 @require_safe
-@pagecache.public()
+@pagecache.public(query=("page",))
 @pagecache.tagged("author-{slug}")
 def author_detail(request, slug):
     author = get_object_or_404(Author.objects.public().matching_slug(slug))

@@ -283,9 +283,7 @@ class CampaignEndTests(TestCase):
             with committed(self):
                 pagecache.invalidate_all(at=later + datetime.timedelta(days=1))
             pagecache.committed(paths=[self.url])
-            again = self.client.get(
-                self.url, headers={"if_none_match": before["ETag"]}
-            )
+            again = self.client.get(self.url, headers={"if_none_match": before["ETag"]})
             self.assertEqual(again.status_code, 200)
             self.assertEqual(again["ETag"], after["ETag"])
 

@@ -119,4 +119,3 @@ def _cap(response):
         directives.append(f"{name}={value}" if value else name)
     response["Cache-Control"] = ", ".join(directives)
     return response
-

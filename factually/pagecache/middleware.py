@@ -79,7 +79,9 @@ def canonical_query(query_string, names):
     """The query string with the parameters in `names` only, in their order."""
     order = {name: index for index, name in enumerate(names)}
     pairs = [
-        pair for pair in parse_qsl(query_string, keep_blank_values=True) if pair[0] in order
+        pair
+        for pair in parse_qsl(query_string, keep_blank_values=True)
+        if pair[0] in order
     ]
     pairs.sort(key=lambda pair: order[pair[0]])
     return urlencode(pairs)

@@ -280,10 +280,12 @@ class PageHTMLCacheTests(TestCase):
         # The old release's HTML is not served: the page is rendered from
         # the current templates, in memory; a GET writes nothing (the
         # deploy's rerender_pages stores it).
-        with self.assertLogs("articles.prerender", "WARNING"):
-            with self.captureOnCommitCallbacks() as callbacks:
-                with CaptureQueriesContext(connection) as queries:
-                    response = self.miss(2)
+        with (
+            self.assertLogs("articles.prerender", "WARNING"),
+            self.captureOnCommitCallbacks() as callbacks,
+            CaptureQueriesContext(connection) as queries,
+        ):
+            response = self.miss(2)
 
         self.assertNotContains(response, "Rendered by other templates.")
         self.assertContains(response, self.article.title)
