@@ -4,13 +4,17 @@ Invalidations that survive a Redis outage.
 Every invalidation is a row of factually.models.Invalidation, written in the
 transaction of the change it follows. Each process reads, every
 PAGE_CACHE_DURABLE_INTERVAL seconds in a thread of its own (so a request
-never waits for it and a cache hit stays free of queries), a summary of
-those rows: a generation derived from their number and the latest one's
-time, and the scheduled moments still to matter. The page cache stores
-every page under that generation beside Redis's, so a page cached before
-an invalidation Redis never heard of (it was unreachable) is not served
-once the process has read the row: within the interval of the commit,
-whatever Redis holds when it comes back.
+never waits for it and a cache hit stays free of queries), the latest
+row's generation (its time and id: it grows with each row) and the
+scheduled moments still to matter. Redis keeps, beside the site
+generation, the recorded generation of the last invalidation it applied
+(KEY, set with each bump). A process that finds Redis behind its own
+reading knows Redis missed an invalidation (it was unreachable, or
+restarted from an old snapshot): it bumps the site generation and stores
+its reading, once for every process, before serving anything. So after an
+outage no page older than the last change is served, as soon as Redis
+answers, provided the process has read the row (within the interval of
+the commit).
 """
 
 import logging
@@ -21,36 +25,43 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, connections, router
-from django.db.models import Count, Max
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
-# The key the recorded generation has among a page's generations.
+# Where Redis keeps the recorded generation it has applied.
 KEY = "pagecache:recorded"
 RANDOM_BITS = 20
 
 
+def generation(pk, created_at):
+    """The recorded generation a row makes: its time, then its id's low bits."""
+    made = int(created_at.timestamp() * 1000)
+    return made << RANDOM_BITS | pk % 2**RANDOM_BITS
+
+
 def record(*, paths=(), at=None):
-    """Record an invalidation in the current transaction."""
+    """Record an invalidation in the current transaction; its generation."""
     from factually.models import Invalidation
 
-    Invalidation.objects.create(paths="\n".join(paths), at=at)
+    row = Invalidation.objects.create(paths="\n".join(paths), at=at)
+    return generation(row.pk, row.created_at)
 
 
 def read():
-    """The recorded generation (None: no invalidation yet) and moments."""
+    """
+    The recorded generation (None: no invalidation yet) and the scheduled
+    moments still to matter. The generation is made from the latest row's
+    time and id, so it grows with every row (two cheap, indexed queries).
+    """
     from factually.models import Invalidation
 
     rows = Invalidation.objects.all()
-    summary = rows.aggregate(count=Count("pk"), latest=Max("created_at"))
-    generation = None
-    if summary["count"]:
-        made = int(summary["latest"].timestamp() * 1000)
-        generation = made << RANDOM_BITS | summary["count"] % 2**RANDOM_BITS
+    latest = rows.order_by("-pk").values_list("pk", "created_at").first()
     keep = timezone.now() - timedelta(seconds=settings.PAGE_CACHE_TIMEOUT)
     moments = rows.filter(at__gt=keep).values_list("at", flat=True)
-    return generation, tuple(sorted(moment.timestamp() for moment in moments))
+    moments = tuple(sorted(moment.timestamp() for moment in moments))
+    return (generation(*latest) if latest else None), moments
 
 
 class Recorded:

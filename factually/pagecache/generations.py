@@ -12,8 +12,8 @@ stored under the generation that change retired, and nobody reads it.
 Every invalidation is also recorded in the database, in the transaction of
 the change (factually.models.Invalidation), and each process reads that
 record every PAGE_CACHE_DURABLE_INTERVAL seconds (durable.py): a bump lost
-while Redis was unreachable still retires the pages it should, when Redis
-comes back, without anyone replaying it.
+while Redis was unreachable is made up for by the first request that
+finds Redis behind the record (caught_up()).
 """
 
 import hashlib
@@ -76,13 +76,17 @@ def read(keys, found=None):
     return {key: found.get(key) for key in keys}
 
 
-def bump(*keys):
+def bump(*keys, recorded=None):
     """
     Give `keys` new generations, retiring what was stored under them, and
     tell every process to drop its in-memory copies of pages hanging on
-    them. Call it after the change has committed.
+    them. Call it after the change has committed. `recorded`: the recorded
+    generation (durable.py) this bump applies.
     """
-    cache().set_many({key: new_generation() for key in keys}, timeout=None)
+    values = {key: new_generation() for key in keys}
+    if recorded is not None:
+        values[durable.KEY] = recorded
+    cache().set_many(values, timeout=None)
     for key in keys:
         announce("*" if key == SITE_GENERATION_KEY else GENERATION_MESSAGE + key)
 
@@ -111,10 +115,6 @@ def site_generation(request=None):
         scheduled = found.get(SCHEDULE_KEY, ())
     if generation is None:
         return None
-    # An invalidation Redis missed (it was unreachable) still counts.
-    recorded = durable.state.generation
-    if recorded is not None:
-        generation = max(generation, recorded)
     return with_schedule(generation, scheduled, time.time())
 
 
@@ -138,7 +138,7 @@ def site_changed_at(generation):
     return min(made, timezone.now())
 
 
-def schedule(moment):
+def schedule(moment, recorded=None):
     """Retire, at `moment` (a datetime), every page cached before it."""
     store = cache()
     now = time.time()
@@ -148,7 +148,10 @@ def schedule(moment):
     known = store.get(SCHEDULE_KEY) or ()
     passed = [m for m in known if m <= now]
     moments = [m for m in known if m > keep] + ([max(passed)] if passed else [])
-    store.set(SCHEDULE_KEY, sorted({*moments, moment.timestamp()}), timeout=None)
+    values = {SCHEDULE_KEY: sorted({*moments, moment.timestamp()})}
+    if recorded is not None:
+        values[durable.KEY] = recorded
+    store.set_many(values, timeout=None)
     announce("*")
 
 
@@ -185,20 +188,37 @@ def _record(*, paths=(), at=None):
     # In the database now, in the transaction of the change; in Redis once
     # it commits: a reader arriving between the change and the commit would
     # otherwise cache the old page again.
-    durable.record(paths=paths, at=at)
-    transaction.on_commit(lambda: committed(paths=paths, at=at), robust=True)
+    recorded = durable.record(paths=paths, at=at)
+    transaction.on_commit(
+        lambda: committed(paths=paths, at=at, recorded=recorded), robust=True
+    )
 
 
-def committed(*, paths=(), at=None):
+def committed(*, paths=(), at=None, recorded=None):
     """
     An invalidation has committed: retire the pages it names (`paths`, or
     every page; at `at` if given) in the page cache and in every process.
     The one place every invalidation passes through once it holds.
     """
     if at is not None:
-        schedule(at)
+        schedule(at, recorded)
     elif paths:
-        cache().set_many({path_key(p): new_generation() for p in paths}, None)
+        values = {path_key(path): new_generation() for path in paths}
+        if recorded is not None:
+            values[durable.KEY] = recorded
+        cache().set_many(values, timeout=None)
         announce("\n".join(paths))
     else:
-        bump(SITE_GENERATION_KEY)
+        bump(SITE_GENERATION_KEY, recorded=recorded)
+
+
+def caught_up(found, recorded):
+    """
+    Whether the cache has applied every invalidation this process read from
+    the database (`recorded`), given what was read from it (`found`); if
+    not, apply them now, for every process: retire every page.
+    """
+    if recorded is None or (found.get(durable.KEY) or 0) >= recorded:
+        return True
+    bump(SITE_GENERATION_KEY, recorded=recorded)
+    return False

@@ -153,15 +153,14 @@ class PageCacheMiddleware:
             if entry is not None:
                 return self.hit(request, entry)
             epoch = local.epoch
-        found = store.get_many([*generation_keys, SCHEDULE_KEY, entry_key])
+        found = store.get_many([*generation_keys, SCHEDULE_KEY, durable.KEY, entry_key])
         current = {key: found.get(key) for key in generation_keys}
-        # What the database recorded counts too (durable.py): a page is
-        # stored under it, and served only while this process reads the same.
-        recorded = durable.state.generation
-        if recorded is not None:
-            current[durable.KEY] = recorded
         scheduled = (*found.get(SCHEDULE_KEY, ()), *durable.state.moments)
         entry = found.get(entry_key)
+        # Redis may have missed an invalidation the database recorded (it
+        # was unreachable): then nothing it holds is served.
+        if not generations.caught_up(found, durable.state.generation):
+            entry = current[SITE_GENERATION_KEY] = found[SITE_GENERATION_KEY] = None
         if entry is not None and self.current(entry, current, scheduled, started):
             if use_local:
                 local.put(entry_key, path, entry, scheduled, epoch, started, extra)
