@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Serving readers, outermost first: a cached page is turned into a 304
     # when the reader's copy is current, and served before anything below
-    # could touch the database (see factually/pagecache.py). Pages the cache
+    # could touch the database (see factually/pagecache/). Pages the cache
     # stores are compressed already: brotli, else gzip.
     "django.middleware.http.ConditionalGetMiddleware",
     "factually.pagecache.PageCacheMiddleware",
@@ -133,7 +133,7 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# The page cache for anonymous readers (factually/pagecache.py): which cache,
+# The page cache for anonymous readers (factually/pagecache/): which cache,
 # how long a page may stay at most (invalidation is explicit; this is a
 # safety net), and paths never cached, whatever their headers say.
 PAGE_CACHE_ALIAS = "default"
