@@ -38,14 +38,21 @@ CODE = (Path(__file__).parent, Path(settings.BASE_DIR) / "factually" / "template
 
 
 def _files():
-    """Every template file of every template directory, and the rendering code."""
-    for engine in engines.all():
-        for directory in getattr(engine, "template_dirs", ()):
-            yield from sorted(p for p in Path(directory).rglob("*") if p.is_file())
-    for directory in CODE:
-        yield from sorted(
-            p for p in directory.rglob("*.py") if "migrations" not in p.parts
-        )
+    """
+    Every template file of every template directory, then the rendering
+    code, each with a name that is the same wherever the code is installed
+    (its directory's place in the search order, and its path within it).
+    """
+    directories = [
+        Path(directory)
+        for engine in engines.all()
+        for directory in getattr(engine, "template_dirs", ())
+    ]
+    for index, directory in enumerate([*directories, *CODE]):
+        pattern = "*.py" if directory in CODE else "*"
+        for path in sorted(directory.rglob(pattern)):
+            if path.is_file() and "migrations" not in path.parts:
+                yield f"{index}:{path.relative_to(directory)}", path
 
 
 def _version():
@@ -62,10 +69,8 @@ def release_key() -> str:
     that renders and the package version. Computed once per process.
     """
     digest = hashlib.sha256(_version().encode())
-    base = Path(settings.BASE_DIR)
-    for path in _files():
-        name = path.relative_to(base) if path.is_relative_to(base) else path
-        digest.update(str(name).encode() + b"\0" + path.read_bytes() + b"\0")
+    for name, path in _files():
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 

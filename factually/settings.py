@@ -122,6 +122,8 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "factually.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            # Sites (or a benchmark's servers) sharing one Redis database.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
             "OPTIONS": {
                 "socket_connect_timeout": float(
                     os.environ.get("REDIS_CONNECT_TIMEOUT", "0.25")

@@ -86,6 +86,15 @@ class ReleaseKeyTests(TestCase):
             self.assertEqual(writes, [])
             self.assertIs(prerender.is_stale(self.stored()), True)
 
+    def test_the_key_names_no_file_by_where_it_is_installed(self):
+        # Two processes of one release (one through a symlinked virtualenv,
+        # say) must agree, or every page is stale to one of them.
+        names = [name for name, _path in prerender._files()]
+
+        self.assertTrue(names)
+        self.assertFalse([n for n in names if str(settings.BASE_DIR) in n or "/." in n])
+        self.assertTrue(any(n.endswith("articles/_verdict.html") for n in names))
+
     def test_dry_run_counts_and_changes_nothing(self):
         Publication.objects.filter(article=self.article).update(rendered_with="old")
         out = io.StringIO()
