@@ -41,12 +41,14 @@ demo: $(STAMP)
 # deploy/gunicorn.conf.py; run one per app server behind nginx
 # (deploy/nginx.conf). Needs DJANGO_SECRET_KEY and ALLOWED_HOSTS (and
 # DATABASE_URL, REDIS_URL) set. A deploy may change templates and static
-# files, so it retires every cached page. Run the task worker beside it
+# files, so it renders again the stored pages of an older release and
+# retires every cached page, before traffic. Run the task worker beside it
 # (`manage.py db_worker`), see README.md.
 serve: export DJANGO_DEBUG = 0
 serve: $(STAMP)
 	$(PY) manage.py collectstatic --noinput
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py rerender_pages
 	$(PY) manage.py invalidate_page_cache
 	$(BIN)/gunicorn factually.wsgi --config deploy/gunicorn.conf.py --bind $(BIND) --workers $(WORKERS)
 

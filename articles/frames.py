@@ -23,8 +23,6 @@ on, every page is rendered, so that template edits show at once.
 """
 
 import secrets
-import threading
-from collections import OrderedDict
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -36,6 +34,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from factually import pagecache
+from factually.lru import LRU
 
 TEMPLATE = "articles/article_detail.html"
 # Frames this process keeps: one per banner state and ask/no-ask, so a few.
@@ -48,8 +47,7 @@ TITLE, EXCERPT, HEAD, BODY = (
     f"\x00{name}-{_TOKEN}\x00" for name in ("title", "excerpt", "head", "body")
 )
 
-_frames = OrderedDict()
-_lock = threading.Lock()
+_frames = LRU(SIZE)
 _banner = None
 
 
@@ -134,8 +132,7 @@ def page(request, publication):
     no_ask = publication.no_donation_ask
     banner_html = None if no_ask else banner()
     key = (generation, no_ask, banner_html, translation.get_language())
-    with _lock:
-        pieces = _frames.get(key)
+    pieces = _frames.get(key)
     if pieces is None:
         pieces = frame(request, no_ask, banner_html)
         if pieces is None:
@@ -144,10 +141,7 @@ def page(request, publication):
         pieces = tuple(
             piece if piece in MARKERS else piece.encode() for piece in pieces
         )
-        with _lock:
-            _frames[key] = pieces
-            while len(_frames) > SIZE:
-                _frames.popitem(last=False)
+        _frames.put(key, pieces)
     head, body = _encoded_html(publication)
     fields = {
         TITLE: conditional_escape(publication.title).encode(),

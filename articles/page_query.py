@@ -22,11 +22,12 @@ from public view) has a new digest, hence a new key.
 """
 
 import threading
-from collections import OrderedDict
 from datetime import UTC, datetime
 
 from django.db import connections, router
 from django.utils import timezone
+
+from factually.lru import LRU
 
 from .publications import Publication
 
@@ -57,46 +58,9 @@ _compiled = {}
 _lock = threading.Lock()
 
 
-class _HTMLCache:
-    """
-    Pages' HTML, as text and encoded, by (database, publication, its
-    version, rendered_with, page_digest), least recently used out past the
-    budget.
-    """
-
-    def __init__(self, budget):
-        self.budget = budget
-        self.size = 0
-        self.entries = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            html = self.entries.get(key)
-            if html is not None:
-                self.entries.move_to_end(key)
-            return html
-
-    def put(self, key, html):
-        size = sum(map(len, html))
-        if size > self.budget:
-            return
-        with self.lock:
-            if key in self.entries:
-                return
-            self.entries[key] = html
-            self.size += size
-            while self.size > self.budget:
-                _key, dropped = self.entries.popitem(last=False)
-                self.size -= sum(map(len, dropped))
-
-    def clear(self):
-        with self.lock:
-            self.entries.clear()
-            self.size = 0
-
-
-html_cache = _HTMLCache(HTML_CACHE_BYTES)
+# Pages' HTML, as text and encoded, by (database, publication, its version,
+# rendered_with, page_digest), least recently used out past the budget.
+html_cache = LRU(None, weigh=lambda html: sum(map(len, html)), budget=HTML_CACHE_BYTES)
 
 
 def queryset(slug, now=None, *, html=False):

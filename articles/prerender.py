@@ -4,18 +4,24 @@ and sharing tags, structured data) and the article itself. Serving a page
 is then one query for the publication row, the base template and the
 banner, whatever the article's size.
 
-A version is rendered when it is published. The stored HTML records which
-templates made it (`RENDER_KEY`, a digest of their source), so a deploy
-that changes those templates has each version rendered again the first
-time it is served, once. Removing an earlier version from public view
-changes what a version's update history and structured data may show, so
-`publishing.remove_version()` renders the later versions again at once
-(`render_again`). The stored HTML's own digest (`page_digest`) tells each
+A version is rendered when it is published. The stored HTML records the
+release that made it (release_key(): a digest of every template, the code
+that renders and the package version), so a deploy that changes any of
+them leaves stored pages stale; the deploy re-renders them before traffic
+(`manage.py rerender_pages`, run by `make serve`). Until it has, a stale
+page is rendered in memory for each request and never written: a GET does
+not write to the database. Removing an earlier version from public view
+changes what a later version's update history and structured data may
+show, so `publishing.remove_version()` renders those again at once
+(`rerender`). The stored HTML's own digest (`page_digest`) tells each
 process's copy of it (articles.page_query) that it changed.
 """
 
 import hashlib
+import logging
+import tomllib
 from functools import cache
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -27,20 +33,48 @@ from django.urls import reverse
 from . import jsonld
 from .publications import Publication
 
-TEMPLATES = (
-    "articles/_article_head.html",
-    "articles/_article.html",
-    "articles/_rating_changes.html",
-)
+logger = logging.getLogger(__name__)
+
+# The code that renders: this package's modules (the templates' tags and
+# filters, the text rendering, structured data, the content's shape) and
+# the shared template tags.
+CODE = (Path(__file__).parent, Path(settings.BASE_DIR) / "factually" / "templatetags")
+
+
+def _files():
+    """
+    Every template file of every template directory, then the rendering
+    code, each with a name that is the same wherever the code is installed
+    (its directory's place in the search order, and its path within it).
+    """
+    directories = [
+        Path(directory)
+        for engine in engines.all()
+        for directory in getattr(engine, "template_dirs", ())
+    ]
+    for index, directory in enumerate([*directories, *CODE]):
+        pattern = "*.py" if directory in CODE else "*"
+        for path in sorted(directory.rglob(pattern)):
+            if path.is_file() and "migrations" not in path.parts:
+                yield f"{index}:{path.relative_to(directory)}", path
+
+
+def _version():
+    pyproject = Path(settings.BASE_DIR) / "pyproject.toml"
+    with pyproject.open("rb") as file:
+        return tomllib.load(file)["project"]["version"]
 
 
 @cache
-def render_key() -> str:
-    """A digest of the templates that make an article page's own HTML."""
-    digest = hashlib.sha256()
-    for name in TEMPLATES:
-        template = engines["django"].get_template(name)
-        digest.update(template.template.source.encode())
+def release_key() -> str:
+    """
+    A digest of everything an article page's stored HTML is made by: every
+    template (not only those named, since they include others), the code
+    that renders and the package version. Computed once per process.
+    """
+    digest = hashlib.sha256(_version().encode())
+    for name, path in _files():
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -104,15 +138,33 @@ def page_digest(head: str, body: str) -> str:
 def prerender(publication: Publication) -> None:
     """Render an unsaved publication's page into it, before it is saved."""
     publication.page_head, publication.page_body = render(publication)
-    publication.rendered_with = render_key()
+    publication.rendered_with = release_key()
     publication.page_digest = page_digest(publication.page_head, publication.page_body)
 
 
-def render_again(publication: Publication) -> None:
+def is_stale(publication: Publication) -> bool:
+    """Whether the stored HTML was rendered by another release."""
+    return publication.rendered_with != release_key()
+
+
+def rendered(publication: Publication) -> Publication:
     """
-    Render a saved publication's page again and store it: only its page
-    HTML, which is derived from the record, never part of it.
+    The publication with its page HTML from the current release: stored
+    HTML as it is; HTML of another release rendered now, in memory only
+    (the deploy's `rerender_pages` stores it; a GET never writes).
     """
+    if is_stale(publication):
+        logger.warning(
+            "Publication %s was rendered by another release; rendered for this "
+            "request only. Run `manage.py rerender_pages`.",
+            publication.pk,
+        )
+        prerender(publication)
+    return publication
+
+
+def rerender(publication: Publication) -> None:
+    """Render a saved publication by the current release and store it."""
     prerender(publication)
     Publication.objects.filter(pk=publication.pk).update(
         page_head=publication.page_head,
@@ -120,13 +172,3 @@ def render_again(publication: Publication) -> None:
         rendered_with=publication.rendered_with,
         page_digest=publication.page_digest,
     )
-
-
-def rendered(publication: Publication) -> Publication:
-    """
-    The publication with its page HTML from the current templates: stored
-    ones as they are, others rendered now and stored, once.
-    """
-    if publication.rendered_with != render_key():
-        render_again(publication)
-    return publication

@@ -26,7 +26,7 @@ from factually.text import normalise
 from . import asking, changes, limits, previews, search, social, validation, workflow
 from .content import render_draft
 from .models import Article, Publication
-from .prerender import prerender, render_again
+from .prerender import prerender, rerender
 from .publications import VersionRemoval
 from .schema import SCHEMA_VERSION
 from .shape import Draft, load
@@ -392,6 +392,6 @@ def remove_version(*, publication: Publication, note: str, user=None) -> Version
         for later in publication.article.publications.filter(
             version__gt=publication.version
         ).exclude(kind=WITHDRAWAL):
-            render_again(later)
+            rerender(later)
         pagecache.invalidate_all()
     return removal

@@ -16,7 +16,7 @@ from . import asking, frames, page_query, publishing
 from . import search as search_module
 from .forms import AskForm, SearchForm
 from .models import Article, Author, Page, PreviewLink, Publication, Topic
-from .prerender import absolute, render_key, rendered
+from .prerender import absolute, release_key, rendered
 from .publications import REMOVED
 from .shape import load
 
@@ -28,7 +28,7 @@ def paginate(request, queryset):
 
 
 @require_safe
-@pagecache.public()
+@pagecache.public(query=("page",))
 def home(request):
     page = paginate(request, Publication.objects.for_listing())
     response = render(request, "home.html", {"page_obj": page})
@@ -38,7 +38,7 @@ def home(request):
 
 
 @require_safe
-@pagecache.public()
+@pagecache.public(query=(*SearchForm.base_fields, "page", "from"))
 def search(request):
     # Results, filters, snippets and "did you mean": articles/search/.
     form = SearchForm(request.GET)
@@ -102,7 +102,7 @@ def article_etag(request, slug):
     publication, generation = current_publication(request, slug)
     if publication is None or generation is None:
         return None
-    return f'W/"{publication.pk}-{render_key()[:12]}-{generation:x}"'
+    return f'W/"{publication.pk}-{release_key()[:12]}-{generation:x}"'
 
 
 def article_last_modified(request, slug):
@@ -203,7 +203,7 @@ def version_validators(page):
         removed = f"r{removal.pk}-" if removal is not None else ""
         return (
             f'W/"{page}-{publication.pk}-{current.pk}-{removed}'
-            f'{render_key()[:12]}-{generation:x}"'
+            f'{release_key()[:12]}-{generation:x}"'
         )
 
     def last_modified(request, slug, version):
@@ -299,7 +299,7 @@ def version_changes(request, slug, version):
 
 
 @require_safe
-@pagecache.public()
+@pagecache.public(query=("page",))
 def corrections(request):
     page = paginate(request, Publication.objects.corrections())
     return render(request, "articles/corrections.html", {"page_obj": page})
@@ -331,7 +331,7 @@ def topic_list(request):
 
 
 @require_safe
-@pagecache.public()
+@pagecache.public(query=("page",))
 @pagecache.tagged("topic-{slug}")
 def topic_detail(request, slug):
     # A topic no live fact check names answers as if it did not exist.
@@ -345,7 +345,7 @@ def topic_detail(request, slug):
 
 
 @require_safe
-@pagecache.public()
+@pagecache.public(query=("page",))
 @pagecache.tagged("author-{slug}")
 def author_detail(request, slug):
     author = get_object_or_404(Author.objects.public().matching_slug(slug))

@@ -13,12 +13,10 @@ While one process rebuilds, others serve the figure of the last rebuild, so
 a burst of readers after a donation costs one count, not one each.
 
 The pages that show the figures (goal.json, the supporters page) hang on the
-same generation in the page cache (factually/pagecache.py), and invalidate()
-announces each bump there, so every process drops its in-memory copy of
-them at once and a warm goal.json costs what a cached page does.
+same generation in the page cache (factually/pagecache/), whose bump()
+announces it, so every process drops its in-memory copy of them at once and a warm goal.json costs what a cached page does.
 """
 
-import secrets
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -151,12 +149,6 @@ def build() -> Tracker | None:
     )
 
 
-def _new_generation() -> int:
-    # Random rather than 0, so that a generation key lost from the cache
-    # never comes back as a number some stale value is still stored under.
-    return secrets.randbelow(2**62)
-
-
 def current() -> Tracker | None:
     """The tracker readers see, or None when no campaign is current."""
     return lookup()[1]
@@ -169,10 +161,7 @@ def lookup() -> tuple[int | None, Tracker | None]:
     from the tracker can be kept under that generation and the tracker.
     """
     found = cache.get_many([GENERATION_KEY, LATEST_KEY])
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, _new_generation(), timeout=None)
-        generation = cache.get(GENERATION_KEY)
+    generation = pagecache.generations.read([GENERATION_KEY], found)[GENERATION_KEY]
     latest = found.get(LATEST_KEY)
     if latest is not None and generation is not None and latest[0] == generation:
         return latest
@@ -201,12 +190,7 @@ def invalidate() -> None:
     supporters page) in Redis and in every process's memory; the next
     reader rebuilds them.
     """
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        # The generation was evicted; any fresh number retires what was cached.
-        cache.set(GENERATION_KEY, _new_generation(), timeout=None)
-    pagecache.generation_changed(GENERATION_KEY)
+    pagecache.bump(GENERATION_KEY)
 
 
 def schedule_campaign_times(campaign: Campaign | None = None) -> None:

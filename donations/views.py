@@ -362,7 +362,7 @@ def manage_open(request, token):
 
 
 @require_safe
-@pagecache.public()
+@pagecache.public(query=("page",))
 def supporter_list(request):
     """
     Supporters who asked to be named, as they asked, newest first. Cached

@@ -9,10 +9,10 @@ the default, writes do nothing, add() reports that it added nothing). After
 a failure the process leaves Redis alone for BACKOFF seconds, so that a
 Redis that hangs rather than refuses costs one timeout, not one per call.
 
-Invalidations attempted while Redis is unreachable are lost. That is
-harmless when Redis restarts empty (as it is run here, with nothing kept on
-disk); otherwise every cached value also has a timeout. /readyz reports the
-state (see factually.views.readyz).
+Page-cache invalidations attempted while Redis is unreachable are recorded
+in PostgreSQL as well and applied when it answers again
+(factually/pagecache/durable.py). /readyz reports the state (see
+factually.views.readyz).
 """
 
 import logging

@@ -65,7 +65,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Serving readers, outermost first: a cached page is turned into a 304
     # when the reader's copy is current, and served before anything below
-    # could touch the database (see factually/pagecache.py). Pages the cache
+    # could touch the database (see factually/pagecache/). Pages the cache
     # stores are compressed already: brotli, else gzip.
     "django.middleware.http.ConditionalGetMiddleware",
     "factually.pagecache.PageCacheMiddleware",
@@ -122,6 +122,8 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "factually.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            # Sites (or a benchmark's servers) sharing one Redis database.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
             "OPTIONS": {
                 "socket_connect_timeout": float(
                     os.environ.get("REDIS_CONNECT_TIMEOUT", "0.25")
@@ -133,7 +135,7 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# The page cache for anonymous readers (factually/pagecache.py): which cache,
+# The page cache for anonymous readers (factually/pagecache/): which cache,
 # how long a page may stay at most (invalidation is explicit; this is a
 # safety net), and paths never cached, whatever their headers say.
 PAGE_CACHE_ALIAS = "default"
@@ -143,6 +145,13 @@ PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/preview/", "/donations/stripe/"]
 # up to this many seconds, dropped at once when an invalidation is announced
 # (0 turns that off; the test suite does, except where it tests it).
 PAGE_CACHE_LOCAL_TIMEOUT = float(os.environ.get("PAGE_CACHE_LOCAL_TIMEOUT", "5"))
+# Each process reads the invalidations recorded in the database this often,
+# in a thread of its own, so that one Redis missed while unreachable is still
+# applied (factually/pagecache/durable.py; 0 turns that off, as the test
+# suite does in its own process).
+PAGE_CACHE_DURABLE_INTERVAL = float(
+    os.environ.get("PAGE_CACHE_DURABLE_INTERVAL", "0.5")
+)
 
 # Sessions are kept in the database (app servers stay stateless) and read
 # through the cache, saving staff a query on every admin request.

@@ -26,7 +26,8 @@ urlpatterns = [
     path("feed/", pagecache.public()(LatestFactChecksFeed()), name="feed"),
     path(
         "sitemap.xml",
-        pagecache.public()(sitemap_views.sitemap),
+        # The sitemap's page number ("p"), as Django's view reads it.
+        pagecache.public(query=("p",))(sitemap_views.sitemap),
         {"sitemaps": sitemaps},
         name="sitemap",
     ),

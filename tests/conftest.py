@@ -34,6 +34,17 @@ def _media_in_a_temporary_folder(tmp_path_factory):
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_durable_reader_thread():
+    """
+    No thread of the test process reads the recorded invalidations: it would
+    hold a connection to the test database. Server processes the tests start
+    (tests/servers.py) read them, and tests call durable.state.refresh().
+    """
+    with override_settings(PAGE_CACHE_DURABLE_INTERVAL=0):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """

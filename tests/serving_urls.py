@@ -21,7 +21,7 @@ def counted(text):
     )
 
 
-@pagecache.public()
+@pagecache.public(query=("page",))
 def public(request):
     response = counted(f"public {request.GET.urlencode()}")
     return pagecache.tag(response, "article-12")
@@ -32,7 +32,7 @@ def during_publish(request):
     # Another process publishes (and invalidates, once committed) while
     # this page is rendering.
     response = counted("during publish")
-    pagecache._bump([pagecache._path_key(request.path)], request.path)
+    pagecache.committed(paths=[request.path])
     return response
 
 

@@ -599,7 +599,7 @@ class LocalPagesTests(TestCase):
 
         # What another app server's invalidate("/public/") does.
         redis_cache = caches["default"]
-        redis_cache.set(pagecache._path_key("/public/"), 1, timeout=None)
+        redis_cache.set(pagecache.path_key("/public/"), 1, timeout=None)
         redis_cache.publish(redis_cache.channel(pagecache.CHANNEL), "/public/")
         deadline = time.monotonic() + 2
         while (

@@ -1,6 +1,3 @@
-import threading
-from collections import OrderedDict
-
 from django import template
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -8,6 +5,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from donations import tracker
+from factually.lru import LRU
 
 register = template.Library()
 
@@ -15,8 +13,7 @@ register = template.Library()
 # tracker (see banner_html()); a few states are enough: they change with
 # donations, and an old state is never shown again.
 RENDERED_SIZE = 8
-_rendered = OrderedDict()
-_lock = threading.Lock()
+_rendered = LRU(RENDERED_SIZE)
 
 
 @register.simple_tag
@@ -48,8 +45,7 @@ def banner_html():
         translation.get_language(),
     )
     if generation is not None:
-        with _lock:
-            html = _rendered.get(key)
+        html = _rendered.get(key)
         if html is not None:
             return html
     if running:
@@ -62,8 +58,5 @@ def banner_html():
         context = {"tracker": None}
     html = mark_safe(render_to_string("donations/_banner.html", context))
     if generation is not None:
-        with _lock:
-            _rendered[key] = html
-            while len(_rendered) > RENDERED_SIZE:
-                _rendered.popitem(last=False)
+        _rendered.put(key, html)
     return html
