@@ -63,6 +63,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, set_response_etag
 from django.utils.http import split_header_value
 
+from . import frontendcache
+
 SITE_GENERATION_KEY = "pagecache:generation"
 PATH_GENERATION_KEY = "pagecache:generation:{digest}"
 # The version changes whenever an entry's shape does, so that new code never
@@ -295,6 +297,7 @@ def generation_changed(key):
     generation from Redis next.
     """
     _announce(GENERATION_MESSAGE + key)
+    frontendcache.purge_generation(key)
 
 
 def invalidate(*paths):
@@ -306,6 +309,7 @@ def invalidate(*paths):
     if keys:
         message = "\n".join(paths)
         transaction.on_commit(lambda: _bump(keys, message), robust=True)
+        frontendcache.purge_paths(paths)
 
 
 def invalidate_all(*, at=None):
@@ -318,6 +322,7 @@ def invalidate_all(*, at=None):
         transaction.on_commit(lambda: _bump([SITE_GENERATION_KEY], "*"), robust=True)
     else:
         transaction.on_commit(lambda: _schedule(at), robust=True)
+    frontendcache.purge_site(at=at)
 
 
 def encoding_for(request):
