@@ -1,6 +1,6 @@
 import pytest
-from django.core.cache import cache
 from django.conf import settings
+from django.core.cache import cache
 from django.test import override_settings
 
 
