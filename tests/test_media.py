@@ -4,14 +4,19 @@ view serving it at MEDIA_URL, the social card's tags and structured data,
 and the S3 configuration.
 """
 
+import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.core.files.storage import default_storage, storages
 from django.test import TestCase, override_settings
 
@@ -214,3 +219,32 @@ class S3ConfigurationTests(TestCase):
         with override_settings(STORAGES={**settings.STORAGES, "default": s3}):
             self.assertEqual([e.id for e in check_media_storage()], expected)
         self.assertEqual(check_media_storage(), [])
+
+
+class CopyMediaCommandTests(TestCase):
+    def setUp(self):
+        self.root = Path(tempfile.mkdtemp(prefix="factually-old-media-"))
+        self.addCleanup(shutil.rmtree, self.root, ignore_errors=True)
+        (self.root / "social").mkdir()
+        (self.root / "social" / "old.png").write_bytes(PNG)
+        default_storage.save("social/kept.png", ContentFile(b"already"))
+        (self.root / "social" / "kept.png").write_bytes(b"from disk")
+
+    def run_command(self, *args):
+        out = io.StringIO()
+        with override_settings(MEDIA_ROOT=self.root):
+            call_command("copy_media_to_storage", *args, stdout=out)
+        return out.getvalue()
+
+    def test_files_on_disk_are_copied_once(self):
+        self.assertIn("Copied 1 file(s); 1 already stored.", self.run_command())
+        self.assertIn("Copied 0 file(s); 2 already stored.", self.run_command())
+
+        with default_storage.open("social/old.png") as file:
+            self.assertEqual(file.read(), PNG)
+        with default_storage.open("social/kept.png") as file:
+            self.assertEqual(file.read(), b"already")
+
+    def test_dry_run_copies_nothing(self):
+        self.assertIn("Would copy 1 file(s)", self.run_command("--dry-run"))
+        self.assertIs(default_storage.exists("social/old.png"), False)
