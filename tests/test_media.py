@@ -16,8 +16,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.management import call_command
 from django.core.files.storage import default_storage, storages
+from django.core.management import call_command
 from django.test import TestCase, override_settings
 
 from factually.models import StoredFile
