@@ -18,15 +18,11 @@ from django.conf import settings
 from django.core import checks
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
-from django.db import IntegrityError, transaction
 from django.utils.deconstruct import deconstructible
 from django.utils.encoding import filepath_to_uri
 from django.utils.module_loading import import_string
 
 from .models import StoredFile
-
-# Tries at a free name when other servers save under the same names at once.
-SAVE_ATTEMPTS = 5
 
 
 def content_type(name: str) -> str:
@@ -53,25 +49,21 @@ class DatabaseStorage(Storage):
         return file
 
     def _save(self, name, content):
-        if hasattr(content, "chunks"):
-            data = b"".join(content.chunks())
-        else:
-            data = content.read()
-        for _ in range(SAVE_ATTEMPTS):
-            try:
-                with transaction.atomic():
-                    StoredFile.objects.create(
-                        name=name,
-                        content=data,
-                        content_type=content_type(name),
-                        size=len(data),
-                        digest=hashlib.sha256(data).hexdigest(),
-                    )
-                return name
-            except IntegrityError:
-                # Taken since save() checked: another server saved it.
-                name = self.get_available_name(name)
-        raise FileExistsError(f"Could not find a free name for {name!r}.")
+        # save() has picked a free name (get_available_name); two servers
+        # saving the same name at once would make this insert fail rather
+        # than give the name other bytes. Cards never race: publishing
+        # locks the article, and each version's card has its own name.
+        data = (
+            b"".join(content.chunks()) if hasattr(content, "chunks") else content.read()
+        )
+        StoredFile.objects.create(
+            name=name,
+            content=data,
+            content_type=content_type(name),
+            size=len(data),
+            digest=hashlib.sha256(data).hexdigest(),
+        )
+        return name
 
     def exists(self, name):
         return StoredFile.objects.filter(name=name).exists()
