@@ -98,7 +98,7 @@ class PurgeFailed(Exception):
 
 def _send(request: urllib.request.Request) -> bytes:
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
             return response.read()
     except urllib.error.HTTPError as exc:
         raise PurgeFailed(f"{request.full_url} answered {exc.code}") from exc

@@ -106,6 +106,8 @@ def media(request, name):
     name is never given to other bytes (factually/storage.py), so browsers,
     nginx and a CDN may keep it for a year without asking again.
     """
+    if "\x00" in name:  # No file has one, and PostgreSQL refuses the query.
+        raise Http404("No such file.")
     try:
         with default_storage.open(name) as file:
             content = file.read()

@@ -108,7 +108,12 @@ class MediaViewTests(TestCase):
         self.assertEqual(response["Content-Length"], str(len(PNG)))
 
     def test_missing_names_answer_404(self):
-        for path in ("/media/social/none.png", "/media/../settings.py", "/media/"):
+        for path in (
+            "/media/social/none.png",
+            "/media/../settings.py",
+            "/media/",
+            "/media/social/%00.png",
+        ):
             with self.subTest(path=path):
                 self.assertEqual(self.client.get(path).status_code, 404)
 
