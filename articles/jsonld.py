@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 from django.urls import reverse
 
+from . import social
 from .changes import with_ratings
 from .models import Publication
 from .ratings import BEST_RATING, WORST_RATING, rating_value
@@ -79,6 +80,13 @@ def for_publication(
         "publisher": publisher,
         "isAccessibleForFree": True,
     }
+    if publication.social_card:
+        news_article["image"] = {
+            "@type": "ImageObject",
+            "url": absolute(publication.social_card.url),
+            "width": social.WIDTH,
+            "height": social.HEIGHT,
+        }
     corrections = [
         {
             "@type": "CorrectionComment",

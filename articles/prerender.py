@@ -79,6 +79,8 @@ def release_key() -> str:
 
 
 def absolute(path: str) -> str:
+    if "://" in path:  # Already absolute: a file in an object store.
+        return path
     return settings.SITE_URL.rstrip("/") + path
 
 

@@ -1,8 +1,9 @@
 """
 The social preview card of a fact check: a 1200 × 630 PNG with the title
 and the verdicts on the Factually colours, drawn once at publish time with
-Pillow and stored in the default storage (MEDIA_ROOT, served by nginx or an
-object store in production: see README, "Social cards").
+Pillow and stored in the default storage (the database, which every app
+server reads, served at MEDIA_URL; or an S3 bucket: see README, "Social
+cards in production").
 
 The fonts are DejaVu Sans, shipped in articles/fonts/ with their licence.
 """

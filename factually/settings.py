@@ -69,6 +69,7 @@ MIDDLEWARE = [
     # stores are compressed already: brotli, else gzip.
     "django.middleware.http.ConditionalGetMiddleware",
     "factually.pagecache.PageCacheMiddleware",
+    "factually.frontendcache.TagMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "factually.compression.BrotliMiddleware",
     "factually.outage.DatabaseOutageMiddleware",
@@ -140,7 +141,7 @@ else:
 # safety net), and paths never cached, whatever their headers say.
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", str(60 * 60)))
-PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/preview/", "/donations/stripe/"]
+PAGE_CACHE_EXCLUDED_PATHS = ["/admin/", "/preview/", "/donations/stripe/", "/media/"]
 # With Redis, each process also keeps the pages it serves most in memory for
 # up to this many seconds, dropped at once when an invalidation is announced
 # (0 turns that off; the test suite does, except where it tests it).
@@ -151,6 +152,20 @@ PAGE_CACHE_LOCAL_TIMEOUT = float(os.environ.get("PAGE_CACHE_LOCAL_TIMEOUT", "5")
 # suite does in its own process).
 PAGE_CACHE_DURABLE_INTERVAL = float(
     os.environ.get("PAGE_CACHE_DURABLE_INTERVAL", "0.5")
+)
+
+# A Varnish, Fastly or Cloudflare tier in front, purged by cache tag on every
+# invalidation (factually/frontendcache.py): varnish:http://127.0.0.1:6081
+# (several comma-separated), fastly or cloudflare with the keys below. Off
+# when empty. The API addresses change only for tests.
+FRONTEND_CACHE = os.environ.get("FRONTEND_CACHE", "")
+FASTLY_SERVICE_ID = os.environ.get("FASTLY_SERVICE_ID", "")
+FASTLY_API_TOKEN = os.environ.get("FASTLY_API_TOKEN", "")
+FASTLY_API_URL = os.environ.get("FASTLY_API_URL", "https://api.fastly.com")
+CLOUDFLARE_ZONE_ID = os.environ.get("CLOUDFLARE_ZONE_ID", "")
+CLOUDFLARE_API_TOKEN = os.environ.get("CLOUDFLARE_API_TOKEN", "")
+CLOUDFLARE_API_URL = os.environ.get(
+    "CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4"
 )
 
 # Sessions are kept in the database (app servers stay stateless) and read
@@ -174,17 +189,36 @@ USE_TZ = True
 FORMAT_MODULE_PATH = ["factually.formats"]
 
 STATIC_URL = "static/"
-# Files the site writes (social preview cards). App servers are stateless:
-# in production MEDIA_ROOT is a volume shared by every server and served by
-# nginx at MEDIA_URL, or STORAGES["default"] is an object store.
+# Files the site writes (social preview cards), where every app server reads
+# them: in the database, served at MEDIA_URL by the app (factually/storage.py),
+# or, with MEDIA_S3_BUCKET set, in an S3-compatible bucket through
+# django-storages (pip install "factually[s3]"; credentials from AWS_* as boto3
+# reads them). MEDIA_ROOT only holds files `copy_media_to_storage` moves over.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+if MEDIA_S3_BUCKET := os.environ.get("MEDIA_S3_BUCKET"):
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("MEDIA_S3_REGION") or None,
+            "custom_domain": os.environ.get("MEDIA_S3_CUSTOM_DOMAIN") or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {
+                "CacheControl": "public, max-age=31536000, immutable"
+            },
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "factually.storage.DatabaseStorage"}
 # collectstatic's target; the benchmark and the server tests collect into a
 # folder of their own.
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },

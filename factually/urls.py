@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
@@ -57,6 +56,9 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
-# Social cards in development; production serves MEDIA_URL from nginx or an
-# object store (static() adds nothing when debug is off).
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Social cards, from the database, whatever the debug setting; an object
+# store (MEDIA_S3_BUCKET) serves them at its own address instead.
+if settings.MEDIA_URL.startswith("/"):
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL.lstrip('/')}<path:name>", views.media, name="media")
+    )

@@ -1,9 +1,12 @@
+import hashlib
 import logging
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views import defaults
@@ -13,7 +16,7 @@ from django.views.decorators.http import require_safe
 from articles.models import Page, Publication
 from donations.funding import figures as funding_figures
 
-from . import pagecache
+from . import pagecache, storage
 
 logger = logging.getLogger(__name__)
 
@@ -94,3 +97,28 @@ def page_not_found(request, exception):
     """
     response = defaults.page_not_found(request, exception)
     return pagecache.expire_at(response, Publication.objects.next_due_at())
+
+
+@require_safe
+def media(request, name):
+    """
+    A file the site wrote (a social card), from the default storage. Its
+    name is never given to other bytes (factually/storage.py), so browsers,
+    nginx and a CDN may keep it for a year without asking again.
+    """
+    if "\x00" in name:  # No file has one, and PostgreSQL refuses the query.
+        raise Http404("No such file.")
+    try:
+        with default_storage.open(name) as file:
+            content = file.read()
+    except (FileNotFoundError, SuspiciousFileOperation) as exc:
+        raise Http404("No such file.") from exc
+    digest = getattr(file, "digest", None) or hashlib.sha256(content).hexdigest()
+    response = HttpResponse(
+        b"" if request.method == "HEAD" else content,
+        content_type=getattr(file, "content_type", None) or storage.content_type(name),
+    )
+    response["Content-Length"] = str(len(content))
+    response["ETag"] = f'"{digest[:32]}"'
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 
@@ -18,7 +19,7 @@ def _plain_static_storage():
     collectstatic, which test_static.py exercises on its own.
     """
     storages = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "default": settings.STORAGES["default"],
         "staticfiles": {
             "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         },

@@ -63,6 +63,7 @@ def public_urls(arguments):
         "IntConverter": 999_999,
         "SlugConverter": "no-such-slug",
         "StringConverter": "nothing-here",
+        "PathConverter": "social/no-such-card.png",
     }
     urls = set()
     for name, converters in url_patterns(get_resolver().url_patterns):

@@ -172,7 +172,8 @@ class Process:
         return request(self.port, "POST", path, **kwargs)
 
 
-def gunicorn(*, env, workers=1):
+def gunicorn(*, env, workers=1, access_log=""):
+    """An app server; `access_log`, a file it logs each request to."""
     port = free_port()
     return Process(
         [
@@ -185,7 +186,7 @@ def gunicorn(*, env, workers=1):
             "--workers",
             str(workers),
         ],
-        env={**env, "ACCESS_LOG": ""},
+        env={**env, "ACCESS_LOG": str(access_log)},
         port=port,
     )
 
@@ -221,6 +222,47 @@ def nginx(*, upstreams, prefix):
             str(config),
             "-g",
             "daemon off;",
+        ],
+        env=os.environ,
+        port=port,
+    )
+
+
+def varnish_config(backend_port):
+    """deploy/varnish.vcl with its backend at 127.0.0.1:backend_port."""
+    text = (ROOT / "deploy" / "varnish.vcl").read_text()
+    pattern = '.host = "127.0.0.1";\n    .port = "8000";'
+    if pattern not in text:
+        raise AssertionError("deploy/varnish.vcl no longer names its backend so.")
+    return text.replace(pattern, f'.host = "127.0.0.1";\n    .port = "{backend_port}";')
+
+
+def varnish(*, backend_port, prefix, port=None):
+    """
+    varnishd in the foreground with the shipped VCL, its working folder,
+    pid file and VCL in `prefix`; stopped by its pid like the others.
+    """
+    port = port or free_port()
+    prefix = Path(prefix)
+    config = prefix / "varnish.vcl"
+    config.write_text(varnish_config(backend_port))
+    return Process(
+        [
+            shutil.which("varnishd") or "varnishd",
+            "-F",
+            "-a",
+            f"127.0.0.1:{port}",
+            "-f",
+            str(config),
+            "-n",
+            str(prefix / "work"),
+            "-s",
+            "malloc,64m",
+            "-P",
+            str(prefix / "varnishd.pid"),
+            # No separate users for the worker: the folder is ours.
+            "-j",
+            "none",
         ],
         env=os.environ,
         port=port,

@@ -26,6 +26,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.utils import timezone
 
+from .. import frontendcache
 from . import durable
 from .local import GENERATION_MESSAGE, local
 
@@ -164,6 +165,7 @@ def generation_changed(key):
     generation from Redis next.
     """
     announce(GENERATION_MESSAGE + key)
+    frontendcache.purge_generation(key)
 
 
 def invalidate(*paths):
@@ -173,6 +175,7 @@ def invalidate(*paths):
     """
     if paths:
         _record(paths=paths)
+        frontendcache.purge_paths(paths)
 
 
 def invalidate_all(*, at=None):
@@ -182,6 +185,7 @@ def invalidate_all(*, at=None):
     cached before it.
     """
     _record(at=at)
+    frontendcache.purge_site(at=at)
 
 
 def _record(*, paths=(), at=None):
