@@ -126,7 +126,9 @@ class SocialCardTests(TestCase):
     """The tests run with debug off, as production does."""
 
     def setUp(self):
-        self.article = published_article()
+        # The card is stored once the publication commits.
+        with self.captureOnCommitCallbacks(execute=True):
+            self.article = published_article()
         self.page = self.client.get(self.article.get_absolute_url()).content.decode()
 
     def test_debug_is_off(self):

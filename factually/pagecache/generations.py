@@ -89,7 +89,12 @@ def bump(*keys, recorded=None):
         values[durable.KEY] = recorded
     cache().set_many(values, timeout=None)
     for key in keys:
-        announce("*" if key == SITE_GENERATION_KEY else GENERATION_MESSAGE + key)
+        if key == SITE_GENERATION_KEY:
+            # Purged by invalidate_all(), in the transaction's own time.
+            announce("*")
+        else:
+            announce(GENERATION_MESSAGE + key)
+            frontendcache.purge_generation(key)
 
 
 def announce(message):
@@ -165,7 +170,6 @@ def generation_changed(key):
     generation from Redis next.
     """
     announce(GENERATION_MESSAGE + key)
-    frontendcache.purge_generation(key)
 
 
 def invalidate(*paths):
