@@ -408,10 +408,16 @@ def stripe_webhook(request):
     if content_length(request) > MAX_WEBHOOK_BODY:
         return text_response("Request body too large.", status=413)
     payload = request.body
+    header = request.headers.get("Stripe-Signature", "")
+    # Stripe's signatures are ASCII; the library cannot compare anything
+    # else and would raise TypeError, a 500 for anyone who sends one.
+    if not header.isascii():
+        logger.warning("Refused a Stripe webhook: non-ASCII Stripe-Signature")
+        return text_response("Invalid Stripe-Signature: it must be ASCII.", status=400)
     try:
         stripe.WebhookSignature.verify_header(
             payload,
-            request.headers.get("Stripe-Signature"),
+            header,
             settings.STRIPE_WEBHOOK_SECRET,
             tolerance=SIGNATURE_TOLERANCE,
         )
