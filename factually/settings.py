@@ -192,8 +192,17 @@ SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 # Load balancers probe over plain HTTP; a redirect would read as a failure.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
-if os.environ.get("DJANGO_BEHIND_PROXY") == "1":
+behind_proxy = os.environ.get("DJANGO_BEHIND_PROXY") == "1"
+if behind_proxy:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxies (addresses or networks) whose X-Real-IP header names the
+# client: login throttling and every per-client limit key on it
+# (factually/clients.py). The shipped nginx configuration sets that header
+# to the address it saw. A request from anywhere else is keyed on its own
+# connection address, whatever headers it sends. Behind a proxy on this
+# host the default is right; list the proxy's address when it runs on
+# another machine.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1" if behind_proxy else "")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {
@@ -382,15 +391,9 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
-# The client address is REMOTE_ADDR, unless the site runs behind a proxy that
-# overwrites X-Real-IP with the address it saw (nginx: `proxy_set_header
-# X-Real-IP $remote_addr;`). Without a proxy that header comes from the
-# client, who could then pick a fresh address for every guess.
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_REAL_IP"]
-    if os.environ.get("DJANGO_BEHIND_PROXY") == "1"
-    else ["REMOTE_ADDR"]
-)
+# The client address, here and in every per-client limit, is the one
+# factually.clients.client_address() gives (see TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "factually.clients.client_address"
 
 # Error reporting (sentry-sdk), only when SENTRY_DSN is set. Events leave
 # without personal data: no cookies, headers, user or IP (send_default_pii
