@@ -224,9 +224,11 @@ def support(request):
                     monthly=form.monthly,
                     banner_message=variant,
                     public_name=data["public_name"],
-                    success_url=request.build_absolute_uri(reverse("donations:thanks"))
+                    # From SITE_URL, never from the request's Host header,
+                    # which the client chooses.
+                    success_url=emails.absolute(reverse("donations:thanks"))
                     + "?session_id={CHECKOUT_SESSION_ID}",
-                    cancel_url=request.build_absolute_uri(reverse("donations:support"))
+                    cancel_url=emails.absolute(reverse("donations:support"))
                     + "?cancelled=1",
                 )
             except checkout.CheckoutUnavailable as exc:
@@ -335,7 +337,7 @@ def manage_open(request, token):
         if request.method == "POST":
             url = supporters.open_portal(
                 token=token,
-                return_url=request.build_absolute_uri(reverse("donations:support")),
+                return_url=emails.absolute(reverse("donations:support")),
             )
             return redirect(url, permanent=False)
     except supporters.LinkInvalid as exc:

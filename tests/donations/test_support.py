@@ -375,3 +375,33 @@ class SupportRateLimitTests(FakeStripeMixin, TestCase):
 
         self.assertEqual(response.status_code, 429)
         self.assertEqual(len(self.stripe.sessions), views.CHECKOUTS_PER_WINDOW)
+
+
+@override_settings(
+    SITE_URL="https://factually.example",
+    ALLOWED_HOSTS=["testserver", "evil.test"],
+)
+class StripeAddressesTests(FakeStripeMixin, TestCase):
+    """Addresses sent to Stripe come from SITE_URL, never the Host header."""
+
+    def test_success_and_cancel_addresses_ignore_the_host_header(self):
+        CampaignFactory(is_current=True)
+
+        self.client.post(
+            SUPPORT,
+            {"amount": "5", "frequency": "once"},
+            HTTP_HOST="evil.test:8443",
+        )
+
+        [request] = [
+            r for r in self.stripe.api_requests() if r.path == "/v1/checkout/sessions"
+        ]
+        self.assertEqual(
+            request.params["success_url"],
+            "https://factually.example/support/thanks/"
+            "?session_id={CHECKOUT_SESSION_ID}",
+        )
+        self.assertEqual(
+            request.params["cancel_url"],
+            "https://factually.example/support/?cancelled=1",
+        )
