@@ -110,8 +110,20 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    options = DATABASES["default"].setdefault("OPTIONS", {})
     # Fail fast when the server is down, so /readyz answers instead of hanging.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    options.setdefault("connect_timeout", 5)
+    # A request gives up on a statement that runs (or waits for a lock)
+    # longer than this many milliseconds, and gets the 503 page
+    # (factually/outage.py): a hung database then holds each worker thread
+    # a few seconds, not until gunicorn kills it, and cached pages keep
+    # flowing. manage.py sets 0 (no limit) for commands, migrations and the
+    # task worker, unless the variable is set.
+    statement_timeout = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "5000"))
+    if statement_timeout:
+        options["options"] = (
+            f"{options.get('options', '')} -c statement_timeout={statement_timeout}"
+        ).strip()
 
 # Redis when REDIS_URL is set, shared by every app server. Every value in it
 # can be rebuilt from the database, so the backend answers a miss rather
