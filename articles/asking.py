@@ -16,7 +16,6 @@ from datetime import timedelta
 
 import reversion
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -26,7 +25,7 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
-from factually import mail
+from factually import clients, mail
 
 from .models import Article, Publication, ReaderQuestion
 
@@ -61,30 +60,14 @@ def recent_duplicate(claim: str) -> ReaderQuestion | None:
     ).first()
 
 
-def client_address(request) -> str:
-    """
-    The reader's address: behind our proxy (DJANGO_BEHIND_PROXY=1) the last
-    X-Forwarded-For entry, which the proxy itself appended, else REMOTE_ADDR.
-    """
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and forwarded:
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def over_rate_limit(request) -> bool:
     """
-    Count one submission from this client (in the shared cache, by a hash of
-    its address) and say whether it is over RATE_LIMIT in the window.
+    Count one submission from this client (factually.clients, shared with
+    every per-client limit) and say whether it is over RATE_LIMIT.
     """
-    key = "ask:" + hashlib.sha256(client_address(request).encode()).hexdigest()
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # Expired between add() and incr().
-        cache.set(key, 1, RATE_WINDOW_SECONDS)
-        count = 1
-    return count > RATE_LIMIT
+    return clients.client_over_limit(
+        request, "ask", limit=RATE_LIMIT, window=RATE_WINDOW_SECONDS
+    )
 
 
 def submit(*, claim: str, seen_at: str = "", email: str = "", consent=False):

@@ -7,8 +7,11 @@ show an update as the same entry, updated; summaries are plain text and
 marked as such, so text that looks like markup stays text.
 """
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +21,14 @@ from .changes import with_ratings
 from .models import Publication
 
 FEED_SIZE = 30
+
+
+def absolute(path: str) -> str:
+    """
+    An address on the site from SITE_URL: a feed's ids and links are the
+    same whatever Host header it was fetched with.
+    """
+    return settings.SITE_URL.rstrip("/") + str(path)
 
 
 class PlainTextAtomFeed(Atom1Feed):
@@ -47,8 +58,9 @@ class PublicationFeed(Feed):
     author_name = "Factually"
 
     def get_object(self, request, *args, **kwargs):
-        # The host the feed is read at mints the entries' tag URIs.
-        return request.get_host().split(":")[0]
+        # The site's own host mints the entries' tag URIs, never the Host
+        # header of whoever fetched the feed.
+        return urlsplit(settings.SITE_URL).hostname
 
     def item_title(self, item):
         return item.title
@@ -65,8 +77,12 @@ class LatestFactChecksFeed(PublicationFeed):
 
     title = _("Factually: latest fact checks")
     subtitle = _("Independent, reader-funded fact checks that show every source.")
-    link = reverse_lazy("home")
-    feed_url = reverse_lazy("feed")
+
+    def link(self):
+        return absolute(reverse("home"))
+
+    def feed_url(self):
+        return absolute(reverse("feed"))
 
     def items(self, host):
         items = list(
@@ -82,7 +98,7 @@ class LatestFactChecksFeed(PublicationFeed):
         return item.excerpt
 
     def item_link(self, item):
-        return item.get_absolute_url()
+        return absolute(item.get_absolute_url())
 
     def item_guid(self, item):
         return tag_uri(item.feed_host, item, f"fact-check-{item.article_id}")
@@ -104,8 +120,12 @@ class CorrectionsFeed(PublicationFeed):
         "Every correction, clarification and re-rating we have published, with "
         "the ratings each changed."
     )
-    link = reverse_lazy("articles:corrections")
-    feed_url = reverse_lazy("articles:corrections_feed")
+
+    def link(self):
+        return absolute(reverse("articles:corrections"))
+
+    def feed_url(self):
+        return absolute(reverse("articles:corrections_feed"))
 
     def items(self, host):
         items = list(
@@ -127,8 +147,10 @@ class CorrectionsFeed(PublicationFeed):
         return with_ratings(item.note, item.rating_changes())
 
     def item_link(self, item):
-        return reverse(
-            "articles:changes", kwargs={"slug": item.slug, "version": item.version}
+        return absolute(
+            reverse(
+                "articles:changes", kwargs={"slug": item.slug, "version": item.version}
+            )
         )
 
     def item_guid(self, item):

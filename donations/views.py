@@ -1,4 +1,3 @@
-import hashlib
 import json
 import logging
 import re
@@ -24,6 +23,7 @@ from django.views.decorators.http import (
 )
 
 from factually import pagecache
+from factually.clients import client_key, client_over_limit, over_limit
 
 from . import checkout, emails, payments, supporters, tracker
 from .forms import ManageDonationForm, SupportForm
@@ -43,6 +43,10 @@ BANNER_TOKEN_SALT = "donations.banner-event"
 RATE_WINDOW = 10 * 60
 TOKENS_PER_WINDOW = 30
 EVENTS_PER_WINDOW = 60
+# Checkout Sessions one client address may start in each RATE_WINDOW: a
+# reader who changes their mind a few times is never stopped, a script
+# creating sessions at Stripe is (the limit is per address, as on /ask/).
+CHECKOUTS_PER_WINDOW = 10
 # "Manage my donation" emails to one address in an hour.
 MANAGE_LINKS_PER_HOUR = 3
 CHECKOUT_SESSION_ID = re.compile(r"cs_[A-Za-z0-9_]{1,250}")
@@ -81,35 +85,6 @@ def goal(request):
         )
     response.page_cache_generation_key = tracker.GENERATION_KEY
     return response
-
-
-def client_key(request, purpose):
-    """
-    A cache key for the client that sent the request: a keyed hash of its
-    address (the proxy's view of it when DJANGO_BEHIND_PROXY is on), so the
-    cache never holds an address, and keys expire with their window.
-    """
-    address = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        # The last hop is the one the trusted proxy added itself.
-        address = forwarded.rsplit(",", 1)[-1].strip() or address
-    digest = hashlib.blake2b(
-        address.encode(), key=settings.SECRET_KEY.encode()[:64], digest_size=16
-    ).hexdigest()
-    return f"donations:rate:{purpose}:{digest}"
-
-
-def over_limit(key, limit, window):
-    """Count one more use of `key` in its window; True once past `limit`."""
-    cache.add(key, 0, timeout=window)
-    try:
-        used = cache.incr(key)
-    except ValueError:
-        # The key expired between the two calls: this is the first use.
-        cache.set(key, 1, timeout=window)
-        used = 1
-    return used > limit
 
 
 @require_safe
@@ -208,6 +183,19 @@ def support_campaign():
     return campaign
 
 
+def support_limited(request):
+    """The 429 page for a client that started too many Checkout Sessions."""
+    response = render(
+        request,
+        "donations/support_limited.html",
+        {"minutes": RATE_WINDOW // 60},
+        status=429,
+    )
+    response["Retry-After"] = str(RATE_WINDOW)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def support(request):
     """Choose an amount, once or monthly, then pay through Stripe Checkout."""
@@ -217,6 +205,12 @@ def support(request):
     if request.method == "POST" and campaign and checkout.is_configured():
         form = SupportForm(request.POST, currency_symbol=symbol)
         if form.is_valid():
+            # Counted only when a session would be created: that is what
+            # costs something at Stripe.
+            if client_over_limit(
+                request, "checkout", limit=CHECKOUTS_PER_WINDOW, window=RATE_WINDOW
+            ):
+                return support_limited(request)
             data = form.cleaned_data
             variant = (
                 campaign.banner_messages.filter(pk=data["variant"]).first()
@@ -230,9 +224,11 @@ def support(request):
                     monthly=form.monthly,
                     banner_message=variant,
                     public_name=data["public_name"],
-                    success_url=request.build_absolute_uri(reverse("donations:thanks"))
+                    # From SITE_URL, never from the request's Host header,
+                    # which the client chooses.
+                    success_url=emails.absolute(reverse("donations:thanks"))
                     + "?session_id={CHECKOUT_SESSION_ID}",
-                    cancel_url=request.build_absolute_uri(reverse("donations:support"))
+                    cancel_url=emails.absolute(reverse("donations:support"))
                     + "?cancelled=1",
                 )
             except checkout.CheckoutUnavailable as exc:
@@ -341,7 +337,7 @@ def manage_open(request, token):
         if request.method == "POST":
             url = supporters.open_portal(
                 token=token,
-                return_url=request.build_absolute_uri(reverse("donations:support")),
+                return_url=emails.absolute(reverse("donations:support")),
             )
             return redirect(url, permanent=False)
     except supporters.LinkInvalid as exc:
@@ -408,10 +404,16 @@ def stripe_webhook(request):
     if content_length(request) > MAX_WEBHOOK_BODY:
         return text_response("Request body too large.", status=413)
     payload = request.body
+    header = request.headers.get("Stripe-Signature", "")
+    # Stripe's signatures are ASCII; the library cannot compare anything
+    # else and would raise TypeError, a 500 for anyone who sends one.
+    if not header.isascii():
+        logger.warning("Refused a Stripe webhook: non-ASCII Stripe-Signature")
+        return text_response("Invalid Stripe-Signature: it must be ASCII.", status=400)
     try:
         stripe.WebhookSignature.verify_header(
             payload,
-            request.headers.get("Stripe-Signature"),
+            header,
             settings.STRIPE_WEBHOOK_SECRET,
             tolerance=SIGNATURE_TOLERANCE,
         )

@@ -82,6 +82,20 @@ class CacheHealth:
         return self.failed_at is not None
 
 
+_healths = {}
+_healths_lock = threading.Lock()
+
+
+def shared_health(location) -> CacheHealth:
+    """
+    This process's record of the Redis at `location`. Django makes a cache
+    object per thread; with threaded workers they share this one, so an
+    outage is logged once per process and backed off by every thread.
+    """
+    with _healths_lock:
+        return _healths.setdefault(str(location), CacheHealth())
+
+
 def _guarded(name, fallback):
     method = getattr(RedisCache, name)
 
@@ -148,7 +162,7 @@ class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
-        self.health = CacheHealth()
+        self.health = shared_health(server)
 
     def ping(self):
         """Reach Redis now, whatever the backoff; True if it answered."""

@@ -111,8 +111,20 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    options = DATABASES["default"].setdefault("OPTIONS", {})
     # Fail fast when the server is down, so /readyz answers instead of hanging.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    options.setdefault("connect_timeout", 5)
+    # A request gives up on a statement that runs (or waits for a lock)
+    # longer than this many milliseconds, and gets the 503 page
+    # (factually/outage.py): a hung database then holds each worker thread
+    # a few seconds, not until gunicorn kills it, and cached pages keep
+    # flowing. manage.py sets 0 (no limit) for commands, migrations and the
+    # task worker, unless the variable is set.
+    statement_timeout = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "5000"))
+    if statement_timeout:
+        options["options"] = (
+            f"{options.get('options', '')} -c statement_timeout={statement_timeout}"
+        ).strip()
 
 # Redis when REDIS_URL is set, shared by every app server. Every value in it
 # can be rebuilt from the database, so the backend answers a miss rather
@@ -235,8 +247,17 @@ SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 # Load balancers probe over plain HTTP; a redirect would read as a failure.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
-if os.environ.get("DJANGO_BEHIND_PROXY") == "1":
+behind_proxy = os.environ.get("DJANGO_BEHIND_PROXY") == "1"
+if behind_proxy:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxies (addresses or networks) whose X-Real-IP header names the
+# client: login throttling and every per-client limit key on it
+# (factually/clients.py). The shipped nginx configuration sets that header
+# to the address it saw. A request from anywhere else is keyed on its own
+# connection address, whatever headers it sends. Behind a proxy on this
+# host the default is right; list the proxy's address when it runs on
+# another machine.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1" if behind_proxy else "")
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {
@@ -426,15 +447,9 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
-# The client address is REMOTE_ADDR, unless the site runs behind a proxy that
-# overwrites X-Real-IP with the address it saw (nginx: `proxy_set_header
-# X-Real-IP $remote_addr;`). Without a proxy that header comes from the
-# client, who could then pick a fresh address for every guess.
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_REAL_IP"]
-    if os.environ.get("DJANGO_BEHIND_PROXY") == "1"
-    else ["REMOTE_ADDR"]
-)
+# The client address, here and in every per-client limit, is the one
+# factually.clients.client_address() gives (see TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "factually.clients.client_address"
 
 # Error reporting (sentry-sdk), only when SENTRY_DSN is set. Events leave
 # without personal data: no cookies, headers, user or IP (send_default_pii

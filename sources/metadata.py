@@ -5,7 +5,7 @@ tags, JSON-LD, OpenGraph, the HTML title) and, for a DOI, from the DOI
 resolver's citation data.
 
 Fetching is real HTTP, made safe for a server to do on an editor's behalf:
-http(s) only, a short timeout, a size cap, a few redirects, and never to a
+http(s) only, one overall deadline, a size cap, a few redirects, and never to a
 private, loopback or otherwise internal address. The host is resolved once
 per request, every address it resolves to is checked, and the connection
 goes to the checked address, so that DNS cannot answer differently between
@@ -15,6 +15,7 @@ the check and the connection; each redirect is checked the same way.
 
 import contextlib
 import http.client
+import io
 import ipaddress
 import json
 import re
@@ -29,7 +30,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-TIMEOUT = 5  # Seconds for each network step, and for the whole fetch.
+TIMEOUT = 5  # Seconds for the whole fetch, redirects included.
 MAX_BYTES = 2 * 1024 * 1024
 MAX_REDIRECTS = 4
 USER_AGENT = "FactuallySourceFetcher/1.0 (+https://factually.example/)"
@@ -97,34 +98,104 @@ def _resolve(host: str, port: int) -> str:
     return addresses[0]
 
 
+class _Deadline:
+    """One moment by which the whole fetch must be over."""
+
+    def __init__(self, seconds: float):
+        self.at = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        """Seconds left; raises TimeoutError once there are none."""
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("The fetch's deadline passed.")
+        return left
+
+
+class _DeadlineSocket:
+    """
+    A socket whose every send and receive may take only the time left
+    before the deadline. A socket timeout alone bounds each read, not their
+    sum: a site sending a byte a second never trips it, through its headers
+    as well as its body.
+    """
+
+    def __init__(self, sock, deadline: _Deadline):
+        self._sock = sock
+        self._deadline = deadline
+        # As socket.socket does: http.client closes the connection while
+        # the response is still being read through the file it made.
+        self._files = 0
+        self._closed = False
+
+    def recv_into(self, buffer, nbytes=0):
+        self._sock.settimeout(self._deadline.remaining())
+        return self._sock.recv_into(buffer, nbytes)
+
+    def sendall(self, data):
+        self._sock.settimeout(self._deadline.remaining())
+        return self._sock.sendall(data)
+
+    def makefile(self, mode="rb", buffering=None, **_kwargs):
+        # What http.client reads the response through: every read ends up
+        # in recv_into() above.
+        self._files += 1
+        return io.BufferedReader(socket.SocketIO(self, "rb"))
+
+    def _decref_socketios(self):
+        # Called by the file from makefile() when it is closed.
+        self._files = max(self._files - 1, 0)
+        if self._closed and not self._files:
+            self._sock.close()
+
+    def close(self):
+        self._closed = True
+        if not self._files:
+            self._sock.close()
+
+    def __getattr__(self, name):
+        return getattr(self._sock, name)
+
+
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     """Connects to an address checked beforehand, not to whatever DNS says now."""
 
-    def __init__(self, host, address, **kwargs):
+    def __init__(self, host, address, *, deadline, **kwargs):
         super().__init__(host, **kwargs)
         self.address = address
+        self.deadline = deadline
 
     def connect(self):
-        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+        sock = socket.create_connection(
+            (self.address, self.port), self.deadline.remaining()
+        )
+        self.sock = _DeadlineSocket(sock, self.deadline)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host, address, **kwargs):
+    def __init__(self, host, address, *, deadline, **kwargs):
         super().__init__(host, context=ssl.create_default_context(), **kwargs)
         self.address = address
+        self.deadline = deadline
 
     def connect(self):
-        sock = socket.create_connection((self.address, self.port), self.timeout)
-        # Certificates are checked against the host name, as usual.
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        sock = socket.create_connection(
+            (self.address, self.port), self.deadline.remaining()
+        )
+        # Certificates are checked against the host name, as usual; the
+        # handshake too must end before the deadline.
+        sock.settimeout(self.deadline.remaining())
+        sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        self.sock = _DeadlineSocket(sock, self.deadline)
 
 
 def fetch(url: str, *, accept: str = "text/html,application/xhtml+xml") -> Response:
-    """GET a public http(s) address, following a few redirects, within limits."""
-    deadline = time.monotonic() + TIMEOUT
+    """
+    GET a public http(s) address, following a few redirects, within limits:
+    all of it, redirects included, within TIMEOUT seconds.
+    """
+    deadline = _Deadline(TIMEOUT)
     for _redirect in range(MAX_REDIRECTS + 1):
-        if time.monotonic() > deadline:
-            raise FetchError(_("The site took too long to answer."))
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise FetchError(_("Only http:// and https:// addresses can be fetched."))
@@ -134,10 +205,11 @@ def fetch(url: str, *, accept: str = "text/html,application/xhtml+xml") -> Respo
             _PinnedHTTPSConnection if parts.scheme == "https" else _PinnedHTTPConnection
         )
         connection = connection_class(
-            parts.hostname, address, port=port, timeout=TIMEOUT
+            parts.hostname, address, port=port, deadline=deadline
         )
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         try:
+            deadline.remaining()
             connection.request(
                 "GET", path, headers={"User-Agent": USER_AGENT, "Accept": accept}
             )
@@ -150,9 +222,8 @@ def fetch(url: str, *, accept: str = "text/html,application/xhtml+xml") -> Respo
                 continue
             body = b""
             while len(body) <= MAX_BYTES:
-                if time.monotonic() > deadline:
-                    raise FetchError(_("The site took too long to answer."))
-                chunk = response.read(64 * 1024)
+                deadline.remaining()
+                chunk = response.read1(64 * 1024)
                 if not chunk:
                     break
                 body += chunk

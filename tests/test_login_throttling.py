@@ -173,11 +173,11 @@ class LockoutInTheAdminTests(TestCase):
 
 
 class ProxyAddressSettingsTests(SimpleTestCase):
-    def client_address_order(self, **env):
+    def trusted_proxies(self, **env):
         environ = {
             key: value
             for key, value in os.environ.items()
-            if not key.startswith("DJANGO_BEHIND_PROXY")
+            if key not in ("DJANGO_BEHIND_PROXY", "TRUSTED_PROXIES")
         }
         environ.update(env)
         result = subprocess.run(
@@ -185,7 +185,7 @@ class ProxyAddressSettingsTests(SimpleTestCase):
                 sys.executable,
                 "-c",
                 "from factually import settings as s; "
-                "print(*s.AXES_IPWARE_META_PRECEDENCE_ORDER)",
+                "print(s.AXES_CLIENT_IP_CALLABLE, *s.TRUSTED_PROXIES)",
             ],
             cwd=settings.BASE_DIR,
             env=environ,
@@ -194,45 +194,79 @@ class ProxyAddressSettingsTests(SimpleTestCase):
             timeout=60,
         )
         self.assertEqual(result.returncode, 0, result.stderr)
-        return result.stdout.split()
+        callable_path, *proxies = result.stdout.split()
+        self.assertEqual(callable_path, "factually.clients.client_address")
+        return proxies
 
-    def test_the_client_address_is_the_connection_address_by_default(self):
-        self.assertEqual(self.client_address_order(), ["REMOTE_ADDR"])
+    def test_no_proxy_is_trusted_by_default(self):
+        self.assertEqual(self.trusted_proxies(), [])
 
-    def test_behind_a_proxy_the_client_address_is_the_proxy_set_header(self):
+    def test_behind_a_proxy_the_proxy_on_this_host_is_trusted(self):
         self.assertEqual(
-            self.client_address_order(DJANGO_BEHIND_PROXY="1"), ["HTTP_X_REAL_IP"]
+            self.trusted_proxies(DJANGO_BEHIND_PROXY="1"), ["127.0.0.1", "::1"]
+        )
+
+    def test_the_trusted_proxies_can_be_listed(self):
+        self.assertEqual(
+            self.trusted_proxies(
+                DJANGO_BEHIND_PROXY="1", TRUSTED_PROXIES="10.0.0.5, 10.1.0.0/16"
+            ),
+            ["10.0.0.5", "10.1.0.0/16"],
         )
 
 
 @FAST_HASHER
+@override_settings(TRUSTED_PROXIES=["10.0.0.5"])
 class BehindAProxyTests(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.user = UserFactory(is_staff=True)
+        cls.user.set_password(PASSWORD)
+        cls.user.save()
 
-    def test_the_proxy_header_tells_clients_apart(self):
-        with self.settings(AXES_IPWARE_META_PRECEDENCE_ORDER=["HTTP_X_REAL_IP"]):
-            for number in range(settings.AXES_FAILURE_LIMIT):
-                self.client.post(
-                    LOGIN_URL,
-                    {"username": f"guess{number}", "password": "wrong"},
-                    REMOTE_ADDR="127.0.0.1",
-                    HTTP_X_REAL_IP="198.51.100.1",
-                )
+    def attempt(self, username, password, *, remote, real_ip):
+        return self.client.post(
+            LOGIN_URL,
+            {"username": username, "password": password},
+            REMOTE_ADDR=remote,
+            HTTP_X_REAL_IP=real_ip,
+        )
 
-            elsewhere = self.client.post(
-                LOGIN_URL,
-                {"username": self.user.username, "password": PASSWORD},
-                REMOTE_ADDR="127.0.0.1",
-                HTTP_X_REAL_IP="198.51.100.2",
+    def test_clients_behind_the_trusted_proxy_are_locked_out_separately(self):
+        for number in range(settings.AXES_FAILURE_LIMIT):
+            self.attempt(
+                f"guess{number}", "wrong", remote="10.0.0.5", real_ip="198.51.100.1"
             )
-            same = self.client.post(
-                LOGIN_URL,
-                {"username": self.user.username, "password": PASSWORD},
-                REMOTE_ADDR="127.0.0.1",
-                HTTP_X_REAL_IP="198.51.100.1",
-            )
+
+        elsewhere = self.attempt(
+            self.user.username, PASSWORD, remote="10.0.0.5", real_ip="198.51.100.2"
+        )
+        same = self.attempt(
+            self.user.username, PASSWORD, remote="10.0.0.5", real_ip="198.51.100.1"
+        )
 
         self.assertEqual(elsewhere.status_code, 302)
         self.assertEqual(same.status_code, 429)
+        self.assertEqual(
+            set(AccessAttempt.objects.values_list("ip_address", flat=True)),
+            {"198.51.100.1"},
+        )
+
+    def test_the_header_from_a_client_that_is_not_the_proxy_is_ignored(self):
+        for number in range(settings.AXES_FAILURE_LIMIT):
+            self.attempt(
+                f"guess{number}",
+                "wrong",
+                remote="203.0.113.7",
+                real_ip=f"198.51.100.{number}",
+            )
+
+        response = self.attempt(
+            self.user.username, PASSWORD, remote="203.0.113.7", real_ip="192.0.2.1"
+        )
+
+        self.assertEqual(response.status_code, 429)
+        self.assertEqual(
+            set(AccessAttempt.objects.values_list("ip_address", flat=True)),
+            {"203.0.113.7"},
+        )

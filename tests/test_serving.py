@@ -8,6 +8,7 @@ import datetime
 import gzip
 import logging
 import os
+import threading
 import time
 import unittest
 from datetime import timedelta
@@ -25,7 +26,7 @@ from django.utils import timezone
 from articles.publishing import publish
 from donations import tracker
 from factually import pagecache
-from factually.cache import ResilientRedisCache
+from factually.cache import CacheHealth, ResilientRedisCache
 from tests import serving_urls
 from tests.articles.factories import (
     AuthorFactory,
@@ -467,10 +468,27 @@ DOWN_REDIS = {
 
 class ResilientRedisCacheTests(TestCase):
     def backend(self):
-        return ResilientRedisCache(
+        backend = ResilientRedisCache(
             DOWN_REDIS["default"]["LOCATION"],
             {"OPTIONS": DOWN_REDIS["default"]["OPTIONS"]},
         )
+        # A record of its own: the process's is shared by every thread.
+        backend.health = CacheHealth()
+        return backend
+
+    def test_every_thread_of_a_process_shares_one_record(self):
+        backends = []
+
+        def make():
+            backends.append(ResilientRedisCache(DOWN_REDIS["default"]["LOCATION"], {}))
+
+        threads = [threading.Thread(target=make) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+        self.assertIs(backends[0].health, backends[1].health)
 
     def test_unreachable_redis_reads_as_a_miss_and_is_logged_once(self):
         backend = self.backend()

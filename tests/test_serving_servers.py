@@ -18,6 +18,8 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 
 import brotli
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib.auth.models import Permission, User
 from django.db import connection
 from django.test import SimpleTestCase, TransactionTestCase
@@ -322,6 +324,72 @@ class TwoAppServersTests(TransactionTestCase):
             self.assertEqual(json.loads(body)["supporters"], 1)
         self.eventually(
             self.nginx, "/donations/goal.json", b'"supporters": 1', seconds=3
+        )
+
+    def login_form(self, server):
+        """A CSRF cookie and the login form's token from `server`."""
+        _, headers, form = self.get(server, "/admin/login/")
+        cookie = cookie_header(headers)["csrftoken"].value
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1]
+        return cookie, token.decode()
+
+    def log_in(self, server, username, password, *, csrf, headers=None):
+        cookie, token = csrf
+        return server.post(
+            "/admin/login/?next=/admin/",
+            host=self.host,
+            body=urllib.parse.urlencode(
+                {
+                    "username": username,
+                    "password": password,
+                    "csrfmiddlewaretoken": token,
+                    "next": "/admin/",
+                }
+            ),
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": f"csrftoken={cookie}",
+                **(headers or {}),
+            },
+        )
+
+    def test_a_client_naming_new_addresses_through_nginx_is_still_locked_out(self):
+        User.objects.create_user(
+            "editor", password="a long enough password", is_staff=True
+        )
+        csrf = self.login_form(self.nginx)
+        # One guess per username, so only the address lockout can stop them,
+        # each claiming to come from somewhere new.
+        statuses = [
+            self.log_in(
+                self.nginx,
+                f"guess{number}",
+                "wrong",
+                csrf=csrf,
+                headers={
+                    "X-Real-IP": f"198.51.100.{number}",
+                    "X-Forwarded-For": f"192.0.2.{number}",
+                },
+            )[0]
+            for number in range(settings.AXES_FAILURE_LIMIT)
+        ]
+        # The form again after each wrong password; the last one locks out.
+        self.assertEqual(statuses, [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429])
+
+        status, _, body = self.log_in(
+            self.nginx,
+            "editor",
+            "a long enough password",
+            csrf=csrf,
+            headers={"X-Real-IP": "203.0.113.99", "X-Forwarded-For": "203.0.113.99"},
+        )
+
+        self.assertEqual(status, 429, body)
+        self.assertIn(b"Too many failed logins", body)
+        # nginx told the app the address it saw, whatever the client said.
+        self.assertEqual(
+            set(AccessAttempt.objects.values_list("ip_address", flat=True)),
+            {"127.0.0.1"},
         )
 
     def test_staff_session_made_on_one_server_works_on_the_other(self):

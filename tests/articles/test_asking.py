@@ -121,6 +121,34 @@ class TestForm:
         )
         assert other.status_code == 302
 
+    @override_settings(TRUSTED_PROXIES=["127.0.0.1"])
+    def test_rate_limit_per_reader_behind_the_trusted_proxy(self, client):
+        def ask_through_proxy(reader, claim):
+            return client.post(
+                ASK,
+                {**GOOD, "claim": claim},
+                REMOTE_ADDR="127.0.0.1",
+                HTTP_X_REAL_IP=reader,
+            )
+
+        for number in range(asking.RATE_LIMIT):
+            response = ask_through_proxy("198.51.100.1", f"Claim {number} was said.")
+            assert response.status_code == 302
+        assert ask_through_proxy("198.51.100.1", "One too many.").status_code == 429
+        assert ask_through_proxy("198.51.100.2", "Another reader.").status_code == 302
+
+    def test_a_client_naming_new_addresses_is_still_limited(self, client):
+        for number in range(asking.RATE_LIMIT + 1):
+            response = client.post(
+                ASK,
+                {**GOOD, "claim": f"Claim number {number} was said."},
+                REMOTE_ADDR="203.0.113.5",
+                HTTP_X_REAL_IP=f"192.0.2.{number}",
+                HTTP_X_FORWARDED_FOR=f"192.0.2.{number}",
+            )
+        assert response.status_code == 429
+        assert ReaderQuestion.objects.count() == asking.RATE_LIMIT
+
     def test_other_methods_are_refused(self, client):
         assert client.put(ASK).status_code == 405
 

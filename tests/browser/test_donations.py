@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
 
 from donations import tracker
@@ -345,8 +346,9 @@ GIVEN_KEY = "factually.donationBanner.given.{}"
 
 
 @pytest.fixture
-def fake_stripe():
-    with running_fake_stripe() as fake:
+def fake_stripe(live_server):
+    # Stripe sends the reader back to SITE_URL: here, the live server.
+    with running_fake_stripe() as fake, override_settings(SITE_URL=live_server.url):
         yield fake
 
 

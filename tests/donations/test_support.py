@@ -3,7 +3,7 @@
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from donations import checkout, tracker
+from donations import checkout, tracker, views
 
 from .factories import BannerMessageFactory, CampaignFactory
 from .stripe_server import SECRET_KEY, FakeStripeMixin
@@ -324,3 +324,84 @@ class SupportPageQueryTests(FakeStripeMixin, TestCase):
             response = self.client.get(THANKS, {"session_id": session_id})
 
         self.assertEqual(response.status_code, 200)
+
+
+class SupportRateLimitTests(FakeStripeMixin, TestCase):
+    """Checkout Sessions per client address, limited as /ask/ is."""
+
+    @classmethod
+    def setUpTestData(cls):
+        CampaignFactory(is_current=True)
+
+    def give(self, address):
+        return self.client.post(
+            SUPPORT, {"amount": "5", "frequency": "once"}, REMOTE_ADDR=address
+        )
+
+    def test_one_address_past_the_limit_gets_a_429_and_no_session(self):
+        for _ in range(views.CHECKOUTS_PER_WINDOW):
+            self.assertEqual(self.give("203.0.113.5").status_code, 302)
+
+        response = self.give("203.0.113.5")
+
+        self.assertContains(response, "Please wait a few minutes", status_code=429)
+        self.assertContains(
+            response,
+            "Nothing was charged. Please try again in 10 minutes.",
+            status_code=429,
+        )
+        self.assertEqual(response["Retry-After"], str(views.RATE_WINDOW))
+        self.assertIn("no-store", response["Cache-Control"])
+        self.assertEqual(len(self.stripe.sessions), views.CHECKOUTS_PER_WINDOW)
+
+    def test_another_address_is_not_affected(self):
+        for _ in range(views.CHECKOUTS_PER_WINDOW + 1):
+            self.give("203.0.113.5")
+
+        response = self.give("198.51.100.7")
+
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(len(self.stripe.sessions), views.CHECKOUTS_PER_WINDOW + 1)
+
+    def test_a_header_naming_another_address_does_not_escape_the_limit(self):
+        for number in range(views.CHECKOUTS_PER_WINDOW + 1):
+            response = self.client.post(
+                SUPPORT,
+                {"amount": "5", "frequency": "once"},
+                REMOTE_ADDR="203.0.113.5",
+                HTTP_X_REAL_IP=f"192.0.2.{number}",
+                HTTP_X_FORWARDED_FOR=f"192.0.2.{number}",
+            )
+
+        self.assertEqual(response.status_code, 429)
+        self.assertEqual(len(self.stripe.sessions), views.CHECKOUTS_PER_WINDOW)
+
+
+@override_settings(
+    SITE_URL="https://factually.example",
+    ALLOWED_HOSTS=["testserver", "evil.test"],
+)
+class StripeAddressesTests(FakeStripeMixin, TestCase):
+    """Addresses sent to Stripe come from SITE_URL, never the Host header."""
+
+    def test_success_and_cancel_addresses_ignore_the_host_header(self):
+        CampaignFactory(is_current=True)
+
+        self.client.post(
+            SUPPORT,
+            {"amount": "5", "frequency": "once"},
+            HTTP_HOST="evil.test:8443",
+        )
+
+        [request] = [
+            r for r in self.stripe.api_requests() if r.path == "/v1/checkout/sessions"
+        ]
+        self.assertEqual(
+            request.params["success_url"],
+            "https://factually.example/support/thanks/"
+            "?session_id={CHECKOUT_SESSION_ID}",
+        )
+        self.assertEqual(
+            request.params["cancel_url"],
+            "https://factually.example/support/?cancelled=1",
+        )

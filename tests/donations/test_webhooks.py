@@ -83,6 +83,20 @@ class WebhookRefusalTests(TestCase):
 
         self.assertRefused(response)
 
+    def test_non_ascii_signature_is_refused_with_a_reason(self):
+        payload = json.dumps(events.checkout_completed())
+        signed = events.signature(payload)
+        for header in (signed + "é", "t=1,v1=é", "é"):
+            with self.subTest(header=header):
+                response = events.deliver(
+                    self.client, body=payload, headers={"Stripe-Signature": header}
+                )
+
+                self.assertRefused(response)
+                self.assertEqual(
+                    response.content, b"Invalid Stripe-Signature: it must be ASCII.\n"
+                )
+
     def test_body_that_is_not_utf8_is_refused(self):
         header = events.signature("\ufffd")
 

@@ -55,6 +55,9 @@ CSL = (
 )
 
 
+DRIP_INTERVAL = 0.2
+
+
 class SamplePages(BaseHTTPRequestHandler):
     def do_GET(self):
         routes = {
@@ -91,12 +94,29 @@ class SamplePages(BaseHTTPRequestHandler):
             return None
         if self.path == "/slow":
             time.sleep(1.5)
+        if self.path in ("/drip-headers", "/drip-body"):
+            return self.drip()
         status, content_type, body = routes.get(self.path, (404, "text/plain", ""))
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.end_headers()
         self.wfile.write(body.encode())
         return None
+
+    def drip(self):
+        """A page sent one byte every DRIP_INTERVAL, for about 15 seconds."""
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n"
+        if self.path == "/drip-body":
+            self.wfile.write(head)
+            head = b""
+        try:
+            for byte in head + b"<title>" + b"x" * 20:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(DRIP_INTERVAL)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.close_connection = True
 
     def redirect(self, location):
         self.send_response(302)
@@ -198,6 +218,22 @@ class LookUpTests(LocalServerTestCase):
             self.assertRaisesMessage(metadata.FetchError, "took too long"),
         ):
             metadata.look_up(f"{self.base}/slow")
+
+    def test_a_site_sending_a_byte_at_a_time_is_given_up_on_at_the_deadline(self):
+        for path in ("/drip-headers", "/drip-body"):
+            with (
+                self.subTest(path=path),
+                mock.patch.object(metadata, "TIMEOUT", 1),
+                self.assertRaisesMessage(metadata.FetchError, "took too long"),
+            ):
+                started = time.monotonic()
+                try:
+                    metadata.look_up(f"{self.base}{path}")
+                finally:
+                    elapsed = time.monotonic() - started
+                    # One byte every 0.2 s never trips a per-read timeout;
+                    # only the overall deadline stops it.
+                    self.assertLess(elapsed, 1 + 0.5)
 
     def test_missing_page_and_non_html_say_why(self):
         with self.assertRaisesMessage(metadata.FetchError, "answered 404"):
