@@ -189,6 +189,7 @@ class TestTriage:
         assert question.email == ""
         article.title = "Fact check: Was the bridge money stolen, really?"
         article.save()
+        approve_as_is(article)
         publish(article=article, kind="update", note="Sharper title.")
         assert len(mail.outbox) == 1
 
