@@ -22,7 +22,6 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.publishing import publish
 from donations import tracker
 from factually import pagecache
 from factually.cache import ResilientRedisCache
@@ -33,6 +32,10 @@ from tests.articles.factories import (
     build_article,
     published_article,
 )
+
+# What publishing does, not the review: each draft edited in code is
+# published approved as it stands.
+from tests.articles.factories import publish_approved as publish
 from tests.donations.factories import (
     BannerMessageFactory,
     CampaignFactory,
