@@ -256,11 +256,15 @@ class Article(models.Model):
         """
         return reverse("articles:preview", kwargs={"pk": self.pk})
 
-    def is_approved(self) -> bool:
-        """Approved (or published) as the draft now stands."""
+    def is_approved(self, digest: str) -> bool:
+        """
+        Approved (or published) as the draft whose digest is `digest` stands:
+        compute it now (`shape.load(article).digest()`), since a cited
+        source changes it without saving the article.
+        """
         return (
             self.review_state in (self.ReviewState.APPROVED, self.ReviewState.PUBLISHED)
-            and self.approved_digest == self.draft_digest
+            and self.approved_digest == digest
         )
 
 

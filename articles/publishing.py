@@ -23,7 +23,17 @@ from django.utils.translation import gettext as _
 from factually import pagecache
 from factually.text import normalise
 
-from . import asking, changes, limits, previews, search, social, validation, workflow
+from . import (
+    approvals,
+    asking,
+    changes,
+    limits,
+    previews,
+    search,
+    social,
+    validation,
+    workflow,
+)
 from .content import render_draft
 from .models import Article, Publication
 from .prerender import prerender, rerender
@@ -245,12 +255,17 @@ def publish(
             latest_revision_id=workflow.latest_revision_id(),
             askers_waiting=asking.askers_waiting(),
             any_removed=any_removed(),
-        )
-        # The review workflow's rule (articles/workflow.py).
-        workflow.check_may_publish(
-            article=article, user=user, override_reason=override_reason
+            revisions_until=approvals.latest_revision_id_sql(),
         )
         draft = load(article)
+        # Four eyes on exactly this draft (articles/approvals.py): its digest
+        # is computed now, so no change escapes it, whatever path it took.
+        approvals.check_may_publish(
+            article=article,
+            digest=draft.digest(),
+            user=user,
+            override_reason=override_reason,
+        )
         errors = _rule_errors(latest, kind=kind, note=note, published_at=published_at)
         publication, found, change = _new_publication(
             draft,
@@ -281,7 +296,10 @@ def publish(
         search.index(publication)
         # Also stores the draft's digest, which is the publication's.
         workflow.record_publication(
-            publication=publication, user=user, override_reason=override_reason
+            publication=publication,
+            user=user,
+            override_reason=override_reason,
+            revisions_until=article.revisions_until,
         )
     asking.notify_askers(publication=publication, anyone_waiting=article.askers_waiting)
     return publication

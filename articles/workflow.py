@@ -12,9 +12,10 @@ a save after approval) take too. The admin's views call these and turn the
 errors into messages; nothing here knows about requests. Comments on a
 draft are in `articles.commenting`.
 
-Approval is of a draft as it stands: the approved draft's digest
-(`articles.shape`) is kept, and a save that changes what readers would see
-sends an approved draft back to review (`reopen_if_changed`).
+Approval is of a draft as it stands: approving, and the rule that only an
+approved draft is published, are in `articles.approvals`. A save that
+changes what readers would see sends an approved draft back to review
+(`reopen_if_changed`).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,7 +30,6 @@ from audit.models import AuditEntry
 
 from . import notifications
 from .models import Article
-from .shape import load
 
 State = Article.ReviewState
 
@@ -260,57 +260,17 @@ def request_changes(*, article: Article, user, note: str) -> None:
     )
 
 
-def approve(*, article: Article, user, note: str = "") -> None:
-    """
-    A second reader approves the draft as it stands now. Whoever submitted
-    it may not approve it: that is what an override is for.
-    """
-    _require(user, "review_article", _("Only reviewers may approve fact checks."))
-    note = _note(note)
-
-    def check(current):
-        if article.submitted_by_id is not None and article.submitted_by_id == user.pk:
-            raise ValidationError(
-                _(
-                    "You submitted this draft: another reviewer must approve it "
-                    "(or an editor may publish it with an override)."
-                )
-            )
-        # The draft as saved now, whatever the caller loaded before.
-        digest = load(current).digest()
-        return {
-            "approved_digest": digest,
-            "draft_digest": digest,
-            "details": {"note": note, "digest": digest},
-        }
-
-    _transition(
-        article,
-        allowed=(State.READY,),
-        doing=_("approved"),
-        check=check,
-        to=State.APPROVED,
-        user=user,
-        note=note,
-        action="review.approved",
-        message=_("Approved.") + (f" {note}" if note else ""),
-        recipients=_writers,
-        notice=_("%(user)s approved “%(title)s”.")
-        % {"user": user, "title": article.title},
-    )
-
-
-def reopen_if_changed(*, article: Article, user) -> bool:
+def reopen_if_changed(*, article: Article, user, digest: str | None = None) -> bool:
     """
     After a save: an approved draft whose digest no longer matches the
     approved one goes back to review; a published one whose draft now
     differs from what was published is being written again. Returns whether
-    the state changed. `article.draft_digest` must be fresh
-    (`shape.refresh_draft_digest`).
+    the state changed. `digest` is the draft's, computed now; without it,
+    `article.draft_digest` must be fresh (`shape.refresh_draft_digest`).
     """
     if article.review_state not in (State.APPROVED, State.PUBLISHED):
         return False
-    if article.draft_digest == article.approved_digest:
+    if (digest or article.draft_digest) == article.approved_digest:
         return False
     if article.review_state == State.PUBLISHED:
         _step(
@@ -338,38 +298,14 @@ def reopen_if_changed(*, article: Article, user) -> bool:
     return True
 
 
-def check_may_publish(*, article: Article, user=None, override_reason=None) -> None:
-    """
-    Refuse to publish a draft that is not approved as it stands, unless an
-    editor (`override_review`) overrides with a reason, recorded with the
-    publication. `user` None is a command run by an operator, who still has
-    to give a reason. Who may publish at all is the caller's check
-    (`publish_article`, in the admin). `article` is the row as saved now
-    (`publish()` passes the one it has locked).
-    """
-    current = article
-    if current.is_approved():
-        return
-    if not (override_reason or "").strip():
-        raise ValidationError(
-            _(
-                "This draft is not approved as it stands (it is “%(state)s”). "
-                "Ask a reviewer to approve it, or override the review with a reason."
-            )
-            % {"state": _label(current.review_state)}
-        )
-    if user is not None:
-        _require(
-            user,
-            "override_review",
-            _("Only editors may publish a draft without an approval."),
-        )
-
-
-def record_publication(*, publication, user=None, override_reason=None) -> None:
+def record_publication(
+    *, publication, user=None, override_reason=None, revisions_until=None
+) -> None:
     """
     After `publishing.publish()`: the draft is published, on the record.
-    `publication.article` is the row `publish()` locked, as saved then.
+    `publication.article` is the row `publish()` locked, as saved then;
+    `revisions_until` the latest revision id then, from which on revisions
+    count as changes made since (`approvals.changed_by()`).
     """
     article = publication.article
     reason = (override_reason or "").strip()
@@ -394,6 +330,7 @@ def record_publication(*, publication, user=None, override_reason=None) -> None:
         "publication_id": publication.pk,
         "review_state_before": article.review_state,
         "override_reason": reason,
+        "revisions_until": revisions_until,
     }
     _step(
         article,

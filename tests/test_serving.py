@@ -23,7 +23,6 @@ from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.publishing import publish
 from donations import tracker
 from factually import pagecache
 from factually.cache import CacheHealth, ResilientRedisCache
@@ -34,6 +33,10 @@ from tests.articles.factories import (
     build_article,
     published_article,
 )
+
+# What publishing does, not the review: each draft edited in code is
+# published approved as it stands.
+from tests.articles.factories import publish_approved as publish
 from tests.donations.factories import (
     BannerMessageFactory,
     CampaignFactory,

@@ -11,13 +11,17 @@ from django.test import SimpleTestCase, TestCase, override_settings
 from django.urls import get_resolver, reverse
 
 from articles.models import PreviewLink
-from articles.publishing import publish, withdraw
+from articles.publishing import withdraw
 from tests.articles.factories import (
     AuthorFactory,
     TopicFactory,
     build_article,
     published_article,
 )
+
+# What publishing does, not the review: each draft edited in code is
+# published approved as it stands.
+from tests.articles.factories import publish_approved as publish
 from tests.donations.factories import BannerMessageFactory, CampaignFactory
 from tests.helpers import public_urls, url_patterns
 from tests.roles import UserFactory

@@ -65,7 +65,7 @@ class PublishingViewsMixin(ArticleViewMixin):
         def kind_errors(kind):
             return publishing.kind_errors(latest, change, kind)
 
-        review = self.publish_review_options(request, article)
+        review = self.publish_review_options(request, article, draft)
         form = PublishForm(
             request.POST or None, first=first, kind_errors=kind_errors, **review
         )

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from audit.admin import AuditAfterRevisionMixin
 from audit.models import AuditEntry
 
-from .. import commenting, publishing, workflow
+from .. import approvals, commenting, publishing, workflow
 from ..models import Article, PreviewLink, ReviewComment
 from ..shape import load
 from .base import ArticleViewMixin
@@ -220,25 +220,29 @@ class ReviewViewsMixin(AuditAfterRevisionMixin, ArticleViewMixin):
         can_edit = user.has_perm("articles.change_article")
         can_review = user.has_perm("articles.review_article")
         state = article.review_state
+        approval = {}
+        if can_review and state in (State.READY, State.APPROVED, State.PUBLISHED):
+            approval = approvals.as_read_by(user, article)
         return {
             "state": State(state),
-            "approved": article.is_approved(),
             "can_comment": can_edit or can_review,
             "can_submit": can_edit
             and state in (State.WRITING, State.CHANGES_REQUESTED),
-            "can_review": can_review and state == State.READY,
+            "can_review": can_review
+            and (state == State.READY or approval.get("changed_since_approval")),
             "can_request_changes": can_review
             and state in (State.READY, State.APPROVED),
             "own_submission": article.submitted_by_id == user.pk,
+            **approval,
             "open_comments": [c for c in comments if c.is_open()],
             "resolved_comments": [c for c in comments if not c.is_open()],
             "parts": choices,
         }
 
-    def publish_review_options(self, request, article):
-        """What the publish form needs to know of the review."""
+    def publish_review_options(self, request, article, draft):
+        """What the publish form needs to know of the review of `draft`."""
         return {
-            "approved": article.is_approved(),
+            "approved": article.is_approved(draft.digest()),
             "may_override": request.user.has_perm("articles.override_review"),
         }
 
@@ -268,7 +272,7 @@ class ReviewViewsMixin(AuditAfterRevisionMixin, ArticleViewMixin):
             gettext_lazy("Sent back to the writer with your note."),
         ),
         "approve": (
-            workflow.approve,
+            approvals.approve,
             gettext_lazy("Approved: an editor may publish it."),
         ),
     }
@@ -278,11 +282,20 @@ class ReviewViewsMixin(AuditAfterRevisionMixin, ArticleViewMixin):
             return refused
         article = self.get_article(request, object_id)
         act, success = self.TRANSITIONS[name]
+        # An approval is of the draft the reviewer read, as the panel showed it.
+        read = (
+            {"expected_digest": request.POST.get("review_digest", "")}
+            if name == "approve"
+            else {}
+        )
         return self._act(
             request,
             article,
             lambda: act(
-                article=article, user=request.user, note=request.POST.get("review_note")
+                article=article,
+                user=request.user,
+                note=request.POST.get("review_note"),
+                **read,
             ),
             str(success),
         )

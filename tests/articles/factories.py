@@ -87,6 +87,7 @@ class RelatedQuestionFactory(factory.django.DjangoModelFactory):
 
 def approve_as_is(article):
     """Mark the draft approved as it stands, as a reviewer's approval would."""
+    article.refresh_from_db()
     refresh_draft_digest(article)
     article.review_state = Article.ReviewState.APPROVED
     article.approved_digest = article.draft_digest
@@ -121,6 +122,16 @@ def build_article(
     return approve_as_is(article) if approved else article
 
 
+def publish_approved(*, article, **kwargs):
+    """
+    Publish the draft as it stands, approved first as a reviewer would: for
+    tests of what publishing does rather than of the review, which edit a
+    draft in code between publications (a change after an approval needs
+    another approval, articles/approvals.py).
+    """
+    return publish(article=approve_as_is(article), **kwargs)
+
+
 def published_article(*, kind="first", published_at=None, **fields):
     """A built article with its first publication."""
     article = build_article(**fields)
@@ -129,10 +140,13 @@ def published_article(*, kind="first", published_at=None, **fields):
 
 
 def edit_summary(article, text="A sentence added since."):
-    """Change what readers see (the summary), as a new version would."""
+    """
+    Change what readers see (the summary), as a new version would, and
+    approve the change as a reviewer would.
+    """
     article.summary = f"{article.summary} {text}"
     article.save(update_fields=["summary", "updated_at"])
-    return article
+    return approve_as_is(article)
 
 
 def create_about_pages():

@@ -222,6 +222,7 @@ class TestTriage:
         assert question.email == ""
         article.title = "Fact check: Was the bridge money stolen, really?"
         article.save()
+        approve_as_is(article)
         with django_capture_on_commit_callbacks(execute=True):
             publish(article=article, kind="update", note="Sharper title.")
         assert len(mail.outbox) == 1

@@ -12,6 +12,7 @@ from articles.shape import load
 from tests.articles.factories import (
     CitationFactory,
     SectionFactory,
+    approve_as_is,
     build_article,
     edit_summary,
     published_article,
@@ -71,6 +72,7 @@ class PublishTests(TestCase):
         SectionFactory(
             article=article, position=2, heading="The big tally", body="Off [9]."
         )
+        approve_as_is(article)
 
         with self.assertRaises(ValidationError) as caught:
             publish(article=article, kind="first")
@@ -118,6 +120,7 @@ class PublishTests(TestCase):
         )
         article.summary = "The short answer."
         article.save()
+        approve_as_is(article)
 
         publication = publish(article=article, kind="typo")
 

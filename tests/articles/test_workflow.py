@@ -12,9 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import TestCase
 from django.urls import reverse
 
-from articles import commenting, workflow
+from articles import approvals, commenting, workflow
 from articles.models import Article, Notification, PreviewLink, Publication
 from articles.publishing import publish
+from articles.shape import load
 from audit.models import AuditEntry
 from tests.articles.factories import (
     SectionFactory,
@@ -40,6 +41,15 @@ class RolesMixin:
         cls.editor = staff("Editor", email="editor@example.com")
         cls.second_editor = staff("Editor", username="second-editor")
         cls.fundraiser = staff("Fundraising")
+
+
+def approve(article, user):
+    """`user` approves the draft as it is saved now, having read it."""
+    approvals.approve(
+        article=article,
+        user=user,
+        expected_digest=load(Article.objects.get(pk=article.pk)).digest(),
+    )
 
 
 def state_of(article):
@@ -98,11 +108,11 @@ class ReviewTests(RolesMixin, TestCase):
     def test_editor_approves_the_draft_as_it_stands(self):
         article = self.submitted()
 
-        workflow.approve(article=article, user=self.editor)
+        approve(article, self.editor)
 
         article.refresh_from_db()
         self.assertEqual(article.review_state, State.APPROVED)
-        self.assertIs(article.is_approved(), True)
+        self.assertIs(article.is_approved(load(article).digest()), True)
         self.assertTrue(AuditEntry.objects.filter(action="review.approved").exists())
 
     def test_writer_may_neither_approve_nor_request_changes(self):
@@ -111,7 +121,7 @@ class ReviewTests(RolesMixin, TestCase):
         with self.assertRaisesMessage(
             PermissionDenied, "Only reviewers may approve fact checks."
         ):
-            workflow.approve(article=article, user=self.writer)
+            approve(article, self.writer)
         with self.assertRaisesMessage(
             PermissionDenied, "Only reviewers may request changes."
         ):
@@ -123,7 +133,7 @@ class ReviewTests(RolesMixin, TestCase):
         article = self.submitted()
 
         with self.assertRaises(PermissionDenied):
-            workflow.approve(article=article, user=self.fundraiser)
+            approve(article, self.fundraiser)
         with self.assertRaises(PermissionDenied):
             workflow.request_changes(article=article, user=self.fundraiser, note="x")
 
@@ -134,9 +144,9 @@ class ReviewTests(RolesMixin, TestCase):
         with self.assertRaisesMessage(
             ValidationError, "You submitted this draft: another reviewer must"
         ):
-            workflow.approve(article=article, user=self.editor)
+            approve(article, self.editor)
 
-        workflow.approve(article=article, user=self.second_editor)
+        approve(article, self.second_editor)
         self.assertEqual(state_of(article), State.APPROVED)
 
     def test_requesting_changes_needs_a_note(self):
@@ -166,7 +176,7 @@ class ReviewTests(RolesMixin, TestCase):
         with self.assertRaisesMessage(
             ValidationError, "This draft is “writing”: it cannot be approved now."
         ):
-            workflow.approve(article=article, user=self.editor)
+            approve(article, self.editor)
 
 
 class PublishNeedsApprovalTests(RolesMixin, TestCase):
@@ -183,7 +193,7 @@ class PublishNeedsApprovalTests(RolesMixin, TestCase):
     def test_approved_draft_is_published_and_recorded(self):
         article = draft()
         workflow.submit(article=article, user=self.writer)
-        workflow.approve(article=article, user=self.editor)
+        approve(article, self.editor)
 
         publication = publish(article=article, kind="first", user=self.editor)
 
@@ -235,11 +245,16 @@ class PublishNeedsApprovalTests(RolesMixin, TestCase):
     def test_a_change_after_approval_is_not_approved(self):
         article = draft()
         workflow.submit(article=article, user=self.writer)
-        workflow.approve(article=article, user=self.editor)
-        Article.objects.filter(pk=article.pk).update(draft_digest="changed since")
+        approve(article, self.editor)
+        # Changed where no save hook runs, as in the shell.
+        article.sections.filter(position=1).update(body="Changed since [1].")
 
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesMessage(
+            ValidationError, "it changed after it was approved"
+        ):
             publish(article=article, kind="first", user=self.editor)
+
+        self.assertFalse(Publication.objects.exists())
 
     def test_cancelling_a_scheduled_version_leaves_the_draft_approved(self):
         article = build_article()
@@ -266,7 +281,7 @@ class ReopenTests(RolesMixin, AdminTestCase):
     def approved(self):
         article = draft()
         workflow.submit(article=article, user=self.writer)
-        workflow.approve(article=article, user=self.editor)
+        approve(article, self.editor)
         return article
 
     def test_a_reader_visible_save_sends_an_approved_draft_back_to_review(self):
@@ -316,7 +331,7 @@ class ReopenTests(RolesMixin, AdminTestCase):
         self.save_in_admin(self.writer, article)  # A revision as approved.
         self.save_in_admin(self.editor, article, summary="Second answer.")
         self.assertEqual(state_of(article), State.READY)  # Reopened by the save.
-        workflow.approve(article=article, user=self.second_editor)
+        approve(article, self.second_editor)
         first = Version.objects.get_for_object(article).last().revision
 
         history.revert(article=article, revision=first, user=self.editor)
@@ -333,6 +348,12 @@ class TransitionPostTests(RolesMixin, AdminTestCase):
     @classmethod
     def setUpTestData(cls):
         RolesMixin.setUpTestData.__func__(cls)
+
+    def digest_read(self, user, article):
+        """The draft's digest as the review panel shows it to `user`."""
+        self.client.force_login(user)
+        page = self.client.get(self.change_url(article))
+        return page.context["review"]["digest"]
 
     def post(self, user, name, article, **data):
         if user is None:
@@ -408,7 +429,12 @@ class TransitionPostTests(RolesMixin, AdminTestCase):
         self.post(self.editor, "request_changes", article, review_note="Fix [3].")
         self.assertEqual(state_of(article), State.CHANGES_REQUESTED)
         self.post(self.writer, "submit_review", article)
-        self.post(self.editor, "approve", article)
+        self.post(
+            self.editor,
+            "approve",
+            article,
+            review_digest=self.digest_read(self.editor, article),
+        )
 
         self.assertEqual(state_of(article), State.APPROVED)
 
@@ -597,7 +623,7 @@ class NotificationTests(RolesMixin, TestCase):
             workflow.request_changes(article=article, user=self.editor, note="More.")
         workflow.submit(article=article, user=self.writer)
         with self.captureOnCommitCallbacks(execute=True):
-            workflow.approve(article=article, user=self.editor)
+            approve(article, self.editor)
 
         mine = Notification.objects.filter(recipient=self.writer)
         self.assertEqual(mine.count(), 2)
@@ -616,7 +642,7 @@ class NotificationTests(RolesMixin, TestCase):
             self.captureOnCommitCallbacks(execute=True),
             self.assertRaises(ValidationError),
         ):
-            workflow.approve(article=article, user=self.editor)
+            approve(article, self.editor)
 
         self.assertFalse(Notification.objects.exists())
         self.assertEqual(mail.outbox, [])

@@ -10,8 +10,9 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import history, workflow
+from articles import approvals, history, workflow
 from articles.publishing import publish, withdraw
+from articles.shape import load
 from audit.models import AuditEntry
 from tests.articles.factories import build_article, published_article
 from tests.donations.factories import CampaignFactory
@@ -229,7 +230,11 @@ class RecordedActsTests(TestCase):
         workflow.submit(article=article, user=writer)
         workflow.request_changes(article=article, user=self.editor, note="More.")
         workflow.submit(article=article, user=writer)
-        workflow.approve(article=article, user=self.editor)
+        approvals.approve(
+            article=article,
+            user=self.editor,
+            expected_digest=load(article).digest(),
+        )
 
         self.assertEqual(
             self.actions(),
