@@ -153,7 +153,7 @@ class AdminFormTests(AdminTestCase):
         self.assertEqual(response.status_code, 302)
         article.refresh_from_db()
         self.assertEqual(article.draft_digest, digest)
-        self.assertTrue(article.is_approved())
+        self.assertTrue(article.is_approved(load(article).digest()))
         comment = Version.objects.get_for_object(article).first().revision.get_comment()
         self.assertNotIn("Changed", comment)
         self.assertEqual(article.sections.get().body, "Para one.\n\nPara two.")

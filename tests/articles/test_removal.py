@@ -13,8 +13,12 @@ from django.test import TestCase
 from django.urls import reverse
 
 from articles.models import Publication, VersionRemoval
-from articles.publishing import publish, remove_version, withdraw
+from articles.publishing import remove_version, withdraw
 from tests.articles.factories import edit_summary, published_article
+
+# What publishing does, not the review: each draft edited in code is
+# published approved as it stands.
+from tests.articles.factories import publish_approved as publish
 from tests.roles import create_roles, staff
 
 NOW = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=datetime.UTC)
