@@ -10,15 +10,13 @@ import re
 import unicodedata
 from difflib import SequenceMatcher
 
-from django.core.cache import caches
-from django.core.cache.backends.dummy import DummyCache
 from reversion.models import Revision, Version
 
-from articles import page_query
 from articles.models import Article, Publication
 from audit.models import AuditEntry
 from sources.models import Source
 
+from .reader import Reader
 from .world import TOKEN
 
 WITHDRAWAL = Publication.Kind.WITHDRAWAL
@@ -113,10 +111,13 @@ def _word_problems(a: str, b: str) -> list[str]:
     return problems
 
 
-def kind_problems(old, new, kind) -> list[str]:
-    """Why `kind` does not tell the truth about the change from `old` to `new`."""
+def kind_problems(old, new, kind, *, reinstated=False) -> list[str]:
+    """
+    Why `kind` does not tell the truth about the change from `old` to `new`
+    (`reinstated`: published again after a withdrawal, itself a change).
+    """
     changed = list(_fields(old, new))
-    if not changed:
+    if not changed and not reinstated:
         return [f"nothing readers can see changed, yet it is a “{kind}”"]
     if (verdicts := verdict_changes(old, new)) and kind not in VERDICT_KINDS:
         return [f"a verdict changed ({'; '.join(verdicts)}), published as “{kind}”"]
@@ -140,14 +141,18 @@ def due_publications(article):
 
 
 def _shown_pairs(publications):
-    """(previous version shown, publication) for every due version after the first."""
-    previous = None
+    """
+    (previous version shown, publication, whether it follows a withdrawal)
+    for every due version after the first.
+    """
+    previous, withdrawn = None, False
     for publication in publications:
         if publication.kind == WITHDRAWAL:
+            withdrawn = True
             continue
         if previous is not None:
-            yield previous, publication
-        previous = publication
+            yield previous, publication, withdrawn
+        previous, withdrawn = publication, False
 
 
 def removed(publication) -> bool:
@@ -161,9 +166,9 @@ def i1_kinds_tell_the_truth(articles) -> list[str]:
         numbers = [p.version for p in publications]
         if numbers != list(range(1, len(numbers) + 1)):
             broken.append(f"I1: versions of {article.slug} are numbered {numbers}")
-        for before, after in _shown_pairs(due_publications(article)):
+        for before, after, back in _shown_pairs(due_publications(article)):
             old, new = before.page_content()["draft"], after.page_content()["draft"]
-            for problem in kind_problems(old, new, after.kind):
+            for problem in kind_problems(old, new, after.kind, reinstated=back):
                 broken.append(f"I1: version {after.version}: {problem}")
     return broken
 
@@ -223,41 +228,6 @@ def _changers(article, after_revision, up_to_revision):
             pk__in=revisions.values("revision_id"), user__isnull=False
         ).values_list("user_id", flat=True)
     )
-
-
-class Reader:
-    """
-    An anonymous reader's view of the site through the test client. A page
-    the page cache served (a hit) is also rendered afresh with every cache
-    out of the way, to compare; a miss is a fresh render already, and is
-    kept, so the next step's visit reads it from the cache.
-    """
-
-    def __init__(self, client):
-        self.client = client
-        self.pages = {}
-
-    def fetch(self, path):
-        """The page as served, and a fresh render of it (None if that is what was served)."""
-        served = self.client.get(path)
-        self.pages[path] = served.content.decode()
-        if served.get("X-Page-Cache") != "hit":
-            return served, None
-        return served, self.fresh(path)
-
-    def fresh(self, path):
-        connections = caches._connections
-        kept = getattr(connections, "default", None)
-        connections.default = DummyCache("fresh", {})
-        page_query.html_cache.clear()
-        try:
-            return self.client.get(path)
-        finally:
-            page_query.html_cache.clear()
-            if kept is None:
-                del connections.default
-            else:
-                connections.default = kept
 
 
 def public_paths(articles):
@@ -346,7 +316,7 @@ def i2_verdict_changes_are_listed(reader, articles) -> list[str]:
     for article in articles:
         due = due_publications(article)
         live = due and due[-1].kind != WITHDRAWAL
-        for before, after in _shown_pairs(due):
+        for before, after, _back in _shown_pairs(due):
             old, new = before.page_content()["draft"], after.page_content()["draft"]
             if removed(after) or not rating_changes(old, new):
                 continue
