@@ -14,7 +14,7 @@ from hypothesis.stateful import run_state_machine_as_test
 from .machine import NewsroomMachine
 from .world import create_people, create_shared_records
 
-EXAMPLES = int(os.environ.get("NEWSROOM_EXAMPLES", "100"))
+EXAMPLES = int(os.environ.get("NEWSROOM_EXAMPLES", "50"))
 STEPS = int(os.environ.get("NEWSROOM_STEPS", "30"))
 SOAK = os.environ.get("NEWSROOM_SOAK") == "1"
 
