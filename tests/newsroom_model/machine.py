@@ -236,14 +236,16 @@ class NewsroomMachine(RuleBasedStateMachine):
 
     # Publishing again is as likely as any two other acts: most promises
     # are about what a publication shows.
-    publish_again = rule(
+    @precondition(lambda self: self.articles)
+    @rule(
         user=st.sampled_from(PUBLISHERS),
         index=article_index,
         kind=st.sampled_from(KINDS),
         noted=mostly_true,
         override=mostly_true,
-        hours_ahead=st.just(0),
-    )(precondition(lambda self: self.articles)(lambda self, **kw: self.publish(**kw)))
+    )
+    def publish_again(self, user, index, kind, noted, override):
+        self.publish(user, index, kind, noted, override, 0)
 
     # Publishing for the first time as a rule of its own: among every kind
     # and every refusal, random sequences would rarely get that far.
