@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 BIND ?= 127.0.0.1:8000
 WORKERS ?= 3
 
-.PHONY: install run demo serve bench test lint format lock clean backup restore
+.PHONY: install run demo serve bench test soak lint format lock clean backup restore
 
 install: $(STAMP)
 
@@ -74,6 +74,13 @@ bench: $(STAMP)
 # Runs the suite and prints line and branch coverage (configured in pyproject.toml).
 test: $(STAMP)
 	$(BIN)/pytest --cov --cov-report=term $(PYTEST_ARGS)
+
+# The newsroom model (tests/newsroom_model/) on fresh random sequences,
+# thousands of them: NEWSROOM_EXAMPLES=500 for fewer. Failures print their
+# steps, shrunk.
+soak: $(STAMP)
+	NEWSROOM_SOAK=1 NEWSROOM_EXAMPLES=$${NEWSROOM_EXAMPLES:-2000} \
+		$(BIN)/pytest -p no:cacheprovider -p no:logging tests/newsroom_model/test_model.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
