@@ -6,7 +6,10 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Publication
-from articles.publishing import publish, remove_version
+from articles.publishing import remove_version
+
+# Removal, not the review: each draft edited in code is published approved.
+from tests.articles.factories import publish_approved as publish
 from tests.articles.factories import published_article
 
 pytestmark = pytest.mark.django_db(transaction=True)
