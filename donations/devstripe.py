@@ -229,6 +229,9 @@ def _handler(fake):
                     self.json(200, session)
             elif path.startswith("/pay/") and session is not None:
                 self.send(200, checkout_page(session), "text/html; charset=utf-8")
+            elif path == "/favicon.ico":
+                # Browsers ask for it on the checkout page: no icon, no error.
+                self.send(204, "", "image/x-icon")
             elif path.startswith("/portal/"):
                 self.send(
                     200,
