@@ -1,5 +1,6 @@
 """Other ways to give than a card: edited by fundraisers, listed on /support/."""
 
+from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
 from reversion.models import Version
@@ -164,3 +165,22 @@ class SupportPageMethodsTests(TestCase):
             response = self.client.get(SUPPORT)
 
         self.assertContains(response, "Way 4")
+
+
+class DemoGivingMethodsTests(TestCase):
+    def test_demo_loads_three_plainly_fake_methods_once(self):
+        call_command("load_demo_donations", verbosity=0)
+        call_command("load_demo_donations", verbosity=0)
+
+        methods = list(GivingMethod.objects.shown())
+        self.assertEqual(
+            [m.kind for m in methods],
+            [
+                GivingMethod.Kind.BANK_TRANSFER,
+                GivingMethod.Kind.CHEQUE,
+                GivingMethod.Kind.DONOR_ADVISED_FUND,
+            ],
+        )
+        self.assertIn("XX00 DEMO", methods[0].instructions)
+        self.assertIn("Example City", methods[1].instructions)
+        self.assertIn("example.org", methods[2].instructions)
