@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 BIND ?= 127.0.0.1:8000
 WORKERS ?= 3
 
-.PHONY: install run demo serve bench test soak lint format lock clean backup restore
+.PHONY: install run run-payments demo serve bench test soak lint format lock clean backup restore
 
 install: $(STAMP)
 
@@ -31,6 +31,20 @@ run: $(STAMP)
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
 	$(PY) manage.py runserver $(BIND)
+
+# `make run` with card payments: the local Stripe stand-in
+# (donations/devstripe.py) beside the site, which talks to it. Pay with the
+# test card 4242 4242 4242 4242. See README.md.
+STRIPE_PORT ?= 8001
+run-payments: export DJANGO_DEBUG = 1
+run-payments: export STRIPE_SECRET_KEY = sk_test_local_stand_in
+run-payments: export STRIPE_API_BASE = http://127.0.0.1:$(STRIPE_PORT)
+run-payments: $(STAMP)
+	@$(PY) manage.py fake_stripe --port $(STRIPE_PORT) \
+		--webhook-url http://$(BIND)/donations/stripe/webhook/ & stand_in=$$!; \
+	trap 'kill $$stand_in 2>/dev/null; wait $$stand_in 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
+	$(MAKE) --no-print-directory run
 
 demo: export DJANGO_DEBUG = 1
 demo: $(STAMP)

@@ -27,7 +27,7 @@ from factually.clients import client_key, client_over_limit, over_limit
 
 from . import checkout, emails, payments, supporters, tracker
 from .forms import ManageDonationForm, SupportForm
-from .models import BannerMessage, Campaign, Donation, Supporter
+from .models import BannerMessage, Campaign, Donation, GivingMethod, Supporter
 
 logger = logging.getLogger(__name__)
 
@@ -260,6 +260,7 @@ def support(request):
             "cancelled": request.GET.get("cancelled") == "1",
             "max_amount": settings.DONATION_MAX_AMOUNT,
             "currency_symbol": symbol,
+            "giving_methods": GivingMethod.objects.shown(),
         },
         status=status,
     )

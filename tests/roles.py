@@ -47,6 +47,9 @@ def create_roles():
     importlib.import_module(
         "articles.migrations.0017_reader_questions_social_cards"
     ).grant_triage(apps, None)
+    importlib.import_module(
+        "donations.migrations.0007_fundraising_giving_methods"
+    ).grant_giving_methods(apps, None)
 
 
 def staff(role, username=None, **fields):

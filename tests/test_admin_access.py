@@ -20,7 +20,13 @@ from reversion.models import Version
 
 from articles.models import Article, Notification, Page, ReaderQuestion, Topic
 from audit.models import AuditEntry
-from donations.models import BannerMessage, Campaign, OutgoingEmail, WebhookEvent
+from donations.models import (
+    BannerMessage,
+    Campaign,
+    GivingMethod,
+    OutgoingEmail,
+    WebhookEvent,
+)
 from factually.admin import ObjectAccessMixin
 from sources.models import Source
 from tests.articles.factories import (
@@ -34,6 +40,7 @@ from tests.donations.factories import (
     BannerMessageFactory,
     CampaignFactory,
     DonationFactory,
+    GivingMethodFactory,
 )
 from tests.roles import UserFactory, create_roles, staff
 from tests.sources.factories import SourceFactory
@@ -87,6 +94,7 @@ class AdminObjectAccessTests(TestCase):
             Source: versioned(SourceFactory),
             Campaign: versioned(CampaignFactory),
             BannerMessage: versioned(BannerMessageFactory),
+            GivingMethod: versioned(GivingMethodFactory),
             Notification: Notification.objects.create(
                 recipient=editor, article=article, message="For the editor", url="/"
             ),
@@ -133,6 +141,7 @@ class AdminObjectAccessTests(TestCase):
             Source: deleted_version(Source, SourceFactory),
             Campaign: deleted_version(Campaign, CampaignFactory),
             BannerMessage: deleted_version(BannerMessage, BannerMessageFactory),
+            GivingMethod: deleted_version(GivingMethod, GivingMethodFactory),
         }
         for factory in (TopicFactory, AuthorFactory):
             obj = versioned(factory)

@@ -3,9 +3,9 @@ The donations admin: registrations and the configuration of each admin.
 
 Split by concern: shared helpers (`base`), list filters (`filters`), forms
 (`forms`), the campaign dashboard views (`dashboard`), the offline-gift and
-import views (`gifts`) and the CSV export (`exports`). Decisions live in the
-domain modules they call (`donations.payments`, `donations.imports`,
-`donations.dashboard`).
+import views (`gifts`), the other ways to give (`giving`) and the CSV export
+(`exports`). Decisions live in the domain modules they call
+(`donations.payments`, `donations.imports`, `donations.dashboard`).
 """
 
 import reversion
@@ -38,6 +38,7 @@ from .exports import donations_csv
 from .filters import CampaignListFilter, ExcludedListFilter, RefundedListFilter
 from .forms import SupporterForm
 from .gifts import EntryViewsMixin
+from .giving import GivingMethodAdmin  # noqa: F401 (registers it)
 
 
 def campaign_changes(form) -> list[str]:

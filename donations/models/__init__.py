@@ -1,7 +1,7 @@
 """
 The donations models, one module per concern: amounts and currencies
 (`money`), supporters and donations (`gifts`), campaigns and banner
-messages (`campaigns`), and the webhook log and email outbox (`messages`).
+messages (`campaigns`), other ways to give (`giving`), and the webhook log and email outbox (`messages`).
 Import them from here: `from donations.models import Donation`.
 """
 
@@ -22,6 +22,7 @@ from .gifts import (
     SupporterQuerySet,
     normalise_email,
 )
+from .giving import GivingMethod, GivingMethodQuerySet
 from .messages import OutgoingEmail, OutgoingEmailQuerySet, WebhookEvent
 from .money import MINOR_DIGITS, Currency, format_amount
 
@@ -37,6 +38,8 @@ __all__ = [
     "DonationKind",
     "DonationOrigin",
     "DonationQuerySet",
+    "GivingMethod",
+    "GivingMethodQuerySet",
     "GoalKind",
     "OutgoingEmail",
     "OutgoingEmailQuerySet",

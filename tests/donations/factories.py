@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from donations.models import BannerMessage, Campaign, Donation, Supporter
+from donations.models import BannerMessage, Campaign, Donation, GivingMethod, Supporter
 from tests.roles import staff
 
 
@@ -28,6 +28,15 @@ class BannerMessageFactory(DjangoModelFactory):
     campaign = factory.SubFactory(CampaignFactory)
     headline = factory.Sequence(lambda n: f"Headline {n}")
     body = "Readers fund our fact checks."
+
+
+class GivingMethodFactory(DjangoModelFactory):
+    class Meta:
+        model = GivingMethod
+
+    name = factory.Sequence(lambda n: f"Way to give {n}")
+    kind = GivingMethod.Kind.BANK_TRANSFER
+    instructions = "IBAN: XX00 DEMO 0000 0000"
 
 
 class SupporterFactory(DjangoModelFactory):

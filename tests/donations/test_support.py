@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from donations import checkout, tracker, views
 
-from .factories import BannerMessageFactory, CampaignFactory
+from .factories import BannerMessageFactory, CampaignFactory, GivingMethodFactory
 from .stripe_server import SECRET_KEY, FakeStripeMixin
 
 SUPPORT = reverse("donations:support")
@@ -307,11 +307,13 @@ def test_amounts_read_as_the_reader_chose_them():
 
 
 class SupportPageQueryTests(FakeStripeMixin, TestCase):
-    def test_the_support_page_costs_one_query(self):
+    def test_the_support_page_costs_two_queries(self):
         campaign = CampaignFactory(is_current=True)
         BannerMessageFactory.create_batch(3, campaign=campaign)
+        GivingMethodFactory.create_batch(3)
 
-        with self.assertNumQueries(1):  # The current campaign.
+        # The current campaign, and the other ways to give.
+        with self.assertNumQueries(2):
             self.client.get(SUPPORT)
 
     def test_the_thank_you_page_asks_stripe_not_the_database(self):

@@ -3,7 +3,8 @@ Load a demo fundraising campaign: "Goal: 1,000 supporters", a few hundred
 supporters whose donations over the past weeks fill the bar part-way, and
 three banner variants with views, clicks and the gifts they brought, some
 supporters who had given before the campaign, and a few who asked to be
-named, so that the banner, the tracker, the supporters page and the admin
+named, and three other ways to give than a card (made-up details), so
+that the banner, the tracker, the supporters page and the admin
 dashboard have something to show on a laptop.
 
 Safe to run again: the campaign is found by name and the demo donations by
@@ -20,7 +21,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from donations import tracker
-from donations.models import BannerMessage, Campaign, Donation, Supporter
+from donations.models import (
+    BannerMessage,
+    Campaign,
+    Donation,
+    GivingMethod,
+    Supporter,
+)
 
 CAMPAIGN = "Reader drive"
 SUPPORTERS = 430
@@ -56,6 +63,34 @@ MESSAGES = [
         "clicks": 44,
     },
 ]
+# Other ways to give, with plainly made-up details: none of them is a real
+# account or address.
+GIVING_METHODS = [
+    {
+        "name": "Bank transfer",
+        "kind": GivingMethod.Kind.BANK_TRANSFER,
+        "instructions": "Account name: Factually Demo\n"
+        "IBAN: XX00 DEMO 0000 0000 0000\n"
+        "BIC: DEMOXX00\n"
+        "Reference: your email address, so that we can thank you.",
+        "position": 1,
+    },
+    {
+        "name": "Cheque",
+        "kind": GivingMethod.Kind.CHEQUE,
+        "instructions": "Make it payable to “Factually” and post it to:\n"
+        "Factually, PO Box 000, Example City, EX0 0XX\n"
+        "Put your email address on the back for a receipt.",
+        "position": 2,
+    },
+    {
+        "name": "Donor-advised fund",
+        "kind": GivingMethod.Kind.DONOR_ADVISED_FUND,
+        "instructions": "Recommend a grant to “Factually (demo)”, "
+        "tax id 00-0000000, and write to giving@example.org to tell us.",
+        "position": 3,
+    },
+]
 
 
 class Command(BaseCommand):
@@ -85,6 +120,8 @@ class Command(BaseCommand):
             )
         variants = list(campaign.banner_messages.order_by("-weight", "pk"))
         created = self.create_donations(campaign, now, variants)
+        for fields in GIVING_METHODS:
+            GivingMethod.objects.get_or_create(name=fields["name"], defaults=fields)
         tracker.invalidate_on_commit()
         if verbosity >= 1:
             self.stdout.write(
