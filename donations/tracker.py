@@ -28,6 +28,9 @@ from factually import pagecache
 from .models import BannerMessage, Campaign, GoalKind
 
 GENERATION_KEY = "donations:tracker:generation"
+# A campaign changed while Redis was unreachable is recorded only as a
+# site-wide invalidation: catching it up must rebuild the tracker too.
+pagecache.generations.follows_the_site(GENERATION_KEY)
 # The version changes whenever the cached value's shape does, so that new
 # code never unpickles a value written by old code.
 VALUE_KEY = "donations:tracker:v3:{generation}"

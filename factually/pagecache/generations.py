@@ -220,13 +220,25 @@ def committed(*, paths=(), at=None, recorded=None):
         bump(SITE_GENERATION_KEY, recorded=recorded)
 
 
+# Generations of values that whatever retires every page also changes (the
+# donation tracker's, which a campaign change bumps beside invalidate_all()):
+# a cache found behind the database's record retires them too.
+FOLLOWING_THE_SITE = set()
+
+
+def follows_the_site(key):
+    """Retire the generation `key` whenever a lost invalidation is caught up."""
+    FOLLOWING_THE_SITE.add(key)
+
+
 def caught_up(found, recorded):
     """
     Whether the cache has applied every invalidation this process read from
     the database (`recorded`), given what was read from it (`found`); if
-    not, apply them now, for every process: retire every page.
+    not, apply them now, for every process: retire every page, and every
+    generation that follows the site's.
     """
     if recorded is None or (found.get(durable.KEY) or 0) >= recorded:
         return True
-    bump(SITE_GENERATION_KEY, recorded=recorded)
+    bump(SITE_GENERATION_KEY, *sorted(FOLLOWING_THE_SITE), recorded=recorded)
     return False

@@ -20,8 +20,8 @@ from .reader import Reader
 from .world import TOKEN
 
 WITHDRAWAL = Publication.Kind.WITHDRAWAL
-# Kinds that may carry a verdict change; "rerating" once it exists.
-VERDICT_KINDS = {"correction", "rerating"}
+# Kinds that may carry a verdict change: the model reads the one list.
+VERDICT_KINDS = set(Publication.VERDICT_KINDS)
 # Words a typo fix may never touch: they turn a claim around.
 LOADED_WORDS = {
     *["no", "not", "never", "yes", "all", "none", "more", "less", "most"],

@@ -135,3 +135,16 @@ class NewsroomRegressionTests(TestCase):
             step("redis_comes_back"),
             only="I4",
         )
+
+    def test_a_campaign_changed_during_a_redis_outage_shows_once_it_returns(self):
+        if not RedisSwitch().available:
+            self.skipTest("no Redis to cut off (REDIS_URL unset)")
+        self.run_steps(
+            imported(),
+            published("first", override=True),
+            step("redis_goes_away"),
+            step("change_campaign", goal=806),
+            step("redis_comes_back"),
+            edited("number", user="writer"),
+            only="I4",
+        )
