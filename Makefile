@@ -23,6 +23,9 @@ $(STAMP): requirements/dev.txt
 # the background task worker (receipts and other emails) beside it: the
 # worker stops when runserver does, however runserver ends.
 run: export DJANGO_DEBUG = 1
+# The settings read BIND too: in debug, SITE_URL (links in emails and in
+# published pages) follows the address the site is served on.
+run: export BIND := $(BIND)
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo

@@ -358,14 +358,30 @@ STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
 DONATION_MAX_AMOUNT = int(os.environ.get("DONATION_MAX_AMOUNT", "10000"))
 # A "manage my donation" link works once, for this many minutes.
 DONATION_MANAGE_LINK_MINUTES = int(os.environ.get("DONATION_MANAGE_LINK_MINUTES", "60"))
+
+
+def local_site_url(bind):
+    """The address runserver answers on when given BIND ("8123", "0:8123", …)."""
+    host, _, port = bind.rpartition(":")
+    if host in ("", "0", "0.0.0.0"):
+        host = "127.0.0.1"
+    elif host == "[::]":
+        host = "[::1]"
+    return f"http://{host}:{port}"
+
+
 # The site's own address, for links made without a request: in emails, and
 # in the structured data, canonical and sharing tags rendered once when a
-# version is published.
-SITE_URL = os.environ.get("SITE_URL") or (
-    f"https://{ALLOWED_HOSTS[0]}"
-    if ALLOWED_HOSTS and not DEBUG
-    else "http://127.0.0.1:8000"
-)
+# version is published. In debug it follows BIND, the address `make run`
+# serves on, so those links point where the local site answers.
+if os.environ.get("SITE_URL"):
+    SITE_URL = os.environ["SITE_URL"]
+elif DEBUG:
+    SITE_URL = local_site_url(os.environ.get("BIND", "127.0.0.1:8000"))
+elif ALLOWED_HOSTS:
+    SITE_URL = f"https://{ALLOWED_HOSTS[0]}"
+else:
+    SITE_URL = "http://127.0.0.1:8000"
 # Fundraising staff get an email for any single gift of at least this much (in
 # the gift's main currency unit); 0 turns the alert off.
 DONATION_ALERT_AMOUNT = int(os.environ.get("DONATION_ALERT_AMOUNT", "1000"))
