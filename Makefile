@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 BIND ?= 127.0.0.1:8000
 WORKERS ?= 3
 
-.PHONY: install run run-payments demo serve bench test soak lint format lock clean backup restore
+.PHONY: install run run-payments demo serve bench test soak lint format lock docs clean backup restore
 
 install: $(STAMP)
 
@@ -107,6 +107,13 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# The manual (docs/, Markdown read by Sphinx and MyST) as a site in
+# docs/_build/html. Warnings fail the build, so does a link to a page or a
+# heading that does not exist (-n); --keep-going lists every one first.
+docs: $(STAMP)
+	$(BIN)/sphinx-build -W --keep-going -n -q -b html docs docs/_build/html
+	@echo "The manual is in docs/_build/html/index.html"
+
 # Re-resolve the pinned, hashed lock files from pyproject.toml.
 lock: $(STAMP)
 	$(PY) -m pip install --quiet uv
@@ -114,4 +121,4 @@ lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 --generate-hashes --quiet -o requirements/dev.txt
 
 clean:
-	rm -rf $(VENV) staticfiles screenshots .pytest_cache
+	rm -rf $(VENV) staticfiles screenshots .pytest_cache docs/_build
