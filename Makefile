@@ -1,4 +1,4 @@
-# Factually: every command a newcomer needs. See README.md.
+# Factually: every command a newcomer needs. See README.md and docs/.
 
 PYTHON ?= python3
 VENV := .venv
@@ -37,7 +37,7 @@ run: $(STAMP)
 
 # `make run` with card payments: the local Stripe stand-in
 # (donations/devstripe.py) beside the site, which talks to it. Pay with the
-# test card 4242 4242 4242 4242. See README.md.
+# test card 4242 4242 4242 4242. See docs/developers/getting-started.md.
 STRIPE_PORT ?= 8001
 run-payments: export DJANGO_DEBUG = 1
 run-payments: export STRIPE_SECRET_KEY = sk_test_local_stand_in
@@ -60,7 +60,7 @@ demo: $(STAMP)
 # DATABASE_URL, REDIS_URL) set. A deploy may change templates and static
 # files, so it renders again the stored pages of an older release and
 # retires every cached page, before traffic. Run the task worker beside it
-# (`manage.py db_worker`), see README.md.
+# (`manage.py db_worker`), see docs/operators/deploy.md.
 serve: export DJANGO_DEBUG = 0
 serve: $(STAMP)
 	$(PY) manage.py collectstatic --noinput

@@ -4,8 +4,8 @@
 # varnish-modules). Run it with, for example,
 #   varnishd -a :80 -f /etc/factually/varnish.vcl -s malloc,1g
 # and tell the app servers where it is: FRONTEND_CACHE=varnish:http://127.0.0.1:80
-# (several Varnish servers: comma-separated addresses). See README.md,
-# "Serving readers".
+# (several Varnish servers: comma-separated addresses). See
+# docs/operators/serving.md, "A CDN in front".
 #
 # What it does:
 # - keeps only what the app marked public (Cache-Control: public), for the
