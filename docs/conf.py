@@ -19,5 +19,6 @@ myst_heading_anchors = 3
 html_theme = "furo"
 html_title = "Factually manual"
 html_show_sourcelink = False
+html_copy_source = False
 # Nothing loaded from the network: furo's fonts are the reader's own.
 html_static_path = []
