@@ -21,11 +21,12 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from factually import pagecache
 
-from .models import BannerMessage, Campaign, GoalKind
+from .models import BannerMessage, Campaign, GoalKind, MatchingPledge
 
 GENERATION_KEY = "donations:tracker:generation"
 # A campaign changed while Redis was unreachable is recorded only as a
@@ -33,11 +34,11 @@ GENERATION_KEY = "donations:tracker:generation"
 pagecache.generations.follows_the_site(GENERATION_KEY)
 # The version changes whenever the cached value's shape does, so that new
 # code never unpickles a value written by old code.
-VALUE_KEY = "donations:tracker:v3:{generation}"
+VALUE_KEY = "donations:tracker:v4:{generation}"
 # The last rebuild's (generation, tracker): read with the generation in one
 # round trip, it answers most lookups; and readers arriving while another
 # process rebuilds get its tracker, whatever its generation.
-LATEST_KEY = "donations:tracker:v3:latest"
+LATEST_KEY = "donations:tracker:v4:latest"
 REBUILD_LOCK_KEY = "donations:tracker:rebuilding"
 # A safety net only: invalidation is explicit, but a change made outside the
 # code paths that invalidate (a shell session, say) shows within an hour.
@@ -78,13 +79,17 @@ class Tracker:
     """
     The current campaign, its active banner messages (heaviest first; the
     reader's browser picks one), its supporter count and, for an amount
-    goal, the amount raised in minor units.
+    goal, the amount raised in minor units (matched money included). Its
+    matching pledges not yet ended are kept whether or not they run yet:
+    which one runs is decided when the banner is rendered (running_match()),
+    so a match starts and stops at its times without a rebuild.
     """
 
     campaign: Campaign
     messages: tuple[BannerMessage, ...]
     supporters: int
     raised: int = 0
+    pledges: tuple[MatchingPledge, ...] = ()
 
     @property
     def goal_is_amount(self) -> bool:
@@ -130,6 +135,11 @@ class Tracker:
     def is_running(self, now=None) -> bool:
         return self.campaign.is_running(now)
 
+    def running_match(self, now=None) -> MatchingPledge | None:
+        """The pledge matching gifts now, if one runs with money left."""
+        now = now or timezone.now()
+        return next((p for p in self.pledges if p.is_running(now)), None)
+
     def default_message(self) -> BannerMessage | None:
         """
         The message shown without JavaScript: the heaviest. The server never
@@ -140,8 +150,20 @@ class Tracker:
 
 
 def build() -> Tracker | None:
-    """Read the tracker from the database (three queries, four for an amount goal)."""
-    campaign = Campaign.objects.current().first()
+    """
+    Read the tracker from the database: three queries, one more for an
+    amount goal and one more while the campaign has a matching pledge to
+    come or running.
+    """
+    campaign = (
+        Campaign.objects.current()
+        .annotate(
+            has_pledges=Exists(
+                MatchingPledge.objects.filter(campaign=OuterRef("pk")).not_ended()
+            )
+        )
+        .first()
+    )
     if campaign is None:
         return None
     return Tracker(
@@ -149,6 +171,9 @@ def build() -> Tracker | None:
         messages=tuple(campaign.banner_messages.active()),
         supporters=campaign.count_supporters(),
         raised=campaign.amount_raised() if campaign.goal_kind == GoalKind.AMOUNT else 0,
+        pledges=tuple(campaign.matching_pledges.not_ended())
+        if campaign.has_pledges
+        else (),
     )
 
 
@@ -210,6 +235,18 @@ def schedule_campaign_times(campaign: Campaign | None = None) -> None:
         return
     now = timezone.now()
     for moment in (campaign.starts_at, campaign.ends_at):
+        if moment > now:
+            pagecache.invalidate_all(at=moment)
+
+
+def schedule_match_times(pledge: MatchingPledge) -> None:
+    """
+    A match starts and stops being announced at its times, with no write:
+    retire every cached page (and goal.json) at those moments. Its being
+    used up is a write, which retires them (donations.matching).
+    """
+    now = timezone.now()
+    for moment in (pledge.starts_at, pledge.ends_at):
         if moment > now:
             pagecache.invalidate_all(at=moment)
 
