@@ -223,30 +223,23 @@ def invalidate() -> None:
 
 def schedule_campaign_times(campaign: Campaign | None = None) -> None:
     """
-    The banner appears when a campaign starts and leaves when it ends, with
-    no change to anything: retire every cached page at those moments (and
-    so, through the site generation, every page's ETag), for `campaign`,
-    or the current one. Call it whenever a campaign's times or its being
-    current may have changed.
+    The banner appears when a campaign starts and leaves when it ends, and
+    announces a matching pledge from its start to its end, with no change
+    to anything: retire every cached page at those moments (and so, through
+    the site generation, every page's ETag), for `campaign`, or the current
+    one. Call it whenever a campaign's or a pledge's times, or a campaign's
+    being current, may have changed. (A pledge used up is a write, which
+    retires the pages then: see donations.matching.)
     """
     if campaign is None:
         campaign = Campaign.objects.current().first()
     if campaign is None or not campaign.is_current:
         return
     now = timezone.now()
-    for moment in (campaign.starts_at, campaign.ends_at):
-        if moment > now:
-            pagecache.invalidate_all(at=moment)
-
-
-def schedule_match_times(pledge: MatchingPledge) -> None:
-    """
-    A match starts and stops being announced at its times, with no write:
-    retire every cached page (and goal.json) at those moments. Its being
-    used up is a write, which retires them (donations.matching).
-    """
-    now = timezone.now()
-    for moment in (pledge.starts_at, pledge.ends_at):
+    moments = {campaign.starts_at, campaign.ends_at}
+    for pledge in campaign.matching_pledges.not_ended():
+        moments |= {pledge.starts_at, pledge.ends_at}
+    for moment in sorted(moments):
         if moment > now:
             pagecache.invalidate_all(at=moment)
 

@@ -61,7 +61,7 @@ class MatchingPledgeAdmin(VersionAdmin):
         super().save_model(request, obj, form, change)
         retire_pages()
         # Its start and end change the banner when they come.
-        tracker.schedule_match_times(obj)
+        tracker.schedule_campaign_times()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
