@@ -8,7 +8,30 @@ from factually import pagecache
 from factually.admin import VersionAdmin
 
 from .. import tracker
-from ..models import MatchingPledge
+from ..models import MatchedGift, MatchingPledge
+
+
+class MatchedGiftInline(admin.TabularInline):
+    """The gifts a pledge matched: recorded by the payment code, never by hand."""
+
+    model = MatchedGift
+    extra = 0
+    can_delete = False
+    fields = ["donation", "amount_matched", "matched_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("donation")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=gettext_lazy("Amount matched"))
+    def amount_matched(self, obj):
+        return str(obj)
 
 
 @admin.register(MatchingPledge)
@@ -40,6 +63,7 @@ class MatchingPledgeAdmin(VersionAdmin):
         "left",
     ]
     readonly_fields = ["matched_so_far", "left"]
+    inlines = [MatchedGiftInline]
 
     @admin.display(description=gettext_lazy("Pledge"), ordering="amount")
     def pledge(self, obj):
