@@ -8,7 +8,7 @@ from factually import pagecache
 from factually.admin import VersionAdmin
 
 from .. import tracker
-from ..models import MatchedGift, MatchingPledge
+from ..models import MatchedGift, MatchingPledge, format_amount
 
 
 class MatchedGiftInline(admin.TabularInline):
@@ -31,7 +31,7 @@ class MatchedGiftInline(admin.TabularInline):
 
     @admin.display(description=gettext_lazy("Amount matched"))
     def amount_matched(self, obj):
-        return str(obj)
+        return format_amount(obj.amount, obj.donation.currency)
 
 
 @admin.register(MatchingPledge)

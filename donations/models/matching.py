@@ -226,4 +226,6 @@ class MatchedGift(models.Model):
         ]
 
     def __str__(self):
-        return format_amount(self.amount, self.donation.currency)
+        return _("%(amount)s matched") % {
+            "amount": format_amount(self.amount, self.donation.currency)
+        }

@@ -9,8 +9,10 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
-from donations import tracker
-from donations.models import Campaign, MatchingPledge
+from donations import payments, tracker
+from donations.models import Campaign, Donation, MatchingPledge
+from tests.browser.steps import log_in
+from tests.donations.factories import fundraiser
 from tests.donations.pledges import named
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,7 +31,17 @@ def match():
         starts_at=max(campaign.starts_at, now - timedelta(hours=3)),
         ends_at=min(campaign.ends_at, now + timedelta(hours=9)),
     )
-    MatchingPledge.objects.filter(pk=pledge.pk).update(matched=125_000)
+    for index, amount in enumerate((50_000, 50_000, 25_000)):
+        payments.record_donation(
+            email=f"major{index}@example.org",
+            amount=amount,
+            currency="USD",
+            kind=Donation.Kind.ONE_OFF,
+            origin=Donation.Origin.OFFLINE,
+            received_at=now - timedelta(minutes=index + 1),
+        )
+    pledge.refresh_from_db()
+    assert pledge.matched == 125_000
     tracker.invalidate()
     yield pledge
     cache.clear()
@@ -120,3 +132,42 @@ def test_the_support_page_announces_the_match(page, match):
     assert "Every gift doubled until" in notice.inner_text()
     assert "$3,750 of the $5,000 match left" in notice.inner_text()
     page.screenshot("donations-support-match")
+
+
+def test_fundraiser_reads_the_pledge_and_the_dashboard(page, roles, match):
+    log_in(page, fundraiser())
+
+    page.visit(f"/admin/donations/matchingpledge/{match.pk}/change/")
+    assert "3,750.00 USD" in page.locator(".field-left").inner_text()
+    assert page.locator(".inline-related tbody tr.has_original").count() == 3
+    page.screenshot("donations-matching-pledge-admin")
+
+    page.visit(f"/admin/donations/campaign/{match.campaign.pk}/dashboard/")
+    pledges = page.locator(".dashboard__matching")
+    assert pledges.get_by_role("cell", name="Ada Trust").is_visible()
+    money = page.locator(".dashboard__money")
+    assert money.get_by_role("columnheader", name="Matched").is_visible()
+    assert money.get_by_role("cell", name="1,250.00 USD").is_visible()
+    pledges.scroll_into_view_if_needed()
+    page.screenshot("donations-dashboard-matching", full_page=False)
+    assert page.errors == []
+
+
+def test_fundraiser_is_told_a_public_name_needs_consent(page, roles, match):
+    log_in(page, fundraiser())
+    page.visit("/admin/donations/matchingpledge/add/")
+
+    page.select_option("#id_campaign", str(match.campaign.pk))
+    page.fill("#id_matcher", "Grace Fund (by phone)")
+    page.fill("#id_public_name", "Grace Fund")
+    page.fill("#id_amount", "1000")
+    page.fill("#id_starts_at_0", "2026-12-08")
+    page.fill("#id_starts_at_1", "00:00:00")
+    page.fill("#id_ends_at_0", "2026-12-08")
+    page.fill("#id_ends_at_1", "01:00:00")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    errors = page.locator(".errorlist").all_inner_texts()
+    assert any("needs the date the matcher consented" in text for text in errors)
+    assert MatchingPledge.objects.count() == 1
+    page.screenshot("donations-matching-pledge-admin-error")
