@@ -39,7 +39,7 @@ from .filters import CampaignListFilter, ExcludedListFilter, RefundedListFilter
 from .forms import SupporterForm
 from .gifts import EntryViewsMixin
 from .giving import GivingMethodAdmin  # noqa: F401 (registers it)
-from .matching import MatchingPledgeAdmin  # noqa: F401 (registers it)
+from .pledges import MatchingPledgeAdmin  # noqa: F401 (registers it)
 
 
 def campaign_changes(form) -> list[str]:

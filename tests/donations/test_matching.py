@@ -217,6 +217,19 @@ class MatchInBannerTests(TestCase):
             },
         )
 
+    def test_readers_never_see_the_matchers_private_name(self):
+        self.pledge.matcher = "J. Doe of the Ada Trust, +1 555 0100"
+        self.pledge.public_name = ""
+        self.pledge.public_name_consented_on = None
+        self.pledge.save()
+
+        for body in (
+            render_banner(),
+            self.client.get(GOAL).content.decode(),
+            self.client.get(SUPPORT).content.decode(),
+        ):
+            self.assertNotIn("J. Doe", body)
+
     def test_goal_json_says_no_match_once_the_pledge_is_used_up(self):
         self.assertIsNotNone(self.client.get(GOAL).json()["match"])
 

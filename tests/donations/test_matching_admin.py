@@ -166,6 +166,32 @@ class MatchingPledgeAdminTests(TestCase):
         pledge.refresh_from_db()
         self.assertEqual(pledge.matched, 0)
 
+    def test_excluding_a_gift_in_its_change_form_gives_its_share_back(self):
+        pledge = named(campaign=self.campaign)
+        donation, _created = payments.record_donation(
+            email="reader@example.org",
+            amount=2500,
+            currency="USD",
+            kind=Donation.Kind.ONE_OFF,
+            origin=Donation.Origin.OFFLINE,
+            received_at=timezone.now(),
+        )
+
+        response = self.client.post(
+            reverse("admin:donations_donation_change", args=[donation.pk]),
+            {
+                "refunded_at_0": "",
+                "refunded_at_1": "",
+                "excluded_reason": "Political organisation",
+                "note": "",
+            },
+        )
+
+        self.assertEqual(response.status_code, 302)
+        pledge.refresh_from_db()
+        self.assertEqual(pledge.matched, 0)
+        self.assertFalse(hasattr(Donation.objects.get(), "match"))
+
     def test_writer_or_editor_cannot_see_or_add_pledges(self):
         named(campaign=self.campaign)
         self.client.force_login(newsroom_editor())
