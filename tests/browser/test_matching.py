@@ -12,6 +12,8 @@ from django.utils import timezone
 from donations import payments, tracker
 from donations.models import Campaign, Donation, MatchingPledge
 from tests.browser.steps import log_in
+from tests.browser.test_accessibility import EVERY_IMPACT
+from tests.browser.test_editing import axe_violations
 from tests.donations.factories import fundraiser
 from tests.donations.pledges import named
 
@@ -58,6 +60,7 @@ def test_the_banner_announces_the_match_and_what_is_left(page, match):
     left = banner.locator(".match-left")
     assert left.inner_text() == "$3,750 of the $5,000 match left"
     page.screenshot("donations-banner-match", full_page=False)
+    assert axe_violations(page, impacts=EVERY_IMPACT) == []
     assert page.errors == []
 
 
@@ -132,6 +135,7 @@ def test_the_support_page_announces_the_match(page, match):
     assert "Every gift doubled until" in notice.inner_text()
     assert "$3,750 of the $5,000 match left" in notice.inner_text()
     page.screenshot("donations-support-match")
+    assert axe_violations(page, impacts=EVERY_IMPACT) == []
 
 
 def test_fundraiser_reads_the_pledge_and_the_dashboard(page, roles, match):
