@@ -77,3 +77,15 @@ def release_match(*, donation: Donation) -> int:
 def is_matching_now() -> Exists:
     """Annotate campaigns with whether one of their pledges matches gifts now."""
     return Exists(MatchingPledge.objects.filter(campaign=OuterRef("pk")).running())
+
+
+def figures(pledge: MatchingPledge | None) -> dict | None:
+    """A running match as goal.json gives it to the banner's script, or None."""
+    if pledge is None:
+        return None
+    return {
+        "matcher": pledge.public_name,
+        "pledged": pledge.pledged,
+        "left": pledge.left,
+        "ends_at": pledge.ends_at,
+    }

@@ -81,23 +81,11 @@ def goal(request):
                 "raised": current.raised,
                 "percent": current.percent,
                 "ends_at": current.campaign.ends_at,
-                "match": match_figures(current.running_match()),
+                "match": matching.figures(current.running_match()),
             }
         )
     response.page_cache_generation_key = tracker.GENERATION_KEY
     return response
-
-
-def match_figures(pledge):
-    """A running match as the banner script reads it, or None."""
-    if pledge is None:
-        return None
-    return {
-        "matcher": pledge.public_name,
-        "pledged": pledge.pledged,
-        "left": pledge.left,
-        "ends_at": pledge.ends_at,
-    }
 
 
 @require_safe

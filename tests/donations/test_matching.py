@@ -3,9 +3,11 @@ Matching pledges as gifts are recorded, and as readers see them: the banner,
 the goal tracker, goal.json and /support/.
 """
 
+import io
 from datetime import timedelta
 
 import time_machine
+from django.core.management import call_command
 from django.db import IntegrityError
 from django.db.models import F
 from django.template import engines
@@ -289,7 +291,8 @@ class CachedPageMatchTests(TestCase):
         published_article(slug="matched", summary="An answer.")
         self.url = reverse("articles:detail", args=["matched"])
         self.campaign = CampaignFactory(is_current=True)
-        self.ends_at = timezone.now().replace(microsecond=0) + timedelta(hours=2)
+        # Well within the hour a cached page lives anyway.
+        self.ends_at = timezone.now().replace(microsecond=0) + timedelta(minutes=10)
 
     def cached_page(self):
         first = self.client.get(self.url)
@@ -320,6 +323,22 @@ class CachedPageMatchTests(TestCase):
         self.assertEqual(response["X-Page-Cache"], "miss")
         self.assertContains(response, 'id="donation-banner"')
         self.assertNotContains(response, "Every gift doubled")
+
+
+class DeployTests(TestCase):
+    def test_each_deploy_schedules_the_running_matchs_times(self):
+        # A pledge saved outside the admin (a shell, a restored backup).
+        campaign = CampaignFactory(is_current=True)
+        pledge = MatchingPledgeFactory(
+            campaign=campaign, starts_at=timezone.now() + timedelta(hours=1)
+        )
+
+        with self.captureOnCommitCallbacks(execute=True):
+            call_command("invalidate_page_cache", stdout=io.StringIO())
+
+        scheduled = pagecache.generations.cache().get(pagecache.SCHEDULE_KEY)
+        self.assertIn(pledge.starts_at.timestamp(), scheduled)
+        self.assertIn(pledge.ends_at.timestamp(), scheduled)
 
 
 class OfflineGiftMatchTests(TestCase):
