@@ -217,11 +217,12 @@ def campaign_dashboard(campaign: Campaign, now: datetime | None = None):
     counted = Donation.objects.counted().for_campaign(campaign)
     if campaign.goal_kind == GoalKind.AMOUNT:
         per_day = Counter()
+        # What a matcher added counts in the money raised, on the gift's day.
         gifts = counted.filter(currency=campaign.currency).values_list(
-            "received_at", "amount"
+            "received_at", "amount", "match__amount"
         )
-        for received_at, amount in gifts:
-            per_day[timezone.localdate(received_at)] += amount
+        for received_at, amount, matched in gifts:
+            per_day[timezone.localdate(received_at)] += amount + (matched or 0)
         per_day = Counter({day: total // 100 for day, total in per_day.items()})
     else:
         firsts = (
@@ -272,10 +273,16 @@ class CurrencyFigures:
     monthly_supporters: int
     refunds: int
     refunded: int
+    # Added by matchers to the counted gifts, apart from the gifts' total.
+    matched: int = 0
 
     @property
     def total_display(self) -> str:
         return format_amount(self.total, self.currency)
+
+    @property
+    def matched_display(self) -> str:
+        return format_amount(self.matched, self.currency)
 
     @property
     def average_display(self) -> str:
@@ -316,7 +323,8 @@ def median(queryset, count: int) -> int:
 def campaign_money(campaign: Campaign, now: datetime | None = None) -> MoneyFigures:
     """
     Money raised in the campaign's window, by currency (amounts are never
-    added across currencies), with monthly recurring revenue, average and
+    added across currencies), with what matchers added apart, monthly
+    recurring revenue, average and
     median gift and refunds; and the campaign's supporters split into first
     time and returning. A handful of queries per currency.
     """
@@ -326,7 +334,12 @@ def campaign_money(campaign: Campaign, now: datetime | None = None) -> MoneyFigu
     totals = {
         row["currency"]: row
         for row in counted.values("currency")
-        .annotate(gifts=Count("pk"), total=Sum("amount"), average=Avg("amount"))
+        .annotate(
+            gifts=Count("pk"),
+            total=Sum("amount"),
+            average=Avg("amount"),
+            matched=Sum("match__amount"),
+        )
         .order_by()
     }
     refunds = {
@@ -365,6 +378,7 @@ def campaign_money(campaign: Campaign, now: datetime | None = None) -> MoneyFigu
                 monthly_supporters=monthly_supporters[currency],
                 refunds=refunds.get(currency, {}).get("refunds", 0),
                 refunded=refunds.get(currency, {}).get("refunded") or 0,
+                matched=row.get("matched") or 0,
             )
         )
     supporters = Supporter.objects.for_campaign(campaign)

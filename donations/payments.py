@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import emails, tracker
+from . import emails, matching, tracker
 from .models import (
     BannerMessage,
     Currency,
@@ -128,6 +128,7 @@ def record_donation(
                     banner_message_id=banner_message_id,
                     card_last4=card_last4,
                 )
+                matching.match_gift(donation=donation)
         except IntegrityError:
             # Another transaction recorded the same payment in the meantime.
             existing = (
@@ -166,6 +167,7 @@ def refund_donation(*, donation: Donation, refunded_at: datetime) -> bool:
         ).update(refunded_at=refunded_at)
         if updated:
             donation.refunded_at = refunded_at
+            matching.release_match(donation=donation)
             tracker.invalidate_on_commit()
     return bool(updated)
 
@@ -178,6 +180,7 @@ def exclude_donation(*, donation: Donation, reason: str) -> None:
     with transaction.atomic():
         donation.excluded_reason = reason
         donation.save(update_fields=["excluded_reason"])
+        matching.release_match(donation=donation)
         tracker.invalidate_on_commit()
 
 

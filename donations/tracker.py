@@ -21,11 +21,12 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from factually import pagecache
 
-from .models import BannerMessage, Campaign, GoalKind
+from .models import BannerMessage, Campaign, GoalKind, MatchingPledge
 
 GENERATION_KEY = "donations:tracker:generation"
 # A campaign changed while Redis was unreachable is recorded only as a
@@ -33,11 +34,11 @@ GENERATION_KEY = "donations:tracker:generation"
 pagecache.generations.follows_the_site(GENERATION_KEY)
 # The version changes whenever the cached value's shape does, so that new
 # code never unpickles a value written by old code.
-VALUE_KEY = "donations:tracker:v3:{generation}"
+VALUE_KEY = "donations:tracker:v4:{generation}"
 # The last rebuild's (generation, tracker): read with the generation in one
 # round trip, it answers most lookups; and readers arriving while another
 # process rebuilds get its tracker, whatever its generation.
-LATEST_KEY = "donations:tracker:v3:latest"
+LATEST_KEY = "donations:tracker:v4:latest"
 REBUILD_LOCK_KEY = "donations:tracker:rebuilding"
 # A safety net only: invalidation is explicit, but a change made outside the
 # code paths that invalidate (a shell session, say) shows within an hour.
@@ -78,13 +79,17 @@ class Tracker:
     """
     The current campaign, its active banner messages (heaviest first; the
     reader's browser picks one), its supporter count and, for an amount
-    goal, the amount raised in minor units.
+    goal, the amount raised in minor units (matched money included). Its
+    matching pledges not yet ended are kept whether or not they run yet:
+    which one runs is decided when the banner is rendered (running_match()),
+    so a match starts and stops at its times without a rebuild.
     """
 
     campaign: Campaign
     messages: tuple[BannerMessage, ...]
     supporters: int
     raised: int = 0
+    pledges: tuple[MatchingPledge, ...] = ()
 
     @property
     def goal_is_amount(self) -> bool:
@@ -130,6 +135,11 @@ class Tracker:
     def is_running(self, now=None) -> bool:
         return self.campaign.is_running(now)
 
+    def running_match(self, now=None) -> MatchingPledge | None:
+        """The pledge matching gifts now, if one runs with money left."""
+        now = now or timezone.now()
+        return next((p for p in self.pledges if p.is_running(now)), None)
+
     def default_message(self) -> BannerMessage | None:
         """
         The message shown without JavaScript: the heaviest. The server never
@@ -140,8 +150,20 @@ class Tracker:
 
 
 def build() -> Tracker | None:
-    """Read the tracker from the database (three queries, four for an amount goal)."""
-    campaign = Campaign.objects.current().first()
+    """
+    Read the tracker from the database: three queries, one more for an
+    amount goal and one more while the campaign has a matching pledge to
+    come or running.
+    """
+    campaign = (
+        Campaign.objects.current()
+        .annotate(
+            has_pledges=Exists(
+                MatchingPledge.objects.filter(campaign=OuterRef("pk")).not_ended()
+            )
+        )
+        .first()
+    )
     if campaign is None:
         return None
     return Tracker(
@@ -149,6 +171,9 @@ def build() -> Tracker | None:
         messages=tuple(campaign.banner_messages.active()),
         supporters=campaign.count_supporters(),
         raised=campaign.amount_raised() if campaign.goal_kind == GoalKind.AMOUNT else 0,
+        pledges=tuple(campaign.matching_pledges.not_ended())
+        if campaign.has_pledges
+        else (),
     )
 
 
@@ -198,18 +223,23 @@ def invalidate() -> None:
 
 def schedule_campaign_times(campaign: Campaign | None = None) -> None:
     """
-    The banner appears when a campaign starts and leaves when it ends, with
-    no change to anything: retire every cached page at those moments (and
-    so, through the site generation, every page's ETag), for `campaign`,
-    or the current one. Call it whenever a campaign's times or its being
-    current may have changed.
+    The banner appears when a campaign starts and leaves when it ends, and
+    announces a matching pledge from its start to its end, with no change
+    to anything: retire every cached page at those moments (and so, through
+    the site generation, every page's ETag), for `campaign`, or the current
+    one. Call it whenever a campaign's or a pledge's times, or a campaign's
+    being current, may have changed. (A pledge used up is a write, which
+    retires the pages then: see donations.matching.)
     """
     if campaign is None:
         campaign = Campaign.objects.current().first()
     if campaign is None or not campaign.is_current:
         return
     now = timezone.now()
-    for moment in (campaign.starts_at, campaign.ends_at):
+    moments = {campaign.starts_at, campaign.ends_at}
+    for pledge in campaign.matching_pledges.not_ended():
+        moments |= {pledge.starts_at, pledge.ends_at}
+    for moment in sorted(moments):
         if moment > now:
             pagecache.invalidate_all(at=moment)
 

@@ -25,7 +25,7 @@ from django.views.decorators.http import (
 from factually import pagecache
 from factually.clients import client_key, client_over_limit, over_limit
 
-from . import checkout, emails, payments, supporters, tracker
+from . import checkout, emails, matching, payments, supporters, tracker
 from .forms import ManageDonationForm, SupportForm
 from .models import BannerMessage, Campaign, Donation, GivingMethod, Supporter
 
@@ -81,6 +81,7 @@ def goal(request):
                 "raised": current.raised,
                 "percent": current.percent,
                 "ends_at": current.campaign.ends_at,
+                "match": matching.figures(current.running_match()),
             }
         )
     response.page_cache_generation_key = tracker.GENERATION_KEY
@@ -177,7 +178,11 @@ def banner_event(request):
 
 def support_campaign():
     """The campaign readers give to now, or None when none is running."""
-    campaign = Campaign.objects.current().first()
+    campaign = (
+        Campaign.objects.current()
+        .annotate(matching_now=matching.is_matching_now())
+        .first()
+    )
     if campaign is None or not campaign.is_running():
         return None
     return campaign
@@ -261,6 +266,10 @@ def support(request):
             "max_amount": settings.DONATION_MAX_AMOUNT,
             "currency_symbol": symbol,
             "giving_methods": GivingMethod.objects.shown(),
+            # Asked only while a match runs: the page costs no more without.
+            "match": campaign.matching_pledges.running().first()
+            if campaign and campaign.matching_now
+            else None,
         },
         status=status,
     )

@@ -23,7 +23,7 @@ from audit.models import AuditEntry
 from factually import pagecache
 from factually.admin import ModelAdmin, ReadOnlyMixin, VersionAdmin
 
-from .. import emails, payments, tracker
+from .. import emails, matching, payments, tracker
 from ..models import (
     BannerMessage,
     Campaign,
@@ -39,6 +39,7 @@ from .filters import CampaignListFilter, ExcludedListFilter, RefundedListFilter
 from .forms import SupporterForm
 from .gifts import EntryViewsMixin
 from .giving import GivingMethodAdmin  # noqa: F401 (registers it)
+from .pledges import MatchingPledgeAdmin  # noqa: F401 (registers it)
 
 
 def campaign_changes(form) -> list[str]:
@@ -382,6 +383,9 @@ class DonationAdmin(EntryViewsMixin, AdminURLMixin, EmailHashSearchMixin, ModelA
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if not obj.is_counted():
+            # A gift that stops counting gives its matched share back.
+            matching.release_match(donation=obj)
         tracker.invalidate_on_commit()
 
     @admin.action(

@@ -67,6 +67,7 @@ class DashboardViewsMixin:
             "campaign": campaign,
             "dashboard": dashboard,
             "money": campaign_money(campaign),
+            "pledges": campaign.matching_pledges.order_by("starts_at", "pk"),
             "chart": dashboard.chart(),
             "bars": dashboard.bar_chart(),
             "min_views": MIN_VIEWS_TO_COMPARE,

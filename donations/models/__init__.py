@@ -23,6 +23,7 @@ from .gifts import (
     normalise_email,
 )
 from .giving import GivingMethod, GivingMethodQuerySet
+from .matching import MatchedGift, MatchingPledge, MatchingPledgeQuerySet
 from .messages import OutgoingEmail, OutgoingEmailQuerySet, WebhookEvent
 from .money import MINOR_DIGITS, Currency, format_amount
 
@@ -41,6 +42,9 @@ __all__ = [
     "GivingMethod",
     "GivingMethodQuerySet",
     "GoalKind",
+    "MatchedGift",
+    "MatchingPledge",
+    "MatchingPledgeQuerySet",
     "OutgoingEmail",
     "OutgoingEmailQuerySet",
     "Supporter",

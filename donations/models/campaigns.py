@@ -154,14 +154,17 @@ class Campaign(models.Model):
         return self.goal * 100 if self.goal_kind == GoalKind.AMOUNT else None
 
     def amount_raised(self):
-        """Counted gifts in the campaign's currency, in minor units (one query)."""
-        return (
+        """
+        Counted gifts in the campaign's currency, with what matchers added
+        to them, in minor units (one query).
+        """
+        totals = (
             Donation.objects.counted()
             .for_campaign(self)
             .filter(currency=self.currency)
-            .aggregate(total=models.Sum("amount"))["total"]
-            or 0
+            .aggregate(gifts=models.Sum("amount"), matched=models.Sum("match__amount"))
         )
+        return (totals["gifts"] or 0) + (totals["matched"] or 0)
 
     def count_supporters(self):
         """

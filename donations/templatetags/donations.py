@@ -31,16 +31,20 @@ def banner_html():
     The banner as donations/_banner.html renders it now. What it shows is
     the tracker (a generation names each of its states; the tracker is in
     the key as well, so that a value built twice under one generation is
-    never mixed up), whether the campaign runs at this moment, the dismissal
+    never mixed up), whether the campaign runs at this moment and which
+    matching pledge (if any) runs at this moment, the dismissal
     setting and the language: with those in the key, a kept copy is exactly
     what rendering would give. When the cache cannot name the generation
     (Redis down), every call renders.
     """
     generation, current = tracker.lookup()
-    running = current is not None and current.is_running(timezone.now())
+    now = timezone.now()
+    running = current is not None and current.is_running(now)
+    match = current.running_match(now) if running else None
     key = (
         generation,
         current if running else None,
+        match.pk if match else None,
         settings.DONATION_BANNER_DISMISS_DAYS,
         translation.get_language(),
     )
@@ -52,6 +56,7 @@ def banner_html():
         context = {
             "tracker": current,
             "chosen": current.default_message(),
+            "match": match,
             "dismiss_days": settings.DONATION_BANNER_DISMISS_DAYS,
         }
     else:
@@ -60,3 +65,9 @@ def banner_html():
     if generation is not None:
         _rendered.put(key, html)
     return html
+
+
+@register.filter
+def whole_money(minor_units, currency):
+    """An amount in minor units in whole units, as the banner writes it: "$5,000"."""
+    return tracker.whole_amount(minor_units, currency)

@@ -234,6 +234,41 @@
     }
   }
 
+  // A matching pledge stops being announced at its end, even on a page a
+  // cache kept from before, and when goal.json says it is used up.
+  var matchNotes = banner.querySelectorAll("[data-match]");
+
+  function hideMatch() {
+    matchNotes.forEach(function (note) {
+      note.hidden = true;
+    });
+  }
+
+  function showMatch(match) {
+    if (!match) {
+      hideMatch();
+      return;
+    }
+    var left = banner.querySelector("[data-match-left]");
+    if (left) {
+      var strong = document.createElement("strong");
+      strong.textContent = money(match.left, left.dataset.currency);
+      left.replaceChildren(
+        strong,
+        " of the " + money(match.pledged, left.dataset.currency) + " match left"
+      );
+    }
+  }
+
+  if (matchNotes.length) {
+    var untilEnd = Date.parse(matchNotes[0].dataset.matchEnds) - Date.now();
+    if (untilEnd <= 0) {
+      hideMatch();
+    } else if (untilEnd < 2147483647) {
+      window.setTimeout(hideMatch, untilEnd);
+    }
+  }
+
   if (tracker && window.fetch) {
     window
       .fetch(banner.dataset.goalUrl, { headers: { Accept: "application/json" } })
@@ -244,6 +279,9 @@
         // A page cached from an earlier campaign keeps its own figures.
         if (data && data.campaign === tracker.dataset.campaignName) {
           showCount(data);
+          if (matchNotes.length) {
+            showMatch(data.match);
+          }
         }
       })
       .catch(function () {

@@ -45,6 +45,7 @@ class GoalJsonTests(TestCase):
                 "raised": 0,
                 "percent": 0.3,
                 "ends_at": self.campaign.ends_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "match": None,
             },
         )
 
@@ -207,6 +208,7 @@ class GoalJsonPrivacyTests(TestCase):
                 "raised",
                 "percent",
                 "ends_at",
+                "match",
             },
         )
         for personal in (
