@@ -39,6 +39,7 @@ from .filters import CampaignListFilter, ExcludedListFilter, RefundedListFilter
 from .forms import SupporterForm
 from .gifts import EntryViewsMixin
 from .giving import GivingMethodAdmin  # noqa: F401 (registers it)
+from .supporting import OrganisationAdmin, TestimonialAdmin  # noqa: F401 (registers them)
 
 
 def campaign_changes(form) -> list[str]:
