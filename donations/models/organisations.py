@@ -65,7 +65,10 @@ def validate_logo(value):
 
 def logo_path(organisation: "Organisation", filename: str) -> str:
     """organisations/<name>.<format's extension>; storage makes it unique."""
-    file = getattr(organisation.logo, "file", None)
+    try:
+        file = organisation.logo.file  # The upload, when a form assigned it.
+    except ValueError:
+        file = None
     extension = LOGO_FORMATS.get(_logo_format(file)) if file else None
     extension = extension or PurePath(filename).suffix.lstrip(".").lower()
     return f"organisations/{slugify(organisation.name) or 'logo'}.{extension}"
