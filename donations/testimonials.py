@@ -96,8 +96,12 @@ def give(*, supporter: Supporter, text: str, signature: str, where: str) -> Test
 
 def _set_approval(testimonials, *, user, approved: bool, comment: str) -> int:
     with transaction.atomic(), reversion.create_revision():
+        # Locked by id: the admin's queryset joins the approving user, and
+        # PostgreSQL locks no row on the nullable side of an outer join.
         changed = list(
-            testimonials.select_for_update().filter(approved_at__isnull=approved)
+            Testimonial.objects.select_for_update().filter(
+                pk__in=testimonials.values("pk"), approved_at__isnull=approved
+            )
         )
         for testimonial in changed:
             testimonial.approved_at = timezone.now() if approved else None

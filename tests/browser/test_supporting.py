@@ -146,6 +146,7 @@ def test_reader_gives_words_fundraiser_approves_and_reader_takes_them_back(
     reader.wait_for_load_state("load")
     assert reader.get_by_text("Tick the box to let us show your words").is_visible()
     assert reader.get_by_label("Why do you give?").input_value() == WORDS
+    reader.get_by_text("Tick the box").scroll_into_view_if_needed()
     reader.screenshot("supporting-thanks-no-consent", full_page=False)
     # The refusal is a 400, which Chromium reports; nothing else went wrong.
     assert reader.errors == [
