@@ -10,11 +10,17 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from factually.clients import client_over_limit
+
 from . import checkout, supporters, testimonials, tracker
 from .forms import ManageDonationForm
 from .models import Supporter
 from .testimonials import TestimonialForm, manage_context
-from .views import CHECKOUT_SESSION_ID
+from .views import CHECKOUT_SESSION_ID, RATE_WINDOW, text_response
+
+# Testimonials one client address may send from thank-you pages in each
+# RATE_WINDOW: a reader correcting their words a few times is never stopped.
+TESTIMONIALS_PER_WINDOW = 10
 
 logger = logging.getLogger(__name__)
 
@@ -78,6 +84,15 @@ def give_from_thanks(request):
     session_id = request.POST.get("session_id", "")
     if not CHECKOUT_SESSION_ID.fullmatch(session_id):
         return render(request, "donations/thanks_unknown.html", status=400)
+    # Each attempt asks Stripe: a script trying session ids is stopped.
+    if client_over_limit(
+        request, "testimonial", limit=TESTIMONIALS_PER_WINDOW, window=RATE_WINDOW
+    ):
+        return text_response(
+            "Too many attempts from this address; try again later.",
+            status=429,
+            headers={"Retry-After": str(RATE_WINDOW)},
+        )
     try:
         session = checkout.retrieve_checkout_session(session_id)
     except checkout.CheckoutUnavailable as exc:

@@ -12,6 +12,7 @@ from reversion.models import Revision, Version
 
 from donations import models, supporters, testimonials
 from donations.models import Supporter
+from donations.testimonial_views import TESTIMONIALS_PER_WINDOW
 from factually import pagecache
 from factually.models import Invalidation
 from tests.roles import staff
@@ -159,6 +160,19 @@ class ThanksPageTestimonialTests(FakeStripeMixin, TestCase):
 
         self.assertEqual(response.status_code, 400)
         self.assertEqual(self.stripe.requests, [])
+        self.assertFalse(models.Testimonial.objects.exists())
+
+    def test_one_address_past_the_limit_gets_a_429_without_asking_stripe(self):
+        session_id = self.paid_session()
+        for _ in range(TESTIMONIALS_PER_WINDOW):
+            self.assertEqual(self.give(session_id).status_code, 200)
+        asked = len(self.stripe.requests)
+        models.Testimonial.objects.all().delete()
+
+        response = self.give(session_id)
+
+        self.assertContains(response, "Too many attempts", status_code=429)
+        self.assertEqual(len(self.stripe.requests), asked)
         self.assertFalse(models.Testimonial.objects.exists())
 
     def test_stripe_down_keeps_nothing_and_asks_to_retry(self):
