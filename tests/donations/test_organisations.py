@@ -4,12 +4,13 @@ import os
 from io import BytesIO
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client, TestCase
 from django.urls import reverse
 from PIL import Image
 from reversion.models import Version
 
-from donations import tracker
+from donations import models, tracker
 from donations.models import Organisation
 from factually.models import Invalidation, StoredFile
 from tests.roles import staff
@@ -237,3 +238,23 @@ class SupportersPageOrganisationsTests(TestCase):
                     response = self.client.get(SUPPORTERS)
 
                 self.assertContains(response, f"Org {size} {size - 1}")
+
+
+class DemoSupportingTests(TestCase):
+    def test_demo_loads_organisations_and_testimonials_once(self):
+        call_command("load_demo_donations", verbosity=0)
+        call_command("load_demo_supporting", verbosity=0)
+        call_command("load_demo_supporting", verbosity=0)
+
+        shown = list(Organisation.objects.shown())
+        self.assertEqual(len(shown), 4)
+        self.assertEqual(shown[0].tier, Organisation.Tier.PRINCIPAL)
+        self.assertTrue(all(o.url.endswith(".example/") or not o.url for o in shown))
+        with_logos = [o for o in shown if o.logo]
+        self.assertEqual(len(with_logos), 3)
+        for organisation in with_logos:
+            self.assertTrue(StoredFile.objects.filter(name=organisation.logo.name))
+        self.assertEqual(models.Testimonial.objects.shown().count(), 3)
+        self.assertEqual(models.Testimonial.objects.awaiting_approval().count(), 1)
+        response = Client().get(reverse("donations:support"))
+        self.assertContains(response, "Every source is linked")
