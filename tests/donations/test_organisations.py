@@ -78,6 +78,20 @@ class OrganisationAdminTests(TestCase):
         self.assertEqual(version.revision.user, self.user)
         self.assertTrue(Invalidation.objects.filter(paths=SUPPORTERS).exists())
 
+    def test_the_change_form_previews_the_logo_scaled_without_inline_style(self):
+        self.add(logo=upload())
+        added = Organisation.objects.get()
+
+        response = self.client.get(
+            reverse("admin:donations_organisation_change", args=[added.pk])
+        )
+
+        self.assertContains(
+            response,
+            f'<img src="{added.logo.url}" width="192" height="64" alt="Civic Trust">',
+            html=True,
+        )
+
     def test_the_logo_is_served_at_its_url(self):
         self.add(logo=upload())
         added = Organisation.objects.get()

@@ -319,6 +319,15 @@ class TestimonialAdminTests(TestCase):
         self.assertIs(shown.is_approved(), False)
         self.assertNotContains(Client().get(SUPPORT), "show every source")
 
+    def test_the_list_filters_those_waiting_for_approval(self):
+        make_testimonial(text="Waiting words.")
+        make_testimonial(text="Shown words.", approved=True)
+
+        response = self.client.get(CHANGELIST, {"approval": "waiting"})
+
+        self.assertContains(response, "Waiting words.")
+        self.assertNotContains(response, "Shown words.")
+
     def test_the_list_shows_the_words_and_fundraisers_cannot_add_or_edit_them(self):
         waiting = make_testimonial()
 
