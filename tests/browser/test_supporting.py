@@ -14,6 +14,8 @@ from PIL import Image, ImageDraw
 from donations import supporters
 from donations.models import Organisation, Supporter
 from tests.browser.steps import log_in
+from tests.browser.test_accessibility import EVERY_IMPACT
+from tests.browser.test_editing import axe_violations
 from tests.donations.factories import fundraiser
 
 from .test_giving import demo, stand_in  # noqa: F401 (fixtures)
@@ -110,6 +112,7 @@ def test_fundraiser_adds_an_organisation_and_readers_see_them_by_tier(
         section.get_by_role("link", name="Lantern Foundation").get_attribute("href")
         == "https://lantern.example/"
     )
+    assert axe_violations(reader, impacts=EVERY_IMPACT) == []
     reader.screenshot("supporting-supporters-organisations")
     assert reader.errors == []
 
@@ -146,6 +149,7 @@ def test_reader_gives_words_fundraiser_approves_and_reader_takes_them_back(
     reader.wait_for_load_state("load")
     assert reader.get_by_text("Tick the box to let us show your words").is_visible()
     assert reader.get_by_label("Why do you give?").input_value() == WORDS
+    assert axe_violations(reader, impacts=EVERY_IMPACT) == []
     reader.get_by_text("Tick the box").scroll_into_view_if_needed()
     reader.screenshot("supporting-thanks-no-consent", full_page=False)
     # The refusal is a 400, which Chromium reports; nothing else went wrong.
@@ -176,6 +180,7 @@ def test_reader_gives_words_fundraiser_approves_and_reader_takes_them_back(
     quote = anonymous.get_by_role("region", name="Why readers give")
     assert WORDS in quote.inner_text()
     assert "Ana, Porto" in quote.inner_text()
+    assert axe_violations(anonymous, impacts=EVERY_IMPACT) == []
     quote.scroll_into_view_if_needed()
     anonymous.screenshot("supporting-support-testimonials")
 
@@ -185,6 +190,7 @@ def test_reader_gives_words_fundraiser_approves_and_reader_takes_them_back(
     token = supporters.manage_token(supporter)
     reader.visit(f"/support/manage/{token}/")
     assert reader.get_by_text("These words are shown on our support page.").is_visible()
+    assert axe_violations(reader, impacts=EVERY_IMPACT) == []
     reader.screenshot("supporting-manage-testimonial")
     reader.get_by_role("button", name="Take my words off and delete them").click()
     reader.wait_for_load_state("load")
