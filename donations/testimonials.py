@@ -40,7 +40,7 @@ class TestimonialForm(forms.Form):
         label=_("Sign it as (optional)"),
         max_length=100,
         required=False,
-        help_text=_('For example "Ana, teacher, Porto". Left empty: "A supporter".'),
+        help_text=_("For example “Ana, teacher, Porto”. Left empty: “A supporter”."),
     )
     consent = forms.BooleanField(
         label=_(

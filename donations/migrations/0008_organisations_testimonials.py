@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('text', models.TextField(help_text='As the supporter wrote them; shown as plain text.', max_length=600, verbose_name='words')),
-                ('signature', models.CharField(blank=True, help_text='Shown under the words; empty reads "A supporter".', max_length=100, verbose_name='signed as')),
+                ('signature', models.CharField(blank=True, help_text='Shown under the words; empty reads “A supporter”.', max_length=100, verbose_name='signed as')),
                 ('consented_at', models.DateTimeField(help_text='When the supporter ticked the box agreeing to be quoted.', verbose_name='consent given at')),
                 ('approved_at', models.DateTimeField(blank=True, help_text='Shown on the support page from then on; empty until approved.', null=True, verbose_name='approved at')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='given at')),

@@ -47,7 +47,7 @@ class Testimonial(models.Model):
         _("signed as"),
         max_length=100,
         blank=True,
-        help_text=_('Shown under the words; empty reads "A supporter".'),
+        help_text=_("Shown under the words; empty reads “A supporter”."),
     )
     consented_at = models.DateTimeField(
         _("consent given at"),
