@@ -29,6 +29,8 @@ class PaidSession:
     currency: str
     monthly: bool
     campaign_id: str
+    # The address the reader paid with: who they are, as the webhook sees it.
+    email: str = ""
 
 
 def is_configured() -> bool:
@@ -116,6 +118,7 @@ def retrieve_checkout_session(session_id: str) -> PaidSession | None:
         currency=(data.get("currency") or "").upper(),
         monthly=data.get("mode") == "subscription",
         campaign_id=str(metadata.get("campaign", "")),
+        email=(data.get("customer_details") or {}).get("email") or "",
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import testimonial_views, views
 
 app_name = "donations"
 
@@ -13,6 +13,21 @@ urlpatterns = [
     path("support/thanks/", views.thanks, name="thanks"),
     path("support/manage/", views.manage, name="manage"),
     path("support/manage/<str:token>/", views.manage_open, name="manage-open"),
+    path(
+        "support/manage/<str:token>/testimonial/",
+        testimonial_views.give_from_manage,
+        name="testimonial-give",
+    ),
+    path(
+        "support/manage/<str:token>/testimonial/remove/",
+        testimonial_views.remove_from_manage,
+        name="testimonial-remove",
+    ),
+    path(
+        "support/thanks/testimonial/",
+        testimonial_views.give_from_thanks,
+        name="testimonial-thanks",
+    ),
     path("supporters/", views.supporter_list, name="supporters"),
     path("supporters/remove/<str:token>/", views.remove_name, name="remove-name"),
 ]

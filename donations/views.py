@@ -28,6 +28,7 @@ from factually.clients import client_key, client_over_limit, over_limit
 from . import checkout, emails, matching, payments, supporters, tracker
 from .forms import ManageDonationForm, SupportForm
 from .models import BannerMessage, Campaign, Donation, GivingMethod, Supporter
+from .testimonials import TestimonialForm, manage_context
 
 logger = logging.getLogger(__name__)
 
@@ -300,6 +301,7 @@ def thanks(request):
             "session": session,
             "amount": tracker.reader_amount(session.amount, session.currency),
             "campaign_id": session.campaign_id,
+            "testimonial_form": TestimonialForm(),
         },
     )
 
@@ -343,7 +345,7 @@ def manage_open(request, token):
     button: mail scanners that fetch links must not spend a single-use one.
     """
     try:
-        supporters.supporter_for_manage_token(token)
+        supporter = supporters.supporter_for_manage_token(token)
         if request.method == "POST":
             url = supporters.open_portal(
                 token=token,
@@ -364,7 +366,9 @@ def manage_open(request, token):
         )
         response["Retry-After"] = "30"
         return response
-    return render(request, "donations/manage_open.html")
+    return render(
+        request, "donations/manage_open.html", manage_context(supporter, token)
+    )
 
 
 @require_safe

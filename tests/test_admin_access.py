@@ -20,10 +20,14 @@ from reversion.models import Version
 
 from articles.models import Article, Notification, Page, ReaderQuestion, Topic
 from audit.models import AuditEntry
+
+# A module, not the class: pytest would take a class named Test… for tests.
+from donations import models as donations_models
 from donations.models import (
     BannerMessage,
     Campaign,
     GivingMethod,
+    Organisation,
     OutgoingEmail,
     WebhookEvent,
 )
@@ -41,6 +45,8 @@ from tests.donations.factories import (
     CampaignFactory,
     DonationFactory,
     GivingMethodFactory,
+    OrganisationFactory,
+    SupporterTestimonialFactory,
 )
 from tests.roles import UserFactory, create_roles, staff
 from tests.sources.factories import SourceFactory
@@ -95,6 +101,8 @@ class AdminObjectAccessTests(TestCase):
             Campaign: versioned(CampaignFactory),
             BannerMessage: versioned(BannerMessageFactory),
             GivingMethod: versioned(GivingMethodFactory),
+            Organisation: versioned(OrganisationFactory),
+            donations_models.Testimonial: versioned(SupporterTestimonialFactory),
             Notification: Notification.objects.create(
                 recipient=editor, article=article, message="For the editor", url="/"
             ),
@@ -142,6 +150,10 @@ class AdminObjectAccessTests(TestCase):
             Campaign: deleted_version(Campaign, CampaignFactory),
             BannerMessage: deleted_version(BannerMessage, BannerMessageFactory),
             GivingMethod: deleted_version(GivingMethod, GivingMethodFactory),
+            Organisation: deleted_version(Organisation, OrganisationFactory),
+            donations_models.Testimonial: deleted_version(
+                donations_models.Testimonial, SupporterTestimonialFactory
+            ),
         }
         for factory in (TopicFactory, AuthorFactory):
             obj = versioned(factory)

@@ -40,6 +40,7 @@ from .forms import SupporterForm
 from .gifts import EntryViewsMixin
 from .giving import GivingMethodAdmin  # noqa: F401 (registers it)
 from .pledges import MatchingPledgeAdmin  # noqa: F401 (registers it)
+from .supporting import OrganisationAdmin, TestimonialAdmin  # noqa: F401 (registers them)
 
 
 def campaign_changes(form) -> list[str]:

@@ -2,6 +2,8 @@
 The donations models, one module per concern: amounts and currencies
 (`money`), supporters and donations (`gifts`), campaigns and banner
 messages (`campaigns`), other ways to give (`giving`), and the webhook log and email outbox (`messages`).
+Supporting organisations (`organisations`) and readers' testimonials
+(`testimonials`) have a module each.
 Import them from here: `from donations.models import Donation`.
 """
 
@@ -26,6 +28,8 @@ from .giving import GivingMethod, GivingMethodQuerySet
 from .matching import MatchedGift, MatchingPledge, MatchingPledgeQuerySet
 from .messages import OutgoingEmail, OutgoingEmailQuerySet, WebhookEvent
 from .money import MINOR_DIGITS, Currency, format_amount
+from .organisations import Organisation, OrganisationQuerySet, OrganisationTier
+from .testimonials import TESTIMONIAL_MAX_LENGTH, Testimonial, TestimonialQuerySet
 
 __all__ = [
     "MAX_DONATION_AMOUNT",
@@ -45,10 +49,16 @@ __all__ = [
     "MatchedGift",
     "MatchingPledge",
     "MatchingPledgeQuerySet",
+    "Organisation",
+    "OrganisationQuerySet",
+    "OrganisationTier",
     "OutgoingEmail",
     "OutgoingEmailQuerySet",
     "Supporter",
     "SupporterQuerySet",
+    "TESTIMONIAL_MAX_LENGTH",
+    "Testimonial",
+    "TestimonialQuerySet",
     "WebhookEvent",
     "format_amount",
     "normalise_email",

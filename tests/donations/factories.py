@@ -6,7 +6,15 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from donations.models import BannerMessage, Campaign, Donation, GivingMethod, Supporter
+from donations.models import (
+    BannerMessage,
+    Campaign,
+    Donation,
+    GivingMethod,
+    Organisation,
+    Supporter,
+    Testimonial,
+)
 from tests.roles import staff
 
 
@@ -59,6 +67,22 @@ class DonationFactory(DjangoModelFactory):
     kind = Donation.Kind.ONE_OFF
     origin = Donation.Origin.OFFLINE
     received_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Organisation {n}")
+
+
+class SupporterTestimonialFactory(DjangoModelFactory):
+    class Meta:
+        model = Testimonial
+
+    supporter = factory.SubFactory(SupporterFactory)
+    text = "I give because every source is shown."
+    consented_at = factory.LazyFunction(timezone.now)
 
 
 def fundraiser(username="fundraiser"):

@@ -160,8 +160,8 @@ class SupportPageMethodsTests(TestCase):
             method(name=f"Way {position}", position=position)
         self.client.get(SUPPORT)
 
-        # The campaign and the methods, one query each.
-        with self.assertNumQueries(2):
+        # The campaign, the methods and the testimonials, one query each.
+        with self.assertNumQueries(3):
             response = self.client.get(SUPPORT)
 
         self.assertContains(response, "Way 4")

@@ -202,8 +202,8 @@ class SupporterWallTests(TestCase):
                 tracker.invalidate()  # As every donation path does.
 
                 # Count, the current campaign (the tracker is rebuilt after a
-                # donation), page.
-                with self.assertNumQueries(3):
+                # donation), page, supporting organisations.
+                with self.assertNumQueries(4):
                     self.client.get(self.url)
 
     def test_the_page_is_publicly_cacheable(self):

@@ -9,7 +9,7 @@ what already exists alone.
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-PARTS = ["load_demo_articles", "load_demo_donations"]
+PARTS = ["load_demo_articles", "load_demo_donations", "load_demo_supporting"]
 
 
 class Command(BaseCommand):
