@@ -277,8 +277,9 @@ class MatchOnSupportPageTests(TestCase):
         named(campaign=self.campaign)
         GivingMethodFactory.create_batch(2)
 
-        # The campaign (and whether a match runs), the match, the ways to give.
-        with self.assertNumQueries(3):
+        # The campaign (and whether a match runs), the match, the ways to
+        # give, the testimonials.
+        with self.assertNumQueries(4):
             self.client.get(SUPPORT)
 
 
