@@ -1,20 +1,25 @@
 import datetime
 import io
+from dataclasses import FrozenInstanceError
 
 import reversion
 import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Version
 
-from articles.models import Article, Publication
+from articles.approvals import latest_revision_id
+from articles.locking import lock, lock_draft
+from articles.models import Article, Publication, ReaderQuestion
 from articles.prerender import release_key
 from articles.publishing import publish
 from articles.schema import SCHEMA_VERSION
+from articles.validation import address_taken_by
+from articles.workflow import latest_revision
 from audit.models import AuditEntry
 from tests.articles.factories import (
     AuthorFactory,
@@ -241,7 +246,7 @@ class LoadOnceQueryTests(TestCase):
 class LockReadsTests(TestCase):
     """What `publish()` reads with the article it locks is what it would look up."""
 
-    def test_latest_publication_is_joined_in_the_same_query(self):
+    def test_lock_reads_the_latest_publication_in_the_same_query(self):
         never = build_article()
         twice = published_article()
         publish(
@@ -250,11 +255,57 @@ class LockReadsTests(TestCase):
             note="Added a sentence.",
             override_reason="Testing.",
         )
-        rows = {row.pk: row for row in Article.objects.with_latest_publication()}
 
-        with self.assertNumQueries(0):
-            self.assertIsNone(rows[never.pk].latest_publication())
-            self.assertEqual(rows[twice.pk].latest_publication().version, 2)
+        with transaction.atomic(), self.assertNumQueries(2):  # One each.
+            _row, none = lock(never)
+            row, latest = lock(twice)
+
+        self.assertIsNone(none)
+        self.assertEqual(latest.version, 2)
+        self.assertEqual(row.pk, twice.pk)
+
+    def test_locked_draft_holds_what_each_step_would_look_up(self):
+        earlier = published_article()
+        address = earlier.slug
+        # The earlier fact check moves; this one takes its old address.
+        Article.objects.filter(pk=earlier.pk).update(slug=f"{address}-moved")
+        article = build_article(slug=address)
+        with reversion.create_revision():
+            article.save()
+        ReaderQuestion.objects.create(
+            claim="A claim to check.",
+            fingerprint="x",
+            status=ReaderQuestion.Status.ACCEPTED,
+            fact_check=article,
+            email="asker@example.com",
+            consent=True,
+        )
+
+        with transaction.atomic(), self.assertNumQueries(1 + 6):  # The parts.
+            locked = lock_draft(article)
+
+        self.assertEqual(locked.article.pk, article.pk)
+        self.assertIsNone(locked.latest)
+        self.assertEqual(len(locked.draft.sections), 2)
+        self.assertEqual(locked.address_taken_by, earlier.title)
+        self.assertEqual(locked.address_taken_by, address_taken_by(article))
+        self.assertEqual(locked.latest_revision_id, latest_revision(article).pk)
+        self.assertEqual(locked.revisions_until, latest_revision_id())
+        self.assertIs(locked.askers_waiting, True)
+        self.assertIs(locked.any_removed, False)
+        with self.assertRaises(FrozenInstanceError):
+            locked.askers_waiting = False
+
+    def test_locked_draft_of_a_plain_draft_has_nothing_waiting(self):
+        article = build_article()
+
+        with transaction.atomic():
+            locked = lock_draft(article)
+
+        self.assertIsNone(locked.address_taken_by)
+        self.assertIsNone(locked.latest_revision_id)
+        self.assertIs(locked.askers_waiting, False)
+        self.assertIs(locked.any_removed, False)
 
     def test_publication_entry_names_the_drafts_latest_revision(self):
         article = build_article()
