@@ -10,8 +10,8 @@ and notifies the people concerned: `_transition()` is that shape, and
 `_step()` its last three parts, which the steps other acts cause (a save
 after approval) take too; publishing moves the draft and records it with
 what it read of the article (`record_publication()`). The admin's views
-call these and turn the errors into messages; nothing here knows about requests. Comments on a
-draft are in `articles.commenting`.
+call these and turn the errors into messages; nothing here knows about
+requests. Comments on a draft are in `articles.commenting`.
 
 Approval is of a draft as it stands: approving, and the rule that only an
 approved draft is published, are in `articles.approvals`. A save that
