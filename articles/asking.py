@@ -173,7 +173,7 @@ def waiting(fact_check_id=None, *, pk=None):
     return found.filter(fact_check_id=fact_check_id)
 
 
-def askers_waiting():
+def askers_waiting_sql():
     """
     SQL: whether an article has askers waiting. `publish()` reads it with
     the article it locks, and asks `notify_askers()` to look them up only

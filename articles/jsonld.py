@@ -52,8 +52,14 @@ def for_publication(
     url: str,
     absolute: Callable[[str], str],
     logo_url: str,
+    corrections: list[dict] | None = None,
 ) -> list[dict]:
-    """`absolute` turns a path into an absolute URL."""
+    """
+    `absolute` turns a path into an absolute URL; `corrections` are the
+    publication's (`Publication.corrections()`), when the caller has them.
+    """
+    if corrections is None:
+        corrections = publication.corrections()
     content = publication.page_content()
     publisher = organization(absolute, logo_url)
     first_published = publication.first_published_at.isoformat()
@@ -87,17 +93,17 @@ def for_publication(
             "width": social.WIDTH,
             "height": social.HEIGHT,
         }
-    corrections = [
+    correction_comments = [
         {
             "@type": "CorrectionComment",
             "text": with_ratings(entry["note"], entry["ratings"]),
             "datePublished": entry["published_at"].isoformat(),
             "url": absolute(entry["changes_url"]),
         }
-        for entry in publication.corrections()
+        for entry in corrections
     ]
-    if corrections:
-        news_article["correction"] = corrections
+    if correction_comments:
+        news_article["correction"] = correction_comments
     reviews = []
     for claim in content["claims"]:
         item_reviewed = {

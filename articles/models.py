@@ -227,12 +227,7 @@ class Article(models.Model):
         return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def latest_publication(self):
-        """
-        The newest publication, scheduled or withdrawal included, or None:
-        joined in when the row was read `with_latest_publication()`.
-        """
-        if getattr(self, "latest_joined", False):
-            return getattr(self, "joined_latest", None)
+        """The newest publication, scheduled or withdrawal included, or None."""
         return self.publications.order_by("-version").first()
 
     def live_publication(self):

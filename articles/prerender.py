@@ -102,13 +102,22 @@ def related_links(content: dict) -> list[dict]:
     return links
 
 
-def context(publication: Publication) -> dict:
-    """Everything the article page's own HTML is made from."""
+def context(publication: Publication, removals=None) -> dict:
+    """
+    Everything the article page's own HTML is made from. `removals` are the
+    fact check's versions removed from public view when the caller has them
+    (`publications.removals_of()`); else they are read.
+    """
     content = publication.page_content()
     url = absolute(publication.get_absolute_url())
+    if removals is None:
+        removals = publication.removals
+    corrections = publication.corrections(removals)
     return {
         "publication": publication,
         "content": content,
+        "history": publication.history(removals),
+        "corrections": corrections,
         "related": related_links(content),
         "canonical_url": url,
         "structured_data": jsonld.for_publication(
@@ -116,13 +125,14 @@ def context(publication: Publication) -> dict:
             url=url,
             absolute=absolute,
             logo_url=absolute(static("img/logo.png")),
+            corrections=corrections,
         ),
     }
 
 
-def render(publication: Publication) -> tuple[str, str]:
+def render(publication: Publication, removals=None) -> tuple[str, str]:
     """The head and the article HTML of a publication (saved or not)."""
-    page = context(publication)
+    page = context(publication, removals)
     return (
         render_to_string("articles/_article_head.html", page),
         render_to_string("articles/_article.html", page),
@@ -137,9 +147,12 @@ def page_digest(head: str, body: str) -> str:
     return digest.hexdigest()
 
 
-def prerender(publication: Publication) -> None:
-    """Render an unsaved publication's page into it, before it is saved."""
-    publication.page_head, publication.page_body = render(publication)
+def prerender(publication: Publication, removals=None) -> None:
+    """
+    Render an unsaved publication's page into it, before it is saved
+    (`removals`: as for `context()`).
+    """
+    publication.page_head, publication.page_body = render(publication, removals)
     publication.rendered_with = release_key()
     publication.page_digest = page_digest(publication.page_head, publication.page_body)
 

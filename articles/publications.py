@@ -312,24 +312,23 @@ class Publication(models.Model):
         This fact check's versions removed from public view, by version
         number: read once per instance, for rendering its history.
         """
-        return {
-            removal.version: removal
-            for removal in VersionRemoval.objects.filter(
-                publication__article_id=self.article_id
-            ).annotate(version=models.F("publication__version"))
-        }
+        return removals_of(self.article_id)
 
-    def history(self):
+    def history(self, removals: dict[int, "VersionRemoval"] | None = None):
         """
         Every public version up to this one, oldest first, each with the
         address of its public changes page (none for the first). A version
         removed from public view is only a tombstone: its number, and when
         and why it was removed, with none of its own kind, note or details.
+        `removals` are the fact check's (`removals_of()`) when the caller
+        has them; else they are read.
         """
+        if removals is None:
+            removals = self.removals
         entries = []
         for entry in self.page_content()["history"]:
             version = entry["version"]
-            removal = self.removals.get(version)
+            removal = removals.get(version)
             if removal is not None:
                 entry = {
                     "version": version,
@@ -365,14 +364,15 @@ class Publication(models.Model):
             next=models.Min("published_at")
         )["next"]
 
-    def corrections(self):
+    def corrections(self, removals: dict[int, "VersionRemoval"] | None = None):
         """
         The corrections, clarifications and re-ratings up to this version,
-        newest first, each with the ratings it changed.
+        newest first, each with the ratings it changed (`removals`: as for
+        `history()`).
         """
         return [
             entry
-            for entry in reversed(self.history())
+            for entry in reversed(self.history(removals))
             if entry["kind"] in Publication.CORRECTIONS_LOG_KINDS
         ]
 
@@ -383,6 +383,16 @@ class Publication(models.Model):
         """
         changes = None if self.is_withdrawn() else self.page_content()["changes"]
         return changes["ratings"] if changes else []
+
+
+def removals_of(article_id) -> dict[int, "VersionRemoval"]:
+    """A fact check's versions removed from public view, by version number."""
+    return {
+        removal.version: removal
+        for removal in VersionRemoval.objects.filter(
+            publication__article_id=article_id
+        ).annotate(version=models.F("publication__version"))
+    }
 
 
 class VersionRemoval(models.Model):

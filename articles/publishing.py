@@ -6,16 +6,16 @@ them and turn their ValidationErrors into messages.
 
 Rendering happens here, once, so that serving a page does none of it. The
 article is locked once, with its latest publication and what the later
-steps would each look up (`_lock`), its draft loaded once (`shape.load`),
-and both handed to every step: `publish()` costs the same number of queries
-whatever the article's size (pinned in tests/articles/test_state.py).
+steps would each look up, and its draft loaded once: a frozen
+`locking.LockedDraft`, whose values each step is given. `publish()` costs
+the same number of queries whatever the article's size (pinned in
+tests/articles/test_state.py).
 """
 
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -35,11 +35,12 @@ from . import (
     workflow,
 )
 from .content import render_draft
+from .locking import LockedDraft, lock, lock_draft
 from .models import Article, Publication
 from .prerender import prerender, rerender
-from .publications import VersionRemoval
+from .publications import VersionRemoval, removals_of
 from .schema import SCHEMA_VERSION
-from .shape import Draft, load
+from .shape import Draft
 
 WITHDRAWAL = Publication.Kind.WITHDRAWAL
 
@@ -85,24 +86,6 @@ def retire_pages(publication: Publication) -> None:
         pagecache.invalidate_all()
 
 
-def _lock(article: Article, **annotations) -> tuple[Article, Publication | None]:
-    """
-    The article as saved now, locked, and its latest publication, read with
-    any `annotations` in one query: publishing acts on one article are
-    serialised until the transaction ends.
-    """
-    locked = (
-        Article.objects.select_for_update(of=("self",))
-        .with_latest_publication()
-        .annotate(**annotations)
-        .get(pk=article.pk)
-    )
-    latest = locked.latest_publication()
-    # Once this act adds or removes a version, the joined one is stale.
-    locked.latest_joined = False
-    return locked, latest
-
-
 def _rule_errors(latest, *, kind, note, published_at) -> list[str]:
     """The rules every new publication follows, whatever its content."""
     errors = []
@@ -128,21 +111,13 @@ def _rule_errors(latest, *, kind, note, published_at) -> list[str]:
     return errors
 
 
-def any_removed():
-    """
-    For `_lock`: whether any version of the article was removed from public
-    view, so that publishing need not look the removals up when none was.
-    """
-    return Exists(VersionRemoval.objects.filter(publication__article=OuterRef("pk")))
-
-
 def _new_publication(
-    draft: Draft, *, latest, kind, note, published_at, user=None, removed=True
+    draft: Draft, *, latest, kind, note, published_at, address_taken_by, user=None
 ):
     """
     The next publication of the draft, unsaved, what blocks publishing it,
-    and what it changes for readers. `removed=False` says no earlier
-    version was removed from public view, which then need not be read.
+    and what it changes for readers. `address_taken_by`: the title of
+    another fact check published at the draft's address, if any.
     """
     article = draft.article
     # What is over the rendering limits is left out, never rendered.
@@ -190,9 +165,8 @@ def _new_publication(
     )
     # Stored for the search's rating filter, with the row's own insert.
     publication.ratings = search.ratings_of(publication)
-    if latest is None or not removed:
-        publication.removals = {}
-    return publication, validation.problems(draft, rendered), change
+    found = validation.problems(draft, rendered, address_taken_by=address_taken_by)
+    return publication, found, change
 
 
 def preview(draft: Draft) -> tuple[Publication, list[str]]:
@@ -206,9 +180,15 @@ def preview(draft: Draft) -> tuple[Publication, list[str]]:
 
     def render():
         publication, found, _change = _new_publication(
-            draft, latest=latest, kind=kind, note="", published_at=timezone.now()
+            draft,
+            latest=latest,
+            kind=kind,
+            note="",
+            published_at=timezone.now(),
+            address_taken_by=validation.address_taken_by(draft.article),
         )
-        prerender(publication)
+        # A fact check never published has no version removed from view.
+        prerender(publication, removals={} if latest is None else None)
         return publication, found
 
     return previews.cached(draft, latest, render)
@@ -249,32 +229,25 @@ def publish(
     with transaction.atomic():
         # What is saved now, not what the caller may have loaded before,
         # with what the later steps would otherwise each look up.
-        article, latest = _lock(
-            article,
-            address_taken_by=validation.address_taken_by(),
-            latest_revision_id=workflow.latest_revision_id(),
-            askers_waiting=asking.askers_waiting(),
-            any_removed=any_removed(),
-            revisions_until=approvals.latest_revision_id_sql(),
-        )
-        draft = load(article)
+        locked = lock_draft(article)
+        latest = locked.latest
         # Four eyes on exactly this draft (articles/approvals.py): its digest
         # is computed now, so no change escapes it, whatever path it took.
         approvals.check_may_publish(
-            article=article,
-            digest=draft.digest(),
+            article=locked.article,
+            digest=locked.draft.digest(),
             user=user,
             override_reason=override_reason,
         )
         errors = _rule_errors(latest, kind=kind, note=note, published_at=published_at)
         publication, found, change = _new_publication(
-            draft,
+            locked.draft,
             latest=latest,
             kind=kind,
             note=note,
             published_at=published_at,
+            address_taken_by=locked.address_taken_by,
             user=user,
-            removed=article.any_removed,
         )
         errors += kind_errors(latest, change, kind)
         if expected_digest and expected_digest != publication.draft_digest:
@@ -286,23 +259,33 @@ def publish(
             )
         if errors or found:
             raise ValidationError(errors + found)
-        # The card first: the page's sharing tags name it.
-        social.save_card(publication=publication)
-        prerender(publication)
-        publication.save()
-        retire_pages(publication)
-        publication.topics.add(*draft.topics)
-        publication.authors.add(*draft.authors)
-        search.index(publication)
-        # Also stores the draft's digest, which is the publication's.
-        workflow.record_publication(
-            publication=publication,
-            user=user,
-            override_reason=override_reason,
-            revisions_until=article.revisions_until,
-        )
-    asking.notify_askers(publication=publication, anyone_waiting=article.askers_waiting)
+        _save(publication, locked, user=user, override_reason=override_reason)
+    asking.notify_askers(publication=publication, anyone_waiting=locked.askers_waiting)
     return publication
+
+
+def _save(publication, locked: LockedDraft, *, user, override_reason) -> None:
+    """Store a publication `publish()` allowed, and all that goes with it."""
+    # The card first: the page's sharing tags name it.
+    social.save_card(publication=publication)
+    # Its history shows the versions removed from public view, if any was.
+    prerender(
+        publication,
+        removals=removals_of(locked.article.pk) if locked.any_removed else {},
+    )
+    publication.save()
+    retire_pages(publication)
+    publication.topics.add(*locked.draft.topics)
+    publication.authors.add(*locked.draft.authors)
+    search.index(publication)
+    # Also stores the draft's digest, which is the publication's.
+    workflow.record_publication(
+        publication=publication,
+        user=user,
+        override_reason=override_reason,
+        revisions_until=locked.revisions_until,
+        revision_id=locked.latest_revision_id,
+    )
 
 
 def withdraw(
@@ -316,7 +299,7 @@ def withdraw(
     note = normalise(note)
     published_at = published_at or timezone.now()
     with transaction.atomic():
-        article, latest = _lock(article)
+        article, latest = lock(article)
         errors = _rule_errors(
             latest, kind=WITHDRAWAL, note=note, published_at=published_at
         )
@@ -358,7 +341,7 @@ def cancel_scheduled(*, article: Article, user=None) -> Publication:
     removed publication (unsaved).
     """
     with transaction.atomic():
-        article, latest = _lock(article)
+        article, latest = lock(article)
         if latest is None or not latest.is_scheduled():
             raise ValidationError(_("Nothing is scheduled."))
         Publication.objects.filter(pk=latest.pk).delete()
@@ -382,7 +365,7 @@ def remove_version(*, publication: Publication, note: str, user=None) -> Version
     if not note.strip():
         raise ValidationError(_("Write the public note left in its place."))
     with transaction.atomic():
-        _lock(publication.article)
+        lock(publication.article)
         if VersionRemoval.objects.filter(publication=publication).exists():
             raise ValidationError(_("This version is already removed."))
         current = Publication.objects.current().filter(article=publication.article)

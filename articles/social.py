@@ -180,9 +180,14 @@ def save_card(*, publication) -> str:
 
 
 def _write(storage, name: str, png: bytes) -> None:
-    if storage.exists(name):  # Drawn before from the same title and verdicts.
-        return
+    # Storage.save() itself asks whether the name is taken, and picks
+    # another if it is, so it is not asked here first.
     try:
-        storage.save(name, ContentFile(png))
+        stored = storage.save(name, ContentFile(png))
     except Exception:
         logger.exception("Could not store the social card %s", name)
+        return
+    if stored != name:
+        # The name holds this same picture, drawn before from the same
+        # title and verdicts (for a scheduled version since cancelled).
+        storage.delete(stored)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import models
-from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -24,25 +24,6 @@ WITHDRAWAL = "withdrawal"
 
 
 class ArticleQuerySet(models.QuerySet):
-    def with_latest_publication(self):
-        """
-        Join each article's latest publication (a scheduled one or a
-        withdrawal included) into the same query, so that
-        `Article.latest_publication()` needs none of its own.
-        """
-        publication = self.model._meta.get_field("publications").related_model
-        newest = publication.objects.filter(article=OuterRef("pk")).order_by("-version")
-        return self.annotate(
-            joined_latest=FilteredRelation(
-                "publications",
-                condition=Q(
-                    publications__version=Subquery(newest.values("version")[:1])
-                ),
-            ),
-            # The join leaves `joined_latest` unset when there is none.
-            latest_joined=models.Value(True),
-        ).select_related("joined_latest")
-
     def with_publication_state(self, now: datetime | None = None):
         """
         Annotate the latest publication (a scheduled one included), the live

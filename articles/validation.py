@@ -13,8 +13,14 @@ from .models import Article, Claim, Publication, Section
 from .shape import Draft
 
 
-def problems(draft: Draft, rendered: Rendered) -> list[str]:
-    """Every problem of the draft, in the order an editor would fix them."""
+def problems(
+    draft: Draft, rendered: Rendered, *, address_taken_by: str | None
+) -> list[str]:
+    """
+    Every problem of the draft, in the order an editor would fix them.
+    `address_taken_by`: the title of another fact check published at the
+    draft's address (`address_taken_by()`), if any.
+    """
     article = draft.article
     found = []
     positions = [citation.position for citation in draft.citations]
@@ -52,17 +58,13 @@ def problems(draft: Draft, rendered: Rendered) -> list[str]:
                 _("Claim %(number)s: “where it appeared” must be an http(s) address.")
                 % {"number": number}
             )
-    if hasattr(article, "address_taken_by"):
-        taken = article.address_taken_by
-    else:
-        taken = _others_at(article.slug, article.pk).first()
-    if taken:
+    if address_taken_by:
         found.append(
             _(
                 "The address /fact-checks/%(slug)s/ belongs to another fact check "
                 "(“%(title)s”): choose another slug."
             )
-            % {"slug": article.slug, "title": taken}
+            % {"slug": article.slug, "title": address_taken_by}
         )
     return found
 
@@ -76,12 +78,13 @@ def _others_at(slug, article_id):
     )
 
 
-def address_taken_by():
-    """
-    SQL: the title of another fact check published at an article's address,
-    or null. `publish()` reads it with the article it locks, as
-    `address_taken_by`, and `problems()` then needs no query of its own.
-    """
+def address_taken_by(article: Article) -> str | None:
+    """The title of another fact check published at the article's address."""
+    return _others_at(article.slug, article.pk).first()
+
+
+def address_taken_by_sql():
+    """`address_taken_by()` as SQL, for `publish()` to read with the article."""
     return Subquery(_others_at(OuterRef("slug"), OuterRef("pk"))[:1])
 
 

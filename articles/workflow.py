@@ -7,10 +7,11 @@ Each transition is a plain function taking `user=`: it checks the user's
 permission (PermissionDenied) and the draft's state (ValidationError, with a
 message to show), changes the article, records the act in the audit trail
 and notifies the people concerned: `_transition()` is that shape, and
-`_step()` its last three parts, which the steps other acts cause (publishing,
-a save after approval) take too. The admin's views call these and turn the
-errors into messages; nothing here knows about requests. Comments on a
-draft are in `articles.commenting`.
+`_step()` its last three parts, which the steps other acts cause (a save
+after approval) take too; publishing moves the draft and records it with
+what it read of the article (`record_publication()`). The admin's views
+call these and turn the errors into messages; nothing here knows about
+requests. Comments on a draft are in `articles.commenting`.
 
 Approval is of a draft as it stands: approving, and the rule that only an
 approved draft is published, are in `articles.approvals`. A save that
@@ -54,10 +55,10 @@ def latest_revision(article: Article):
     return version.revision if version else None
 
 
-def latest_revision_id():
+def latest_revision_id_sql():
     """
-    SQL: the id of an article's latest revision. Read with the article, as
-    `latest_revision_id` (`publish()` does), it spares `record()` a query.
+    SQL: the id of an article's latest revision, for `publish()` to read
+    with the article it locks and give to `record_publication()`.
     """
     return Subquery(
         Version.objects.get_for_model(Article)
@@ -68,11 +69,18 @@ def latest_revision_id():
 
 def record(*, article: Article, action: str, message: str, user=None, **details):
     """Append a newsroom entry about `article` (and its latest revision)."""
-    if hasattr(article, "latest_revision_id"):
-        revision_id = article.latest_revision_id
-    else:
-        revision = latest_revision(article)
-        revision_id = revision.pk if revision else None
+    revision = latest_revision(article)
+    return _record(
+        article=article,
+        action=action,
+        message=message,
+        user=user,
+        revision_id=revision.pk if revision else None,
+        details=details,
+    )
+
+
+def _record(*, article, action, message, user, revision_id, details):
     return AuditEntry.objects.record(
         area=AuditEntry.Area.NEWSROOM,
         action=action,
@@ -299,13 +307,14 @@ def reopen_if_changed(*, article: Article, user, digest: str | None = None) -> b
 
 
 def record_publication(
-    *, publication, user=None, override_reason=None, revisions_until=None
+    *, publication, revisions_until, revision_id, user=None, override_reason=None
 ) -> None:
     """
     After `publishing.publish()`: the draft is published, on the record.
     `publication.article` is the row `publish()` locked, as saved then;
-    `revisions_until` the latest revision id then, from which on revisions
-    count as changes made since (`approvals.changed_by()`).
+    `revision_id` its latest revision then, which the entry names, and
+    `revisions_until` the newest revision of anything then, from which on
+    revisions count as changes made since (`approvals.changed_by()`).
     """
     article = publication.article
     reason = (override_reason or "").strip()
@@ -332,19 +341,24 @@ def record_publication(
         "override_reason": reason,
         "revisions_until": revisions_until,
     }
-    _step(
+    _move(
         article,
         to=State.PUBLISHED,
         user=user,
         note=_("Published without approval: %(reason)s") % {"reason": reason}
         if reason
         else "",
-        action="scheduled" if publication.is_scheduled() else "published",
-        message=message,
-        details=details,
         # What was published is the draft as it stands now.
         approved_digest=publication.draft_digest,
         draft_digest=publication.draft_digest,
+    )
+    _record(
+        article=article,
+        action="scheduled" if publication.is_scheduled() else "published",
+        message=message,
+        user=user,
+        revision_id=revision_id,
+        details=details,
     )
 
 

@@ -77,7 +77,7 @@ class CardNameTests(TestCase):
         article = build_article(slug="failing")
         before = cards()
 
-        def broken(publication):
+        def broken(publication, removals=None):
             raise RuntimeError("Rendering failed.")
 
         original = prerender.render

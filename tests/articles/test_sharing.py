@@ -1,13 +1,17 @@
 """The verdict box, the phone outline, share links and the social card."""
 
 import io
+from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from articles import social
+from articles.publishing import cancel_scheduled
+from factually.models import StoredFile
 from tests.articles.factories import (
     ClaimFactory,
     RelatedQuestionFactory,
@@ -91,6 +95,22 @@ class TestSocialCard:
             image = Image.open(io.BytesIO(card.read()))
             assert image.size == (1200, 630)
             assert image.format == "PNG"
+
+    def test_a_card_drawn_before_is_kept_and_stored_once(
+        self, django_capture_on_commit_callbacks
+    ):
+        article = build_article()
+        tomorrow = timezone.now() + timedelta(days=1)
+        with django_capture_on_commit_callbacks(execute=True):
+            scheduled = publish(article=article, kind="first", published_at=tomorrow)
+        cancel_scheduled(article=article)
+        # The same draft again: the same version, the same card name.
+        with django_capture_on_commit_callbacks(execute=True):
+            again = publish(article=article, kind="first", published_at=tomorrow)
+
+        assert again.social_card.name == scheduled.social_card.name
+        cards = StoredFile.objects.filter(name__startswith=f"social/{article.pk}-")
+        assert list(cards.values_list("name", flat=True)) == [again.social_card.name]
 
     def test_meta_tags_point_at_it(self, client, article):
         publication = article.live_publication()
