@@ -48,6 +48,7 @@ from tests.donations.factories import (
     OrganisationFactory,
     SupporterTestimonialFactory,
 )
+from tests.donations.pledges import MatchingPledgeFactory
 from tests.roles import UserFactory, create_roles, staff
 from tests.sources.factories import SourceFactory
 
@@ -102,6 +103,7 @@ class AdminObjectAccessTests(TestCase):
             BannerMessage: versioned(BannerMessageFactory),
             GivingMethod: versioned(GivingMethodFactory),
             Organisation: versioned(OrganisationFactory),
+            donations_models.MatchingPledge: versioned(MatchingPledgeFactory),
             donations_models.Testimonial: versioned(SupporterTestimonialFactory),
             Notification: Notification.objects.create(
                 recipient=editor, article=article, message="For the editor", url="/"
@@ -151,6 +153,9 @@ class AdminObjectAccessTests(TestCase):
             BannerMessage: deleted_version(BannerMessage, BannerMessageFactory),
             GivingMethod: deleted_version(GivingMethod, GivingMethodFactory),
             Organisation: deleted_version(Organisation, OrganisationFactory),
+            donations_models.MatchingPledge: deleted_version(
+                donations_models.MatchingPledge, MatchingPledgeFactory
+            ),
             donations_models.Testimonial: deleted_version(
                 donations_models.Testimonial, SupporterTestimonialFactory
             ),
