@@ -129,6 +129,7 @@ def load_content():
     from django.core.management import call_command
     from django.utils import timezone
 
+    from articles.factchecks.publishing import publish
     from articles.models import (
         Article,
         Citation,
@@ -138,7 +139,6 @@ def load_content():
         Section,
         Topic,
     )
-    from articles.publishing import publish
     from donations.models import BannerMessage, Campaign, Donation, Supporter
     from sources.models import Source
 
@@ -385,7 +385,7 @@ def publish_under_load(port, article, *, rate, duration, every):
     is published every `every` seconds. Returns errors, requests and the
     longest staleness seen after a publish returned.
     """
-    from articles.publishing import publish
+    from articles.factchecks.publishing import publish
 
     path = article.publications.latest().get_absolute_url()
     title = re.compile(rb"What evidence exists of revision (\d+)\?")

@@ -19,8 +19,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .about_pages import Page, PageVersion
 from .diffs import mark_words
-from .pages import Page, PageVersion
 
 PUBLIC_FIELDS = Page.PUBLIC_FIELDS
 # Markdown paragraphs (and headings, list blocks) are split by blank lines.

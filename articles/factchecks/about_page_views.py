@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 
 from factually import pagecache
 
-from .models import PageVersion
+from .about_pages import PageVersion
 
 
 def _version(slug, number):

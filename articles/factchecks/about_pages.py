@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from factually import text as normalised
 
-from .rendering import render_page
+from .markup import render_page
 
 
 @reversion.register()

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from factually.text import normalise_data
 
 from .changes import with_ratings
-from .models import Publication
+from .publications import Publication
 
 FEED_SIZE = 30
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .models import Rating
-from .rendering import CitationIndex, plain_text, render
+from .markup import CitationIndex, plain_text, render
+from .ratings import Rating
 from .schema import SCHEMA_VERSION
 from .shape import Draft
 

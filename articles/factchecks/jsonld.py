@@ -9,9 +9,9 @@ from collections.abc import Callable
 
 from django.urls import reverse
 
-from . import social
+from . import social_cards as social
 from .changes import with_ratings
-from .models import Publication
+from .publications import Publication
 from .ratings import BEST_RATING, WORST_RATING, rating_value
 
 ORGANIZATION_NAME = "Factually"

@@ -19,7 +19,6 @@ from django.utils.translation import gettext_lazy as _
 from factually import text as normalised
 
 from .schema import upgrade
-from .search import matching
 from .slugs import SlugQuerySet
 
 # The kind of a removed version's entry in an update history: no kind of
@@ -106,10 +105,6 @@ class PublicationQuerySet(SlugQuerySet):
             .select_related("removal")
             .first()
         )
-
-    def search(self, query: str):
-        """Live publications matching a reader's query, best first."""
-        return matching(self.live(), query)
 
     def for_listing(self):
         """Live publications, newest fact checks first, with their topics."""

@@ -7,9 +7,11 @@ problem is left, naming each.
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
 
-from . import limits
-from .content import Rendered
-from .models import Article, Claim, Publication, Section
+from . import render_limits as limits
+from .article_parts import Claim, Section
+from .frozen_content import Rendered
+from .models import Article
+from .publications import Publication
 from .shape import Draft
 
 

@@ -20,24 +20,20 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from articles.newsroom import approvals, workflow
+from articles.newsroom import draft_previews as previews
+from articles.readers import asking, search
 from factually import pagecache
 from factually.text import normalise
 
-from . import (
-    approvals,
-    asking,
-    changes,
-    limits,
-    previews,
-    search,
-    social,
-    validation,
-    workflow,
-)
-from .content import render_draft
-from .models import Article, Publication
-from .prerender import prerender, rerender
-from .publications import VersionRemoval
+from . import changes
+from . import publish_checks as validation
+from . import render_limits as limits
+from . import social_cards as social
+from .frozen_content import render_draft
+from .models import Article
+from .prerendered_pages import prerender, rerender
+from .publications import Publication, VersionRemoval
 from .schema import SCHEMA_VERSION
 from .shape import Draft, load
 

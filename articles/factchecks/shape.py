@@ -22,7 +22,8 @@ from django.utils.text import capfirst
 
 from sources.models import Source
 
-from .models import Article, Author, Citation, Claim, RelatedQuestion, Section, Topic
+from .article_parts import Citation, Claim, RelatedQuestion, Section
+from .models import Article, Author, Topic
 
 ARTICLE_FIELDS = (
     "title",

@@ -1,7 +1,8 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Author, Publication, Topic
+from .models import Author, Topic
+from .publications import Publication
 
 
 class FactCheckSitemap(Sitemap):

@@ -160,7 +160,7 @@ def save_card(*, publication) -> str:
     The file is written when the publication's transaction commits, so a
     publication that fails leaves no image behind.
     """
-    from .models import Publication
+    from .publications import Publication
 
     try:
         png = render_card(title=publication.title, content=publication.content)

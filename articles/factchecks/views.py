@@ -6,19 +6,17 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import (
     condition,
-    require_http_methods,
     require_safe,
 )
 
 from factually import pagecache
 
-from . import asking, frames, page_query, publishing
-from . import search as search_module
-from .forms import AskForm, SearchForm
-from .models import Article, Author, Page, PreviewLink, Publication, Topic
-from .prerender import absolute, release_key, rendered
-from .publications import REMOVED
-from .shape import load
+from . import article_page_frames as frames
+from . import article_page_query as page_query
+from .about_pages import Page
+from .models import Author, Topic
+from .prerendered_pages import absolute, release_key, rendered
+from .publications import REMOVED, Publication
 
 PAGE_SIZE = 12
 
@@ -35,45 +33,6 @@ def home(request):
     # A scheduled fact check joins the list at its time, not when the
     # cached page happens to expire.
     return pagecache.expire_at(response, Publication.objects.next_due_at())
-
-
-@require_safe
-@pagecache.public(query=(*SearchForm.base_fields, "page", "from"))
-def search(request):
-    # Results, filters, snippets and "did you mean": articles/search/.
-    form = SearchForm(request.GET)
-    if not form.is_valid():
-        context = {"form": form, "query": "", "page_obj": None}
-        return render(request, "search.html", context, status=400)
-    query = form.cleaned_data["q"]
-    if query:
-        paginator = search_module.results(query, per_page=PAGE_SIZE, **form.filters())
-    else:
-        listed = (
-            Publication.objects.for_listing()
-            if form.has_filters()
-            else Publication.objects.none()
-        )
-        paginator = search_module.ResultsPaginator(
-            search_module.narrowed(listed, **form.filters()), PAGE_SIZE
-        )
-    page = paginator.get_page(request.GET.get("page"))
-    if request.GET.get("from") == "related" and query and not page.object_list:
-        # An unanswered related question we have nothing on: ask us instead.
-        return redirect(reverse("articles:ask") + "?" + urlencode({"claim": query}))
-    highlights = search_module.snippets(page.object_list, query) if query else {}
-    for publication in page.object_list:
-        publication.highlight = highlights.get(publication.pk)
-    context = {
-        "form": form,
-        "query": query,
-        "page_obj": page,
-        "searched": bool(query or form.has_filters()),
-        "suggestion": search_module.suggestion(query)
-        if query and not page.object_list
-        else None,
-    }
-    return render(request, "search.html", context)
 
 
 def current_publication(request, slug):
@@ -354,69 +313,4 @@ def author_detail(request, slug):
     page = paginate(request, Publication.objects.for_listing().filter(authors=author))
     return render(
         request, "articles/author_detail.html", {"author": author, "page_obj": page}
-    )
-
-
-def render_preview(request, article):
-    publication, problems = publishing.preview(load(article))
-    context = frames.context(publication)
-    context.update(preview=True, problems=problems)
-    response = render(request, "articles/preview.html", context)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-@require_safe
-def preview(request, pk):
-    if not request.user.has_perm("articles.view_article"):
-        raise Http404("No fact check at this address.")
-    return render_preview(request, get_object_or_404(Article, pk=pk))
-
-
-@require_safe
-def shared_preview(request, pk, token):
-    link = PreviewLink.objects.find(article_id=pk, token=token)
-    if link is None:
-        raise Http404("This preview link is invalid, revoked or has expired.")
-    return render_preview(request, link.article)
-
-
-# Readers asking us to check a claim (issue 15); rules in articles/asking.py.
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def ask(request):
-    """The /ask/ form: stores nothing unless every check passes."""
-    status = 200
-    rate_limited = False
-    if request.method == "POST":
-        form = AskForm(request.POST)
-        if asking.over_rate_limit(request):
-            rate_limited, status = True, 429
-        elif form.is_valid():
-            asking.submit(**{k: form.cleaned_data[k] for k in AskForm.Meta.fields})
-            return redirect("articles:ask_thanks")
-        else:
-            status = 400
-    else:
-        form = AskForm(initial={"claim": request.GET.get("claim", "")[:2000]})
-    context = {
-        "form": form,
-        "rate_limited": rate_limited,
-        "retention_days": asking.EMAIL_RETENTION_DAYS,
-    }
-    response = render(request, "articles/ask.html", context, status=status)
-    response["Cache-Control"] = "private, no-store"
-    if rate_limited:
-        response["Retry-After"] = str(asking.RATE_WINDOW_SECONDS)
-    return response
-
-
-@require_safe
-def ask_thanks(request):
-    return render(
-        request,
-        "articles/ask_thanks.html",
-        {"retention_days": asking.EMAIL_RETENTION_DAYS},
     )

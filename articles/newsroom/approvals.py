@@ -28,12 +28,12 @@ from django.db.models import Max, Q, Subquery
 from django.utils.translation import gettext as _
 from reversion.models import Revision, Version
 
+from articles.factchecks.shape import PARTS, Draft, load
+from articles.models import Article
 from audit.models import AuditEntry
 from sources.models import Source
 
 from . import workflow
-from .models import Article
-from .shape import PARTS, Draft, load
 
 State = workflow.State
 

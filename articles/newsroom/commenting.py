@@ -11,8 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles.models import Article, ReviewComment
+
 from . import notifications
-from .models import Article, ReviewComment
 from .workflow import latest_revision, record
 
 

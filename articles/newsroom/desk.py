@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Article, Notification, Publication
+from articles.models import Article, Notification, Publication
 
 SIZE = 5
 RECENT_PUBLISHED_DAYS = 7

@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from django.core.cache import cache
 
-from .schema import SCHEMA_VERSION
-from .shape import Draft
+from articles.factchecks.schema import SCHEMA_VERSION
+from articles.factchecks.shape import Draft
 
 # Long enough to serve a review session; short enough that the preview's
 # "as if published now" dates and the problems found stay close to now.

@@ -26,13 +26,13 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from articles.factchecks import render_limits as limits
+from articles.factchecks.markup import MARKER, marker_numbers
+from articles.factchecks.shape import refresh_draft_digest
+from articles.models import Article, Citation, Publication, RelatedQuestion, Section
 from sources.models import Source, normalize_url
 
-from . import limits
-from .checks_while_writing import strip_heading_number
-from .models import Article, Citation, Publication, RelatedQuestion, Section
-from .rendering import MARKER, marker_numbers
-from .shape import refresh_draft_digest
+from .writing_warnings import strip_heading_number
 
 MAX_TEXT = 400_000
 TITLE_PREFIX = re.compile(r"^\s*fact[\s-]*check\s*[:\-–—]\s*", re.IGNORECASE)

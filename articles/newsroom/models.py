@@ -14,9 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from articles.factchecks.publications import Publication
 from factually import text as normalised
-
-from .publications import Publication
 
 PREVIEW_MAX_AGE = timedelta(days=7)
 

@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles.models import Notification
 from factually import mail
-
-from .models import Notification
 
 
 def reviewers():

@@ -14,10 +14,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reversion.errors import RevertError
 
-from factually.revisions import check_restorable
-
-from . import workflow
-from .models import (
+from articles.factchecks.shape import refresh_draft_digest
+from articles.models import (
     POSITION_OFFSET,
     Article,
     Citation,
@@ -25,7 +23,9 @@ from .models import (
     RelatedQuestion,
     Section,
 )
-from .shape import refresh_draft_digest
+from factually.revisions import check_restorable
+
+from . import workflow
 
 # What can stop an old revision being restored: its slug taken since, a
 # source it cites deleted, a part that no longer fits.

@@ -26,10 +26,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
+from articles.models import Article
 from audit.models import AuditEntry
 
 from . import notifications
-from .models import Article
 
 State = Article.ReviewState
 

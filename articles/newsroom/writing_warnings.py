@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from .rendering import MARKER, MAX_RANGE, marker_numbers
-from .shape import Draft
+from articles.factchecks.markup import MARKER, MAX_RANGE, marker_numbers
+from articles.factchecks.shape import Draft
 
 # A heading that starts with its own number ("1. ", "2) "), which the page
 # adds again ("1. 1. The tally").

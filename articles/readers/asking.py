@@ -25,9 +25,8 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
+from articles.models import Article, Publication, ReaderQuestion
 from factually import clients, mail
-
-from .models import Article, Publication, ReaderQuestion
 
 logger = logging.getLogger(__name__)
 

@@ -4,9 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from articles.factchecks.ratings import Rating
+from articles.models import ReaderQuestion, Topic
+
 from . import asking
-from .models import ReaderQuestion, Topic
-from .ratings import Rating
 from .search import clean_query
 
 

@@ -1,7 +1,7 @@
 from django.test import SimpleTestCase, TestCase
 
 from articles.models import Publication
-from articles.search import MAX_QUERY_LENGTH, clean_query
+from articles.readers.search import MAX_QUERY_LENGTH, clean_query
 from tests.articles.factories import published_article
 
 

@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from PIL import Image
 
-from articles import social
+from articles.factchecks import social_cards as social
 from tests.articles.factories import (
     ClaimFactory,
     RelatedQuestionFactory,

@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Version
 
+from articles.factchecks.prerendered_pages import release_key
+from articles.factchecks.publishing import publish
+from articles.factchecks.schema import SCHEMA_VERSION
 from articles.models import Article, Publication
-from articles.prerender import release_key
-from articles.publishing import publish
-from articles.schema import SCHEMA_VERSION
 from audit.models import AuditEntry
 from tests.articles.factories import (
     AuthorFactory,
@@ -118,7 +118,7 @@ class OneAnswerTests(TestCase):
         self.assertEqual(filtered, {"live", "changed"})
 
     def test_withdrawn_and_never_published(self):
-        from articles.publishing import withdraw
+        from articles.factchecks.publishing import withdraw
 
         gone = published_article(published_at=NOW - datetime.timedelta(days=2))
         withdraw(article=gone, note="Withdrawn: the source was forged.")

@@ -38,18 +38,13 @@ from hypothesis.stateful import (
 )
 from reversion.models import Version
 
-from articles import (
-    approvals,
-    commenting,
-    history,
-    importing,
-    page_query,
-    publishing,
-    workflow,
-)
+from articles.factchecks import article_page_query as page_query
+from articles.factchecks import publishing
+from articles.factchecks.publications import VersionRemoval
+from articles.factchecks.shape import load
 from articles.models import Article, Publication, Rating
-from articles.publications import VersionRemoval
-from articles.shape import load
+from articles.newsroom import approvals, commenting, importing, workflow
+from articles.newsroom import restoring as history
 from donations.models import Campaign
 from factually.pagecache import durable
 from sources.models import Source

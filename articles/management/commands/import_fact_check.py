@@ -12,7 +12,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import importing
+from articles.newsroom import importing
 
 
 class Command(BaseCommand):

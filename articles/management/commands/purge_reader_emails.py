@@ -6,7 +6,7 @@ Run it daily, e.g. from cron: `python manage.py purge_reader_emails`.
 
 from django.core.management.base import BaseCommand
 
-from articles import asking
+from articles.readers import asking
 
 
 class Command(BaseCommand):

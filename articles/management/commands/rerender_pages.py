@@ -14,8 +14,8 @@ interrupted run continues where it stopped.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.prerender import release_key, rerender
-from articles.publications import Publication
+from articles.factchecks.prerendered_pages import release_key, rerender
+from articles.factchecks.publications import Publication
 
 
 class Command(BaseCommand):

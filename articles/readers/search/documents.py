@@ -86,7 +86,7 @@ def index(publication) -> None:
     """
     from django.db.models.sql import UpdateQuery
 
-    from ..models import Publication
+    from articles.models import Publication
 
     rows = Publication.objects.filter(pk=publication.pk)
     if connections[rows.db].vendor != "postgresql":

@@ -28,7 +28,7 @@ def snippets(publications, query: str) -> dict[int, dict]:
     """
     from django.contrib.postgres.search import SearchHeadline
 
-    from ..models import Publication
+    from articles.models import Publication
 
     ids = [publication.pk for publication in publications]
     parsed = parse(clean_query(query))

@@ -61,7 +61,7 @@ def common_lexemes(*, using="default") -> dict[str, float]:
                 if share > COMMON and share * rows > COMMON_MIN_DOCUMENTS
             )
 
-    key = f"articles.search.common-shares:{COMMON}:{COMMON_MIN_DOCUMENTS}"
+    key = f"articles.readers.search.common-shares:{COMMON}:{COMMON_MIN_DOCUMENTS}"
     return dict(cache.get_or_set(key, read, STATISTICS_MAX_AGE))
 
 
@@ -169,7 +169,7 @@ def _newest(condition: Q) -> Q:
     pk, which PostgreSQL reads backwards until it has enough when most rows
     match, or takes from the full-text index when few do.
     """
-    from ..models import Publication
+    from articles.models import Publication
 
     newest = (
         Publication.objects.live_or_superseded()
@@ -293,7 +293,7 @@ def results(query: str, *, per_page: int, **filters) -> ResultsPaginator:
     The live publications matching a reader's query, narrowed by the search
     filters (`narrowed()`), best first, in pages of `per_page`.
     """
-    from ..models import Publication
+    from articles.models import Publication
 
     live = Publication.objects.live()
     if connections[live.db].vendor != "postgresql":

@@ -23,7 +23,7 @@ def _public(word: str) -> bool:
     from django.contrib.postgres.search import SearchQuery
     from django.db.models import Q
 
-    from ..models import Publication
+    from articles.models import Publication
 
     # The stemmed index narrows the rows; the unaccented match on the text
     # keeps only those holding this very word (vocabulary words are
@@ -49,7 +49,7 @@ def suggestion(query: str) -> str | None:
     """
     from django.contrib.postgres.search import TrigramSimilarity
 
-    from ..models import SearchWord
+    from articles.models import SearchWord
 
     if connections[SearchWord.objects.db].vendor != "postgresql":
         return None
