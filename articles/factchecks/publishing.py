@@ -21,12 +21,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from articles.newsroom import approvals, workflow
-from articles.newsroom import draft_previews as previews
 from articles.readers import asking, search
 from factually import pagecache
 from factually.text import normalise
 
 from . import changes
+from . import draft_previews as previews
 from . import publish_checks as validation
 from . import render_limits as limits
 from . import social_cards as social

@@ -4,10 +4,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from ..factchecks import article_page_frames as frames
-from ..factchecks import publishing
-from ..factchecks.models import Article
-from ..factchecks.shape import load
+from articles.factchecks import article_page_frames as frames
+from articles.factchecks import publishing
+from articles.factchecks.models import Article
+from articles.factchecks.shape import load
+
 from .models import PreviewLink
 
 

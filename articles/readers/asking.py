@@ -25,8 +25,11 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 
-from articles.models import Article, Publication, ReaderQuestion
+from articles.factchecks.models import Article
+from articles.factchecks.publications import Publication
 from factually import clients, mail
+
+from .models import ReaderQuestion
 
 logger = logging.getLogger(__name__)
 

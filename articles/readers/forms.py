@@ -4,10 +4,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from articles.factchecks.models import Topic
 from articles.factchecks.ratings import Rating
-from articles.models import ReaderQuestion, Topic
 
 from . import asking
+from .models import ReaderQuestion
 from .search import clean_query
 
 

@@ -5,10 +5,10 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods, require_safe
 
+from articles.factchecks.publications import Publication
+from articles.factchecks.views import PAGE_SIZE
 from factually import pagecache
 
-from ..factchecks.publications import Publication
-from ..factchecks.views import PAGE_SIZE
 from . import asking
 from . import search as search_module
 from .forms import AskForm, SearchForm

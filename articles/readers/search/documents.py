@@ -8,6 +8,8 @@ from django.db import connections
 from django.db.models import F, Func, TextField, Value
 from django.db.models.functions import Coalesce, Concat
 
+from articles.factchecks.publications import Publication
+
 from .text import _DROPPED, _REPLACED, _REPLACEMENTS, CONFIG
 
 
@@ -85,8 +87,6 @@ def index(publication) -> None:
     columns it fills are derived from the frozen content, never edited.
     """
     from django.db.models.sql import UpdateQuery
-
-    from articles.models import Publication
 
     rows = Publication.objects.filter(pk=publication.pk)
     if connections[rows.db].vendor != "postgresql":

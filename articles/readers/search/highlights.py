@@ -8,6 +8,8 @@ from django.db.models.functions import Concat, Left
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.factchecks.publications import Publication
+
 from .documents import _plain
 from .ranking import _rank_query
 from .text import _START, _STOP, CONFIG, SNIPPET_SOURCE, clean_query, parse
@@ -27,8 +29,6 @@ def snippets(publications, query: str) -> dict[int, dict]:
     other than PostgreSQL, whose pages show titles and excerpts as they are.
     """
     from django.contrib.postgres.search import SearchHeadline
-
-    from articles.models import Publication
 
     ids = [publication.pk for publication in publications]
     parsed = parse(clean_query(query))

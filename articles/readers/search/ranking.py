@@ -9,6 +9,8 @@ from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.utils.functional import cached_property
 
+from articles.factchecks.publications import Publication
+
 from .text import CONFIG, ParsedQuery, clean_query, parse
 
 # How common lexemes are: the share of documents holding each, from the
@@ -169,8 +171,6 @@ def _newest(condition: Q) -> Q:
     pk, which PostgreSQL reads backwards until it has enough when most rows
     match, or takes from the full-text index when few do.
     """
-    from articles.models import Publication
-
     newest = (
         Publication.objects.live_or_superseded()
         .filter(condition)
@@ -293,8 +293,6 @@ def results(query: str, *, per_page: int, **filters) -> ResultsPaginator:
     The live publications matching a reader's query, narrowed by the search
     filters (`narrowed()`), best first, in pages of `per_page`.
     """
-    from articles.models import Publication
-
     live = Publication.objects.live()
     if connections[live.db].vendor != "postgresql":
         return ResultsPaginator(narrowed(matching(live, query), **filters), per_page)

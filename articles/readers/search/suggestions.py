@@ -12,6 +12,9 @@ import re
 
 from django.db import connections
 
+from articles.factchecks.publications import Publication
+
+from ..models import SearchWord
 from .text import CONFIG, MAX_WORDS, MIN_PREFIX, _unaccented, clean_query
 
 # Similar words tried, best first, for each unknown word of a query.
@@ -22,8 +25,6 @@ def _public(word: str) -> bool:
     """Whether a fact check readers can see now contains `word` as a word."""
     from django.contrib.postgres.search import SearchQuery
     from django.db.models import Q
-
-    from articles.models import Publication
 
     # The stemmed index narrows the rows; the unaccented match on the text
     # keeps only those holding this very word (vocabulary words are
@@ -48,8 +49,6 @@ def suggestion(query: str) -> str | None:
     when there is nothing better to offer. PostgreSQL only.
     """
     from django.contrib.postgres.search import TrigramSimilarity
-
-    from articles.models import SearchWord
 
     if connections[SearchWord.objects.db].vendor != "postgresql":
         return None
