@@ -1,17 +1,43 @@
 import reversion
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from factually import text as normalised
 
-from . import publications
-
 # Publications live in their own module; importing them here registers them.
 from .publications import Publication, PublicationQuerySet, VersionRemoval  # noqa: F401
-from .slugs import unique_slug_in_any_case
+from .slugs import SlugQuerySet, unique_slug_in_any_case
 from .state import NewsroomQuerySet, PublicationState
+
+
+class NamedInPublicationsQuerySet(SlugQuerySet):
+    """
+    Topics or authors. Each has a public page only while a live fact check
+    names it, as readers see it (the publication's own topics and authors,
+    frozen when it was published): a draft naming it, or a version
+    scheduled but not yet due, does not count.
+    """
+
+    # The Publication field that names these rows.
+    publication_field: str
+
+    def public(self):
+        """Those a live publication names: the ones whose page readers may see."""
+        live = Publication.objects.live().filter(
+            **{self.publication_field: OuterRef("pk")}
+        )
+        return self.filter(Exists(live))
+
+
+class TopicQuerySet(NamedInPublicationsQuerySet):
+    publication_field = "topics"
+
+
+class AuthorQuerySet(NamedInPublicationsQuerySet):
+    publication_field = "authors"
 
 
 @reversion.register()
@@ -20,7 +46,7 @@ class Topic(models.Model):
     slug = normalised.SlugField(_("slug"), max_length=100, unique=True)
     description = normalised.TextField(_("description"), blank=True)
 
-    objects = publications.TopicQuerySet.as_manager()
+    objects = TopicQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -50,7 +76,7 @@ class Author(models.Model):
     )
     bio = normalised.TextField(_("short bio"), blank=True)
 
-    objects = publications.AuthorQuerySet.as_manager()
+    objects = AuthorQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

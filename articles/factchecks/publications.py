@@ -115,33 +115,6 @@ class PublicationQuerySet(SlugQuerySet):
         )
 
 
-class NamedInPublicationsQuerySet(SlugQuerySet):
-    """
-    Topics or authors. Each has a public page only while a live fact check
-    names it, as readers see it (the publication's own topics and authors,
-    frozen when it was published): a draft naming it, or a version
-    scheduled but not yet due, does not count.
-    """
-
-    # The Publication field that names these rows.
-    publication_field: str
-
-    def public(self):
-        """Those a live publication names: the ones whose page readers may see."""
-        live = Publication.objects.live().filter(
-            **{self.publication_field: OuterRef("pk")}
-        )
-        return self.filter(Exists(live))
-
-
-class TopicQuerySet(NamedInPublicationsQuerySet):
-    publication_field = "topics"
-
-
-class AuthorQuerySet(NamedInPublicationsQuerySet):
-    publication_field = "authors"
-
-
 class Publication(models.Model):
     """
     What readers see: an article frozen at publish time, rendered and
