@@ -11,7 +11,7 @@ It (re)creates a PostgreSQL database of its own (--database, dropped and
 made afresh each run), uses a Redis database of its own (--redis-db,
 flushed at the start and the end), migrates, loads a campaign and a
 6-section and a 60-section fact check (published through
-articles.publishing.publish), collects static files into a temporary
+articles.factchecks.publishing.publish), collects static files into a temporary
 folder, and starts gunicorn (2 sync workers, debug off, the production
 settings and deploy/gunicorn.conf.py) on 127.0.0.1. The static files of the
 same bytes (each article's HTML and goal.json, as served) are written into

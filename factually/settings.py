@@ -243,7 +243,7 @@ LOGIN_URL = "admin:login"
 # A long fact check's change form posts about 2,000 fields (60 sections, 20
 # claims, 200 citations); past Django's default of 1,000 the save would be
 # refused with a bare 400 and the edit lost. The texts' own limits
-# (articles.limits) stay far below this memory cap, so a post over them
+# (articles.factchecks.render_limits) stay far below this memory cap, so a post over them
 # still reaches the form and gets its message, and so does a paste of
 # several megabytes into "New fact check from text".
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -6,7 +6,7 @@ people really do, through the entry points they use, with every promise
 Drives: a writer importing a fact check from text; anyone editing it
 through the admin's change form (browser line endings) or editing a source
 it cites through the source admin; comments; submit, request changes and
-approve (articles.workflow); publishing with every kind, right or wrong,
+approve (articles.newsroom.workflow); publishing with every kind, right or wrong,
 with or without a note or an override, now or scheduled (articles.
 publishing); time passing; reverting to an earlier revision; withdrawing;
 removing a version; the campaign changed in its admin; Redis cut off and
