@@ -11,12 +11,12 @@ class ArticlesConfig(AppConfig):
 
         from sources.models import Source
 
-        from . import approvals
+        from .newsroom import approvals
 
         # Sources are shared records edited on their own: an edit to one
         # sends the drafts approved with it back to review.
         post_save.connect(
             approvals.source_saved,
             sender=Source,
-            dispatch_uid="articles.approvals.source_saved",
+            dispatch_uid="articles.newsroom.approvals.source_saved",
         )

@@ -1,461 +1,56 @@
-import reversion
-from django.conf import settings
-from django.db import models
-from django.db.models import Q
-from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+"""
+Every model of the articles app, imported here so that Django registers
+them and so that code outside the app has one place to import them from.
+Each is defined in the package of its context: fact checks and their public
+record (articles.factchecks), the newsroom's workflow (articles.newsroom),
+readers' questions and search (articles.readers). The app label, the
+tables and the content types stay "articles", so revisions and migrations
+are untouched by where a model is defined.
 
-from factually import text as normalised
-from sources.models import Source, validate_web_url
+Code inside articles.factchecks imports models from their own modules, not
+from here: this module imports the newsroom and readers too.
+"""
 
-from . import publications
-
-# Publications live in their own module; importing them here registers them.
-from .publications import Publication, PublicationQuerySet, VersionRemoval  # noqa: F401
-from .ratings import Rating, rating_value
-from .slugs import unique_slug_in_any_case
-from .state import NewsroomQuerySet, PublicationState
-
-
-@reversion.register()
-class Topic(models.Model):
-    name = normalised.CharField(_("name"), max_length=100, unique=True)
-    slug = normalised.SlugField(_("slug"), max_length=100, unique=True)
-    description = normalised.TextField(_("description"), blank=True)
-
-    objects = publications.TopicQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            unique_slug_in_any_case(
-                "topic",
-                _(
-                    "Another topic has this slug with different capitals; readers "
-                    "would take the two addresses for one. Choose another slug."
-                ),
-            )
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("articles:topic", kwargs={"slug": self.slug})
-
-
-@reversion.register()
-class Author(models.Model):
-    name = normalised.CharField(_("name"), max_length=200)
-    slug = normalised.SlugField(_("slug"), max_length=100, unique=True)
-    role = normalised.CharField(
-        _("role"), max_length=100, blank=True, help_text=_("E.g. “Senior researcher”.")
-    )
-    bio = normalised.TextField(_("short bio"), blank=True)
-
-    objects = publications.AuthorQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            unique_slug_in_any_case(
-                "author",
-                _(
-                    "Another author has this slug with different capitals; readers "
-                    "would take the two addresses for one. Choose another slug."
-                ),
-            )
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
-
-
-@reversion.register(
-    follow=["sections", "claims", "citations", "related_questions"],
+from .factchecks.about_pages import Page, PageVersion
+from .factchecks.article_parts import (
+    POSITION_OFFSET,
+    ArticleChild,
+    Citation,
+    CitationManager,
+    Claim,
+    RelatedQuestion,
+    Section,
 )
-class Article(models.Model):
-    """
-    The working draft of a fact check. Saving it never changes what readers
-    see: publishing freezes it into a Publication.
-    """
+from .factchecks.models import Article, Author, Topic
+from .factchecks.publications import Publication, PublicationQuerySet, VersionRemoval
+from .factchecks.ratings import Rating, rating_value
+from .factchecks.state import NewsroomQuerySet, PublicationState
+from .newsroom.models import Notification, PreviewLink, ReviewComment
+from .readers.models import ReaderQuestion, SearchWord
 
-    class ReviewState(models.TextChoices):
-        WRITING = "writing", _("Writing")
-        READY = "ready", _("Ready for review")
-        CHANGES_REQUESTED = "changes", _("Changes requested")
-        APPROVED = "approved", _("Approved")
-        PUBLISHED = "published", _("Published")
-
-    title = normalised.CharField(
-        _("title"),
-        max_length=300,
-        help_text=_(
-            "The question checked, e.g. “Fact check: What evidence exists of …?”"
-        ),
-    )
-    slug = normalised.SlugField(
-        _("slug"),
-        max_length=200,
-        unique=True,
-        help_text=_("The last part of the address: /fact-checks/this-part/."),
-    )
-    summary = normalised.TextField(
-        _("executive summary"),
-        blank=True,
-        max_length=10_000,
-        help_text=_(
-            "One paragraph that answers the question, in Markdown. Cite sources "
-            "with [1], [2] … (the numbers of the citations below)."
-        ),
-    )
-    checked_on = models.DateField(
-        _("checked on"),
-        null=True,
-        blank=True,
-        help_text=_("The day the facts were last verified. Shown to readers."),
-    )
-    topics = models.ManyToManyField(
-        Topic, blank=True, related_name="articles", verbose_name=_("topics")
-    )
-    authors = models.ManyToManyField(
-        Author, blank=True, related_name="articles", verbose_name=_("authors")
-    )
-    no_donation_ask = models.BooleanField(
-        _("no donation ask"),
-        default=False,
-        help_text=_("Hide the donation banner on this fact check."),
-    )
-    sources_note = normalised.TextField(
-        _("note on the sources"),
-        blank=True,
-        max_length=2_000,
-        help_text=_(
-            "Optional closing sentence characterising the sources, in Markdown."
-        ),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
-    draft_digest = models.CharField(max_length=64, blank=True, editable=False)
-
-    # The newsroom's review workflow: changed only by articles/workflow.py.
-    review_state = normalised.CharField(
-        _("review"),
-        max_length=20,
-        choices=ReviewState,
-        default=ReviewState.WRITING,
-        editable=False,
-    )
-    review_note = normalised.TextField(_("review note"), blank=True, editable=False)
-    review_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    review_changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
-    # The draft digest a reviewer approved (or that was last published).
-    approved_digest = models.CharField(max_length=64, blank=True, editable=False)
-    assigned_writer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="articles_to_write",
-        verbose_name=_("writer"),
-        help_text=_("Who writes this fact check and answers the review."),
-    )
-    assigned_reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="articles_to_review",
-        verbose_name=_("reviewer"),
-        help_text=_("Who reviews it. Left empty, any editor may."),
-    )
-    due_on = models.DateField(
-        _("due"),
-        null=True,
-        blank=True,
-        help_text=_("When it should be ready to publish, if there is a deadline."),
-    )
-
-    objects = NewsroomQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-updated_at"]
-        verbose_name = _("fact check")
-        verbose_name_plural = _("fact checks")
-        permissions = [
-            ("publish_article", "Can publish fact checks"),
-            ("withdraw_article", "Can withdraw fact checks"),
-            ("revert_article", "Can revert fact checks to an earlier revision"),
-            ("review_article", "Can review fact checks: approve, request changes"),
-            ("override_review", "Can publish a fact check without an approval"),
-            ("assign_article", "Can assign writers, reviewers and due dates"),
-        ]
-        constraints = [
-            unique_slug_in_any_case(
-                "article",
-                _(
-                    "Another fact check has this slug with different capitals; "
-                    "readers would take the two addresses for one. Choose another "
-                    "slug."
-                ),
-            )
-        ]
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        return reverse("articles:detail", kwargs={"slug": self.slug})
-
-    def latest_publication(self):
-        """The newest publication, scheduled or withdrawal included, or None."""
-        return self.publications.order_by("-version").first()
-
-    def live_publication(self):
-        """The publication readers see now, or None (never published, withdrawn)."""
-        return Publication.objects.live().filter(article=self).first()
-
-    def publication_state(self) -> PublicationState:
-        """
-        The state from `ArticleQuerySet.with_publication_state()`: from this
-        row's annotations when it was loaded that way, else with one query.
-        """
-        if not hasattr(self, "has_unpublished_changes"):
-            annotated = Article.objects.with_publication_state().get(pk=self.pk)
-            return PublicationState.of(annotated)
-        return PublicationState.of(self)
-
-    def preview_url(self):
-        """
-        Where staff see the draft as readers would (a login with view rights
-        needed). Outside reviewers get a `PreviewLink` instead.
-        """
-        return reverse("articles:preview", kwargs={"pk": self.pk})
-
-    def is_approved(self, digest: str) -> bool:
-        """
-        Approved (or published) as the draft whose digest is `digest` stands:
-        compute it now (`shape.load(article).digest()`), since a cited
-        source changes it without saving the article.
-        """
-        return (
-            self.review_state in (self.ReviewState.APPROVED, self.ReviewState.PUBLISHED)
-            and self.approved_digest == digest
-        )
-
-
-# Parts are moved this far out of the way while positions are rewritten, so
-# that swapping two positions never trips the unique constraint.
-POSITION_OFFSET = 1_000_000
-
-
-class ArticleChild(models.Model):
-    """A part of an article, kept in the order given by its position."""
-
-    position = models.PositiveIntegerField(_("position"))
-
-    class Meta:
-        abstract = True
-        ordering = ["position"]
-
-    @classmethod
-    def ordering_constraints(cls, name):
-        return [
-            models.UniqueConstraint(
-                fields=["article", "position"],
-                name=f"articles_{name}_unique_position",
-            ),
-            models.CheckConstraint(
-                condition=Q(position__gte=1),
-                name=f"articles_{name}_position_positive",
-            ),
-        ]
-
-
-@reversion.register()
-class Section(ArticleChild):
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="sections"
-    )
-    heading = normalised.CharField(_("heading"), max_length=300)
-    body = normalised.TextField(
-        _("body"),
-        blank=True,
-        max_length=50_000,
-        help_text=_("Markdown. Cite sources with [1], [2] or [1, 3]."),
-    )
-
-    class Meta(ArticleChild.Meta):
-        constraints = ArticleChild.ordering_constraints("section")
-
-    def __str__(self):
-        return f"{self.position}. {self.heading}"
-
-
-@reversion.register()
-class Claim(ArticleChild):
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="claims"
-    )
-    statement = normalised.TextField(
-        _("claim as stated"), help_text=_("Quote the claim exactly as it was made.")
-    )
-    claimant = normalised.CharField(
-        _("who made it"),
-        max_length=200,
-        help_text=_("A person or organisation."),
-    )
-    claimant_is_organization = models.BooleanField(
-        _("made by an organisation"),
-        default=False,
-        help_text=_("Tick when the claim came from an organisation, not a person."),
-    )
-    claimed_on = models.DateField(_("when"), null=True, blank=True)
-    appearance_url = normalised.URLField(
-        _("where it appeared (URL)"),
-        max_length=2000,
-        blank=True,
-        validators=[validate_web_url],
-    )
-    appearance = normalised.CharField(
-        _("where it appeared"),
-        max_length=300,
-        blank=True,
-        help_text=_("E.g. “Speech in Springfield” when there is no link."),
-    )
-    rating = normalised.CharField(_("rating"), max_length=20, choices=Rating)
-    is_headline = models.BooleanField(
-        _("headline claim"),
-        default=False,
-        help_text=_(
-            "The claim the fact check is mainly about. With none ticked, the "
-            "first claim is the headline one."
-        ),
-    )
-    explanation = normalised.TextField(
-        _("explanation"),
-        max_length=10_000,
-        help_text=_("Why this rating, in Markdown; cite with [1], [2] …"),
-    )
-
-    class Meta(ArticleChild.Meta):
-        constraints = [
-            *ArticleChild.ordering_constraints("claim"),
-            models.UniqueConstraint(
-                fields=["article"],
-                condition=Q(is_headline=True),
-                name="articles_claim_one_headline",
-                violation_error_message=_("Only one claim can be the headline claim."),
-            ),
-            models.CheckConstraint(
-                condition=Q(appearance_url="")
-                | Q(appearance_url__startswith="http://")
-                | Q(appearance_url__startswith="https://"),
-                name="articles_claim_appearance_url_is_web",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.claimant}: {self.statement[:60]}"
-
-    def rating_value(self):
-        return rating_value(self.rating)
-
-
-class CitationManager(models.Manager):
-    def get_queryset(self):
-        # A citation is shown by its source (its __str__, every list of
-        # them, each revision's record): load the two together.
-        return super().get_queryset().select_related("source")
-
-
-@reversion.register()
-class Citation(ArticleChild):
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="citations"
-    )
-    source = models.ForeignKey(
-        Source,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="citations",
-        verbose_name=_("source"),
-        help_text=_(
-            "A draft may keep a numbered citation whose source is attached "
-            "later; publishing needs every source."
-        ),
-    )
-    pinpoint = normalised.CharField(
-        _("pinpoint"),
-        max_length=200,
-        blank=True,
-        help_text=_("Where in the source, e.g. “Vol. 5, p. 23” or “Table 2”."),
-    )
-    note = normalised.CharField(_("note"), max_length=500, blank=True)
-
-    objects = CitationManager()
-
-    class Meta(ArticleChild.Meta):
-        constraints = ArticleChild.ordering_constraints("citation")
-
-    def __str__(self):
-        return f"[{self.position}] {self.source or _('no source yet')}"
-
-    def source_details(self):
-        """What readers see of the cited source besides its title."""
-        return self.source.details() if self.source_id else ""
-
-
-@reversion.register()
-class RelatedQuestion(ArticleChild):
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="related_questions"
-    )
-    question = normalised.CharField(_("question"), max_length=300)
-    answer = models.ForeignKey(
-        Article,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="answers_to",
-        verbose_name=_("answered by"),
-        help_text=_("The fact check that answers it, if there is one."),
-    )
-
-    class Meta(ArticleChild.Meta):
-        constraints = [
-            *ArticleChild.ordering_constraints("relatedquestion"),
-            models.CheckConstraint(
-                condition=~Q(answer=models.F("article")),
-                name="articles_relatedquestion_not_self",
-            ),
-        ]
-
-    def __str__(self):
-        return self.question
-
-
-# Models kept in modules of their own; importing them here registers them.
-from .newsroom import Notification, PreviewLink, ReviewComment  # noqa: E402, F401
-from .pages import Page, PageVersion  # noqa: E402, F401
-from .readers import ReaderQuestion, SearchWord  # noqa: E402, F401
+__all__ = [
+    "POSITION_OFFSET",
+    "Article",
+    "ArticleChild",
+    "Author",
+    "Citation",
+    "CitationManager",
+    "Claim",
+    "NewsroomQuerySet",
+    "Notification",
+    "Page",
+    "PageVersion",
+    "PreviewLink",
+    "Publication",
+    "PublicationQuerySet",
+    "PublicationState",
+    "Rating",
+    "ReaderQuestion",
+    "RelatedQuestion",
+    "ReviewComment",
+    "SearchWord",
+    "Section",
+    "Topic",
+    "VersionRemoval",
+    "rating_value",
+]

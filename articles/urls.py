@@ -2,8 +2,10 @@ from django.urls import path
 
 from factually import pagecache
 
-from . import page_views, views
-from .feeds import CorrectionsFeed
+from .factchecks import about_page_views, views
+from .factchecks.feeds import CorrectionsFeed
+from .newsroom import views as newsroom_views
+from .readers import views as reader_views
 
 app_name = "articles"
 
@@ -28,19 +30,23 @@ urlpatterns = [
     ),
     path(
         "about/<slug:slug>/versions/<int:number>/",
-        page_views.page_version,
+        about_page_views.page_version,
         name="page_version",
     ),
     path(
         "about/<slug:slug>/versions/<int:number>/changes/",
-        page_views.page_changes,
+        about_page_views.page_changes,
         name="page_changes",
     ),
     path("topics/", views.topic_list, name="topics"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),
-    path("ask/", views.ask, name="ask"),
-    path("ask/thanks/", views.ask_thanks, name="ask_thanks"),
-    path("preview/<int:pk>/", views.preview, name="preview"),
-    path("preview/<int:pk>/<str:token>/", views.shared_preview, name="shared_preview"),
+    path("ask/", reader_views.ask, name="ask"),
+    path("ask/thanks/", reader_views.ask_thanks, name="ask_thanks"),
+    path("preview/<int:pk>/", newsroom_views.preview, name="preview"),
+    path(
+        "preview/<int:pk>/<str:token>/",
+        newsroom_views.shared_preview,
+        name="shared_preview",
+    ),
 ]

@@ -11,7 +11,7 @@ It (re)creates a PostgreSQL database of its own (--database, dropped and
 made afresh each run), uses a Redis database of its own (--redis-db,
 flushed at the start and the end), migrates, loads a campaign and a
 6-section and a 60-section fact check (published through
-articles.publishing.publish), collects static files into a temporary
+articles.factchecks.publishing.publish), collects static files into a temporary
 folder, and starts gunicorn (2 sync workers, debug off, the production
 settings and deploy/gunicorn.conf.py) on 127.0.0.1. The static files of the
 same bytes (each article's HTML and goal.json, as served) are written into
@@ -129,6 +129,7 @@ def load_content():
     from django.core.management import call_command
     from django.utils import timezone
 
+    from articles.factchecks.publishing import publish
     from articles.models import (
         Article,
         Citation,
@@ -138,7 +139,6 @@ def load_content():
         Section,
         Topic,
     )
-    from articles.publishing import publish
     from donations.models import BannerMessage, Campaign, Donation, Supporter
     from sources.models import Source
 
@@ -385,7 +385,7 @@ def publish_under_load(port, article, *, rate, duration, every):
     is published every `every` seconds. Returns errors, requests and the
     longest staleness seen after a publish returned.
     """
-    from articles.publishing import publish
+    from articles.factchecks.publishing import publish
 
     path = article.publications.latest().get_absolute_url()
     title = re.compile(rb"What evidence exists of revision (\d+)\?")

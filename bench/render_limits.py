@@ -28,8 +28,9 @@ from django.core.management import call_command  # noqa: E402
 
 call_command("migrate", verbosity=0)
 
-from articles import limits, publishing  # noqa: E402
-from articles.shape import load  # noqa: E402
+from articles.factchecks import publishing  # noqa: E402
+from articles.factchecks import render_limits as limits  # noqa: E402
+from articles.factchecks.shape import load  # noqa: E402
 from tests.articles.test_editing import worst_allowed_article  # noqa: E402
 
 article = worst_allowed_article()

@@ -352,8 +352,8 @@ def load(count):
     from django.core.management import call_command
     from django.db import connection
 
-    from articles import search
     from articles.models import Publication, Topic
+    from articles.readers import search
 
     call_command("migrate", verbosity=0)
     existing = Publication.objects.filter(slug__startswith=SLUG_PREFIX).count()

@@ -9,23 +9,14 @@ import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from factually import stylesheets
+from factually import environment, stylesheets
+from factually.environment import env_list, mailer_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_list(name, default=""):
-    return [
-        item.strip()
-        for item in os.environ.get(name, default).split(",")
-        if item.strip()
-    ]
 
 
 DEBUG = os.environ.get("DJANGO_DEBUG") == "1"
@@ -103,50 +94,13 @@ WSGI_APPLICATION = "factually.wsgi.application"
 
 # An SQLite file in the project folder unless DATABASE_URL says otherwise, so
 # that `make run` works on a machine with nothing else installed.
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
-    )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    options = DATABASES["default"].setdefault("OPTIONS", {})
-    # Fail fast when the server is down, so /readyz answers instead of hanging.
-    options.setdefault("connect_timeout", 5)
-    # A request gives up on a statement that runs (or waits for a lock)
-    # longer than this many milliseconds, and gets the 503 page
-    # (factually/outage.py): a hung database then holds each worker thread
-    # a few seconds, not until gunicorn kills it, and cached pages keep
-    # flowing. manage.py sets 0 (no limit) for commands, migrations and the
-    # task worker, unless the variable is set.
-    statement_timeout = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "5000"))
-    if statement_timeout:
-        options["options"] = (
-            f"{options.get('options', '')} -c statement_timeout={statement_timeout}"
-        ).strip()
+DATABASES = {"default": environment.database(BASE_DIR)}
 
 # Redis when REDIS_URL is set, shared by every app server. Every value in it
 # can be rebuilt from the database, so the backend answers a miss rather
 # than an error while Redis is unreachable (factually/cache.py), and gives
 # up quickly on a Redis that does not answer.
-if REDIS_URL := os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "factually.cache.ResilientRedisCache",
-            "LOCATION": REDIS_URL,
-            # Sites (or a benchmark's servers) sharing one Redis database.
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", ""),
-            "OPTIONS": {
-                "socket_connect_timeout": float(
-                    os.environ.get("REDIS_CONNECT_TIMEOUT", "0.25")
-                ),
-                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
-            },
-        }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": environment.cache()}
 
 # The page cache for anonymous readers (factually/pagecache/): which cache,
 # how long a page may stay at most (invalidation is explicit; this is a
@@ -208,23 +162,7 @@ STATIC_URL = "static/"
 # reads them). MEDIA_ROOT only holds files `copy_media_to_storage` moves over.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-if MEDIA_S3_BUCKET := os.environ.get("MEDIA_S3_BUCKET"):
-    MEDIA_STORAGE = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": MEDIA_S3_BUCKET,
-            "endpoint_url": os.environ.get("MEDIA_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("MEDIA_S3_REGION") or None,
-            "custom_domain": os.environ.get("MEDIA_S3_CUSTOM_DOMAIN") or None,
-            "querystring_auth": False,
-            "file_overwrite": False,
-            "object_parameters": {
-                "CacheControl": "public, max-age=31536000, immutable"
-            },
-        },
-    }
-else:
-    MEDIA_STORAGE = {"BACKEND": "factually.storage.DatabaseStorage"}
+MEDIA_STORAGE = environment.media_storage()
 # collectstatic's target; the benchmark and the server tests collect into a
 # folder of their own.
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
@@ -305,7 +243,7 @@ LOGIN_URL = "admin:login"
 # A long fact check's change form posts about 2,000 fields (60 sections, 20
 # claims, 200 citations); past Django's default of 1,000 the save would be
 # refused with a bare 400 and the edit lost. The texts' own limits
-# (articles.limits) stay far below this memory cap, so a post over them
+# (articles.factchecks.render_limits) stay far below this memory cap, so a post over them
 # still reaches the form and gets its message, and so does a paste of
 # several megabytes into "New fact check from text".
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -393,38 +331,6 @@ DONATION_ALERT_AMOUNT = int(os.environ.get("DONATION_ALERT_AMOUNT", "1000"))
 # Debug defaults to printing mail on the console; production defaults to
 # Django's own default, an SMTP server on localhost port 25. The URL becomes
 # Django 6.1's MAILERS["default"]; other parts of the site send through it.
-EMAIL_BACKENDS = {
-    "smtp": "django.core.mail.backends.smtp.EmailBackend",
-    "smtps": "django.core.mail.backends.smtp.EmailBackend",
-    "console": "django.core.mail.backends.console.EmailBackend",
-    "locmem": "django.core.mail.backends.locmem.EmailBackend",
-    "dummy": "django.core.mail.backends.dummy.EmailBackend",
-}
-
-
-def mailer_from_url(url):
-    """The MAILERS entry an EMAIL_URL stands for."""
-    parts = urlsplit(url)
-    if parts.scheme not in EMAIL_BACKENDS:
-        raise ImproperlyConfigured(
-            f"EMAIL_URL must start with one of {', '.join(EMAIL_BACKENDS)}:// "
-            f"(got {parts.scheme or 'nothing'})."
-        )
-    mailer = {"BACKEND": EMAIL_BACKENDS[parts.scheme]}
-    if parts.scheme in ("smtp", "smtps"):
-        options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-        mailer["OPTIONS"] = {
-            "host": parts.hostname or "localhost",
-            "port": parts.port or (465 if parts.scheme == "smtps" else 25),
-            "username": unquote(parts.username or ""),
-            "password": unquote(parts.password or ""),
-            "use_tls": options.get("tls") == "1",
-            "use_ssl": parts.scheme == "smtps" or options.get("ssl") == "1",
-            "timeout": int(options.get("timeout", "10")),
-        }
-    return mailer
-
-
 EMAIL_URL = os.environ.get("EMAIL_URL") or (
     "console://" if DEBUG else "smtp://localhost:25"
 )

@@ -3,9 +3,10 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from articles import views as article_views
-from articles.feeds import LatestFactChecksFeed
-from articles.sitemaps import sitemaps
+from articles.factchecks import views as article_views
+from articles.factchecks.feeds import LatestFactChecksFeed
+from articles.factchecks.sitemaps import sitemaps
+from articles.readers import views as reader_views
 
 from . import pagecache, views
 from .admin import view_on_site
@@ -20,7 +21,7 @@ admin.site.index_title = "Newsroom"
 
 urlpatterns = [
     path("", article_views.home, name="home"),
-    path("search/", article_views.search, name="search"),
+    path("search/", reader_views.search, name="search"),
     path("", include("articles.urls")),
     path("feed/", pagecache.public()(LatestFactChecksFeed()), name="feed"),
     path(

@@ -54,7 +54,7 @@ def _empty_cache():
     does each process's copy of pages' HTML, keyed by publication id, which
     a rolled-back or flushed database gives out again.
     """
-    from articles import page_query
+    from articles.factchecks import article_page_query as page_query
 
     cache.clear()
     page_query.html_cache.clear()

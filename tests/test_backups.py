@@ -16,8 +16,8 @@ from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.test import Client, TransactionTestCase
 
+from articles.factchecks.publishing import publish
 from articles.models import Article, Publication
-from articles.publishing import publish
 from factually import backups
 from tests.articles.factories import ArticleFactory
 from tests.roles import create_roles

@@ -16,8 +16,8 @@ from django.conf import settings
 from django.db import connection
 from django.test import SimpleTestCase, TransactionTestCase
 
+from articles.factchecks.publishing import publish
 from articles.models import Publication
-from articles.publishing import publish
 from tests import servers
 from tests.articles.factories import build_article
 

@@ -17,7 +17,7 @@ from django.test import TestCase, override_settings
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from articles.publishing import publish
+from articles.factchecks.publishing import publish
 from donations import tracker
 from factually import frontendcache, pagecache
 from tests.articles.factories import build_article, published_article

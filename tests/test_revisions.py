@@ -13,8 +13,8 @@ from django.test import TestCase
 from django.urls import reverse
 from reversion.models import Revision, Version
 
-from articles import history
 from articles.models import Article, Section, Topic
+from articles.newsroom import restoring as history
 from donations.models import BannerMessage
 from factually.revisions import check_restorable, kept_fields
 from sources.models import Source

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 
+from articles.factchecks.publishing import publish
 from articles.models import VersionRemoval
-from articles.publishing import publish
 from factually import pagecache
 from tests.articles.factories import approve_as_is, edit_summary, published_article
 from tests.donations.factories import BannerMessageFactory, CampaignFactory, fundraiser
@@ -48,8 +48,10 @@ class ArticleValidatorsTests(TestCase):
         self.assertTrue(first["ETag"].startswith('W/"'))
 
         with (
-            mock.patch("articles.views.render", not_rendered),
-            mock.patch("articles.prerender.render_to_string", not_rendered),
+            mock.patch("articles.factchecks.views.render", not_rendered),
+            mock.patch(
+                "articles.factchecks.prerendered_pages.render_to_string", not_rendered
+            ),
             self.assertNumQueries(1),
         ):
             response = self.miss(if_none_match=first["ETag"])
@@ -62,7 +64,7 @@ class ArticleValidatorsTests(TestCase):
     def test_if_modified_since_alone_answers_304_on_a_cache_miss(self):
         first = self.miss()
 
-        with mock.patch("articles.views.render", not_rendered):
+        with mock.patch("articles.factchecks.views.render", not_rendered):
             response = self.miss(if_modified_since=first["Last-Modified"])
 
         self.assertEqual(response.status_code, 304)
@@ -83,7 +85,7 @@ class ArticleValidatorsTests(TestCase):
         self.assertEqual(head.status_code, 200)
         self.assertEqual(head["ETag"], get["ETag"])
         self.assertEqual(head["Last-Modified"], get["Last-Modified"])
-        with mock.patch("articles.views.render", not_rendered):
+        with mock.patch("articles.factchecks.views.render", not_rendered):
             conditional = self.miss("head", if_none_match=get["ETag"])
         self.assertEqual(conditional.status_code, 304)
 
@@ -155,14 +157,14 @@ class VersionValidatorsTests(TestCase):
                 self.assertTrue(first["ETag"].startswith(f'W/"{page}-'))
 
                 with (
-                    mock.patch("articles.views.render", not_rendered),
+                    mock.patch("articles.factchecks.views.render", not_rendered),
                     self.assertNumQueries(3),
                 ):
                     response = self.miss(url, if_none_match=first["ETag"])
                 self.assertEqual(response.status_code, 304)
                 self.assertEqual(response["ETag"], first["ETag"])
                 self.assertEqual(response["Last-Modified"], first["Last-Modified"])
-                with mock.patch("articles.views.render", not_rendered):
+                with mock.patch("articles.factchecks.views.render", not_rendered):
                     response = self.miss(
                         url, "head", if_modified_since=first["Last-Modified"]
                     )

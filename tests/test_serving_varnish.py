@@ -26,7 +26,7 @@ HOST = "factually.test"
 PUBLISH = """
 import time
 from articles.models import Article
-from articles.publishing import publish
+from articles.factchecks.publishing import publish
 from tests.articles.factories import approve_as_is
 
 article = Article.objects.get(slug={slug!r})

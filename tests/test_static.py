@@ -10,8 +10,8 @@ from django.template.loader import render_to_string
 from django.test import SimpleTestCase, TestCase, override_settings
 from django.urls import get_resolver, reverse
 
+from articles.factchecks.publishing import withdraw
 from articles.models import PreviewLink
-from articles.publishing import withdraw
 from tests.articles.factories import (
     AuthorFactory,
     TopicFactory,

@@ -23,13 +23,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
+from articles.factchecks.publishing import remove_version
+from articles.factchecks.shape import refresh_draft_digest
+from articles.newsroom import notifications, workflow
 from factually import pagecache
 from factually.admin import ModelAdmin, ReadOnlyMixin, VersionAdmin
 
-from .. import notifications, workflow
 from ..models import Article, Author, Notification, Publication, Topic
-from ..publishing import remove_version
-from ..shape import refresh_draft_digest
 from .base import ArticleViewMixin
 from .editing import EditingViewsMixin
 from .forms import ArticleAdminForm, RemoveVersionForm

@@ -25,12 +25,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from articles.factchecks import publishing
+from articles.factchecks.shape import PARTS, Draft
+from articles.newsroom import importing
+from articles.newsroom.writing_warnings import warnings
 from sources import metadata
 from sources.models import Source, normalize_url, validate_web_url
 
-from .. import importing, publishing
-from ..checks_while_writing import warnings
-from ..shape import PARTS, Draft
 from .base import ArticleViewMixin
 from .publishing import admin_form
 

@@ -11,12 +11,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
+from articles.factchecks import diffs
+from articles.factchecks import render_limits as limits
+from articles.factchecks.shape import Draft, load
 from factually import text as normalised
 from factually.admin import EditConflictForm
 
-from .. import diffs, limits
 from ..models import Article, Publication
-from ..shape import Draft, load
 
 # An inline row's Markdown text in the posted change form, and the row.
 POSTED_TEXT = re.compile(r"(sections-\d+)-body|(claims-\d+)-explanation")

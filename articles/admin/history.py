@@ -18,10 +18,11 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
+from articles.factchecks import diffs
+from articles.factchecks.shape import Draft, load
+from articles.newsroom import restoring as history
 from factually import revisions
 
-from .. import diffs, history
-from ..shape import Draft, load
 from .base import ArticleViewMixin
 
 

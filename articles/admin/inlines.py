@@ -17,8 +17,9 @@ from django.db.models import F
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from .. import limits
-from ..checks_while_writing import strip_heading_number
+from articles.factchecks import render_limits as limits
+from articles.newsroom.writing_warnings import strip_heading_number
+
 from ..models import POSITION_OFFSET, Citation, Claim, RelatedQuestion, Section
 
 

@@ -8,11 +8,11 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
+from articles.factchecks.about_page_versions import needs_note, save_page
 from factually import pagecache
 from factually.admin import EditConflictForm, VersionAdmin
 
 from ..models import Page
-from ..page_history import needs_note, save_page
 
 
 class PageAdminForm(EditConflictForm):

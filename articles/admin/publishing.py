@@ -15,9 +15,10 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from .. import diffs, publishing
+from articles.factchecks import diffs, publishing
+from articles.factchecks.shape import load
+
 from ..models import Publication
-from ..shape import load
 from .base import ArticleViewMixin
 from .forms import PublishForm, WithdrawForm
 

@@ -12,9 +12,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from articles.readers import asking
 from factually.admin import ModelAdmin
 
-from .. import asking
 from ..models import ReaderQuestion
 
 

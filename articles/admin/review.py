@@ -23,12 +23,13 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from articles.factchecks import publishing
+from articles.factchecks.shape import load
+from articles.newsroom import approvals, commenting, workflow
 from audit.admin import AuditAfterRevisionMixin
 from audit.models import AuditEntry
 
-from .. import approvals, commenting, publishing, workflow
 from ..models import Article, PreviewLink, ReviewComment
-from ..shape import load
 from .base import ArticleViewMixin
 
 State = Article.ReviewState

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from ..models import Publication
+from ..readers.search import matching
 from .base import ArticleViewMixin
 
 SUGGESTIONS = 5
@@ -37,7 +38,9 @@ class RelatedSuggestionsMixin(ArticleViewMixin):
         article = self.get_article(request, object_id)
         question = request.GET.get("q", "")
         found = (
-            Publication.objects.search(question).exclude(article=article)[:SUGGESTIONS]
+            matching(Publication.objects.live(), question).exclude(article=article)[
+                :SUGGESTIONS
+            ]
             if question.strip()
             else []
         )

@@ -1,6 +1,6 @@
 from django import template
 
-from .. import desk
+from articles.newsroom import desk
 
 register = template.Library()
 

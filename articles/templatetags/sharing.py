@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django import template
 from django.utils.translation import gettext as _
 
-from articles.prerender import absolute
+from articles.factchecks.prerendered_pages import absolute
 
 register = template.Library()
 

@@ -3,6 +3,8 @@ import importlib
 
 import factory
 
+from articles.factchecks.publishing import publish
+from articles.factchecks.shape import refresh_draft_digest
 from articles.models import (
     Article,
     Author,
@@ -13,8 +15,6 @@ from articles.models import (
     Section,
     Topic,
 )
-from articles.publishing import publish
-from articles.shape import refresh_draft_digest
 from tests.sources.factories import SourceFactory
 
 

@@ -4,8 +4,8 @@ titles, summaries, sections and claims, with the typographic characters
 editors paste (non-breaking hyphens, curly quotes, dashes) and accents.
 """
 
+from articles.factchecks.publishing import publish
 from articles.models import Rating
-from articles.publishing import publish
 from tests.articles.factories import (
     ArticleFactory,
     ClaimFactory,

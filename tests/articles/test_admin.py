@@ -8,8 +8,8 @@ from django.test import TestCase
 from django.urls import reverse
 from reversion.models import Version
 
+from articles.factchecks.publishing import publish
 from articles.models import Article, PreviewLink, Publication, Section, Topic
-from articles.publishing import publish
 from sources.models import Source
 from tests.articles.factories import (
     SectionFactory,

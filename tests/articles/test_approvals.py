@@ -13,10 +13,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import approvals, history, importing, workflow
+from articles.factchecks.publishing import publish
+from articles.factchecks.shape import load
 from articles.models import Article, Publication
-from articles.publishing import publish
-from articles.shape import load
+from articles.newsroom import approvals, importing, workflow
+from articles.newsroom import restoring as history
 from audit.models import AuditEntry
 from sources.models import Source
 from tests.articles.factories import build_article

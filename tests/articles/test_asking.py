@@ -12,9 +12,9 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import asking
+from articles.factchecks.publishing import publish
 from articles.models import Article, ReaderQuestion
-from articles.publishing import publish
+from articles.readers import asking
 from tests.articles.factories import SectionFactory, approve_as_is, published_article
 from tests.roles import staff
 

@@ -1,7 +1,7 @@
 from django.test import TestCase
 
-from articles.checks_while_writing import strip_heading_number, warnings
-from articles.shape import load
+from articles.factchecks.shape import load
+from articles.newsroom.writing_warnings import strip_heading_number, warnings
 from tests.articles.factories import CitationFactory, SectionFactory, build_article
 
 

@@ -7,6 +7,8 @@ from django.core.management import call_command
 from django.test import TestCase
 
 from articles import demo_content
+from articles.factchecks.publishing import preview
+from articles.factchecks.shape import load
 from articles.models import (
     Article,
     Author,
@@ -17,8 +19,6 @@ from articles.models import (
     Section,
     Topic,
 )
-from articles.publishing import preview
-from articles.shape import load
 from sources.models import Source
 from tests.articles.factories import ArticleFactory
 from tests.sources.factories import SourceFactory

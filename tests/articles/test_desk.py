@@ -7,9 +7,9 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import desk, workflow
+from articles.factchecks.publishing import publish
 from articles.models import Article, Notification
-from articles.publishing import publish
+from articles.newsroom import desk, workflow
 from tests.articles.factories import build_article, edit_summary, published_article
 from tests.roles import create_roles, staff
 

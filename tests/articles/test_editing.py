@@ -13,7 +13,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import override_settings
 from django.urls import reverse
 
-from articles import content, limits
+from articles.factchecks import frozen_content as content
+from articles.factchecks import render_limits as limits
 from articles.models import Article, Citation, PreviewLink, Section
 from sources.models import Source
 from tests.articles.factories import (
@@ -124,7 +125,7 @@ class LivePreviewTests(AdminTestCase):
         url = reverse("admin:articles_article_live_preview", args=[article.pk])
 
         with mock.patch(
-            "articles.publishing.render_draft", wraps=content.render_draft
+            "articles.factchecks.publishing.render_draft", wraps=content.render_draft
         ) as render:
             self.client.post(url, data)
             self.client.post(url, data)
@@ -139,7 +140,7 @@ class LivePreviewTests(AdminTestCase):
         self.client.force_login(self.editor)
 
         with mock.patch(
-            "articles.publishing.render_draft", wraps=content.render_draft
+            "articles.factchecks.publishing.render_draft", wraps=content.render_draft
         ) as render:
             self.client.get(reverse("articles:preview", args=[article.pk]))
             self.client.get(
@@ -374,8 +375,8 @@ class WorstAllowedInputTests(AdminTestCase):
         every limit. `bench/render_limits.py` times it; see the README.
         """
         article = worst_allowed_article()
-        from articles.publishing import preview
-        from articles.shape import load
+        from articles.factchecks.publishing import preview
+        from articles.factchecks.shape import load
 
         draft = load(article)
         self.assertEqual(limits.draft_problems(draft), [])

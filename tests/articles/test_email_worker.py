@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from articles import asking
+from articles.factchecks.publishing import publish
 from articles.models import Article, ReaderQuestion
-from articles.publishing import publish
+from articles.readers import asking
 from tests.articles.factories import build_article
 from tests.donations.test_worker import (
     DATABASE_TASKS,

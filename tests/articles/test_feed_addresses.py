@@ -4,7 +4,7 @@ import feedparser
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from articles.publishing import publish
+from articles.factchecks.publishing import publish
 
 from .factories import edit_summary, published_article
 

@@ -7,7 +7,7 @@ import time_machine
 from django.test import TestCase
 from django.urls import reverse
 
-from articles.publishing import publish
+from articles.factchecks.publishing import publish
 from tests.articles.factories import edit_summary, published_article
 
 NOW = datetime.datetime(2026, 11, 20, 12, 0, tzinfo=datetime.UTC)

@@ -12,9 +12,10 @@ from django.shortcuts import render
 from django.test import RequestFactory, TestCase
 from django.test.utils import CaptureQueriesContext
 
-from articles import frames, page_query
+from articles.factchecks import article_page_frames as frames
+from articles.factchecks import article_page_query as page_query
+from articles.factchecks.publishing import publish, withdraw
 from articles.models import Publication
-from articles.publishing import publish, withdraw
 from donations import tracker
 from factually import pagecache
 from factually.lru import LRU
@@ -282,7 +283,7 @@ class PageHTMLCacheTests(TestCase):
         # the current templates, in memory; a GET writes nothing (the
         # deploy's rerender_pages stores it).
         with (
-            self.assertLogs("articles.prerender", "WARNING"),
+            self.assertLogs("articles.factchecks.prerendered_pages", "WARNING"),
             self.captureOnCommitCallbacks() as callbacks,
             CaptureQueriesContext(connection) as queries,
         ):

@@ -12,8 +12,8 @@ from django.test import SimpleTestCase
 from django.urls import reverse
 from reversion.models import Version
 
-from articles import importing
 from articles.models import Article
+from articles.newsroom import importing
 from tests.articles.test_admin import AdminTestCase
 from tests.sources.factories import SourceFactory
 

@@ -14,7 +14,10 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils.text import slugify
 
-from articles import prerender, social, workflow
+from articles.factchecks import prerendered_pages as prerender
+from articles.factchecks import social_cards as social
+from articles.factchecks.publishing import publish
+from articles.factchecks.shape import load
 from articles.models import (
     Article,
     Author,
@@ -25,8 +28,7 @@ from articles.models import (
     Section,
     Topic,
 )
-from articles.publishing import publish
-from articles.shape import load
+from articles.newsroom import workflow
 from sources.models import Source
 from tests.articles.factories import approve_as_is, build_article
 from tests.articles.test_admin import AdminTestCase

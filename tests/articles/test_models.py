@@ -4,8 +4,9 @@ import time_machine
 from django.db import IntegrityError, transaction
 from django.test import TestCase
 
+from articles.factchecks.publishing import publish, withdraw
 from articles.models import Article, Publication
-from articles.publishing import publish, withdraw
+from articles.readers import search
 from tests.articles.factories import (
     ArticleFactory,
     CitationFactory,
@@ -114,17 +115,17 @@ class PublicationQuerySetTests(TestCase):
         )
         published_article(title="Fact check: Is the sea salty?")
 
-        results = Publication.objects.search("lightning")
+        results = search.matching(Publication.objects.live(), "lightning")
 
         self.assertEqual([p.article_id for p in results], [match.pk])
-        self.assertIs(Publication.objects.search("").exists(), False)
+        self.assertIs(search.matching(Publication.objects.live(), "").exists(), False)
 
 
 class SearchIndexTests(TestCase):
     def test_postgresql_search_uses_the_gin_indexes(self):
         from django.db import connection
 
-        from articles.search import matching
+        from articles.readers.search import matching
 
         if connection.vendor != "postgresql":
             self.skipTest("Full-text search and its index exist on PostgreSQL only.")

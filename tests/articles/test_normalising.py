@@ -16,9 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from reversion.models import Version
 
+from articles.factchecks.publishing import publish
+from articles.factchecks.shape import load
 from articles.models import Article, Author, Citation, Publication, Section, Topic
-from articles.publishing import publish
-from articles.shape import load
 from factually.text import normalise
 from sources.models import Source
 from tests.articles.factories import (

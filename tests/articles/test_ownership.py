@@ -6,8 +6,9 @@ writer may delete it while it was never published.
 
 from django.urls import reverse
 
-from articles import asking, desk
 from articles.models import Article, ReaderQuestion
+from articles.newsroom import desk
+from articles.readers import asking
 from tests.articles.test_admin import AdminTestCase
 from tests.roles import staff
 

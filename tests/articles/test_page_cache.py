@@ -6,7 +6,7 @@ import time_machine
 from django.test import TestCase
 from django.urls import reverse
 
-from articles.publishing import withdraw
+from articles.factchecks.publishing import withdraw
 from tests.articles.factories import TopicFactory, edit_summary, published_article
 
 # What publishing does, not the review: each draft edited in code is

@@ -5,8 +5,8 @@ import datetime
 import time_machine
 from django.utils import timezone
 
+from articles.factchecks.publishing import publish, withdraw
 from articles.models import PreviewLink, Section
-from articles.publishing import publish, withdraw
 from audit.models import AuditEntry
 from tests.articles.factories import build_article, published_article
 from tests.articles.test_admin import AdminTestCase

@@ -6,9 +6,9 @@ from django.db import IntegrityError
 from django.test import TestCase
 from django.utils import timezone
 
+from articles.factchecks.publishing import preview, publish, withdraw
+from articles.factchecks.shape import load
 from articles.models import Claim, Publication
-from articles.publishing import preview, publish, withdraw
-from articles.shape import load
 from tests.articles.factories import (
     CitationFactory,
     SectionFactory,

@@ -9,8 +9,8 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils.html import strip_tags
 
+from articles.factchecks.publishing import remove_version, withdraw
 from articles.models import Claim, Publication, VersionRemoval
-from articles.publishing import remove_version, withdraw
 from factually import pagecache
 from tests.articles.factories import (
     approve_as_is,

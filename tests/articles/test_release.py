@@ -15,7 +15,8 @@ from django.db import connection
 from django.test import TestCase, override_settings
 from django.test.utils import CaptureQueriesContext
 
-from articles import page_query, prerender
+from articles.factchecks import article_page_query as page_query
+from articles.factchecks import prerendered_pages as prerender
 from articles.models import Publication
 from tests.articles.factories import published_article
 
@@ -76,7 +77,7 @@ class ReleaseKeyTests(TestCase):
             prerender.release_key.cache_clear()
             page_query.html_cache.clear()
             with (
-                self.assertLogs("articles.prerender", "WARNING"),
+                self.assertLogs("articles.factchecks.prerendered_pages", "WARNING"),
                 CaptureQueriesContext(connection) as queries,
             ):
                 response = self.client.get(url)

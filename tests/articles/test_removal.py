@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 from django.urls import reverse
 
+from articles.factchecks.publishing import remove_version, withdraw
 from articles.models import Publication, VersionRemoval
-from articles.publishing import remove_version, withdraw
 from tests.articles.factories import edit_summary, published_article
 
 # What publishing does, not the review: each draft edited in code is

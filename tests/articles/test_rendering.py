@@ -2,7 +2,7 @@ import re
 
 from django.test import SimpleTestCase
 
-from articles.rendering import CitationIndex, plain_text, render
+from articles.factchecks.markup import CitationIndex, plain_text, render
 
 
 def render_with(text, numbers=(1, 2, 3)):

@@ -5,9 +5,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import TestCase
 from reversion.models import Version
 
-from articles import commenting, history
+from articles.factchecks.publishing import publish
 from articles.models import Publication, ReviewComment
-from articles.publishing import publish
+from articles.newsroom import commenting
+from articles.newsroom import restoring as history
 from tests.articles.factories import ClaimFactory, build_article
 from tests.articles.test_admin import AdminTestCase
 from tests.roles import create_roles, staff

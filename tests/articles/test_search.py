@@ -15,9 +15,9 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import search
+from articles.factchecks.publishing import withdraw
 from articles.models import Publication, SearchWord
-from articles.publishing import withdraw
+from articles.readers import search
 from tests.articles.factories import approve_as_is, published_article
 
 # What publishing does, not the review: each draft edited in code is
@@ -56,7 +56,7 @@ def fact_checks(_fixture_once, db):
 
 
 def slugs(query):
-    return [p.slug for p in Publication.objects.search(query)]
+    return [p.slug for p in search.matching(Publication.objects.live(), query)]
 
 
 class TestCleanQuery:
@@ -291,7 +291,7 @@ class TestSnippets:
             title="Fact check: Is <b>bold</b> better?",
             summary="Bold claims & <script>alert(1)</script> about bold <i>type</i>.",
         )
-        results = list(Publication.objects.search("bold"))
+        results = list(search.matching(Publication.objects.live(), "bold"))
         found = search.snippets(results, "bold")[article.live_publication().pk]
         assert "<mark>bold</mark>" in found["title"]
         assert "&lt;b&gt;" in found["title"]
@@ -300,7 +300,7 @@ class TestSnippets:
         assert "<mark>Bold</mark>" in found["snippet"]
 
     def test_accented_words_are_highlighted(self, fact_checks):
-        results = list(Publication.objects.search("cafe"))
+        results = list(search.matching(Publication.objects.live(), "cafe"))
         found = search.snippets(results[:1], "cafe")[results[0].pk]
         assert "<mark>cafés</mark>" in found["title"]
 
@@ -388,7 +388,10 @@ class TestFallback:
         published_article(title="Fact check: Vaccines?", slug="a")
         assert search.suggestion("vacine") is None
         assert (
-            search.snippets(list(Publication.objects.search("vaccines")), "vaccines")
+            search.snippets(
+                list(search.matching(Publication.objects.live(), "vaccines")),
+                "vaccines",
+            )
             == {}
         )
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from articles import social
-from articles.publishing import cancel_scheduled
+from articles.factchecks import social_cards as social
+from articles.factchecks.publishing import cancel_scheduled
 from factually.models import StoredFile
 from tests.articles.factories import (
     ClaimFactory,

@@ -1,6 +1,6 @@
 from django.test import SimpleTestCase
 
-from articles.spelling import edit_distance, near_miss, problems
+from articles.factchecks.spelling import edit_distance, near_miss, problems
 
 
 class EditDistanceTests(SimpleTestCase):

@@ -12,15 +12,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from reversion.models import Version
 
-from articles.approvals import latest_revision_id
-from articles.locking import lock, lock_draft
+from articles.factchecks.locking import lock, lock_draft
+from articles.factchecks.prerendered_pages import release_key
+from articles.factchecks.publish_checks import address_taken_by
+from articles.factchecks.publishing import publish
+from articles.factchecks.schema import SCHEMA_VERSION
+from articles.factchecks.shape import load
 from articles.models import Article, Publication, ReaderQuestion, Topic
-from articles.prerender import release_key
-from articles.publishing import publish
-from articles.schema import SCHEMA_VERSION
-from articles.shape import load
-from articles.validation import address_taken_by
-from articles.workflow import latest_revision
+from articles.newsroom.approvals import latest_revision_id
+from articles.newsroom.workflow import latest_revision
 from audit.models import AuditEntry
 from tests.articles.factories import (
     AuthorFactory,
@@ -124,7 +124,7 @@ class OneAnswerTests(TestCase):
         self.assertEqual(filtered, {"live", "changed"})
 
     def test_withdrawn_and_never_published(self):
-        from articles.publishing import withdraw
+        from articles.factchecks.publishing import withdraw
 
         gone = published_article(published_at=NOW - datetime.timedelta(days=2))
         withdraw(article=gone, note="Withdrawn: the source was forged.")

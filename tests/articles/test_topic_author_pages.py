@@ -12,8 +12,8 @@ from django.core.cache import cache
 from django.test import TestCase
 from django.urls import reverse
 
+from articles.factchecks.publishing import publish, withdraw
 from articles.models import Author, Topic
-from articles.publishing import publish, withdraw
 from factually import pagecache
 from factually.frontendcache import path_tag
 from tests.articles.factories import (

@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 from django.urls import reverse
 
+from articles.factchecks.publishing import withdraw
 from articles.models import Claim, Publication
-from articles.publishing import withdraw
 from tests.articles.factories import (
     ClaimFactory,
     approve_as_is,

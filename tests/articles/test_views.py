@@ -10,8 +10,8 @@ from django.test import TestCase
 from django.urls import reverse
 from markdown_it import MarkdownIt
 
+from articles.factchecks.publishing import withdraw
 from articles.models import Publication
-from articles.publishing import withdraw
 from factually import pagecache
 from tests.articles.factories import (
     AuthorFactory,
@@ -172,7 +172,7 @@ class ArticleDetailViewTests(PublicPageTestCase):
         with (
             mock.patch.object(MarkdownIt, "render", refuse),
             mock.patch.object(MarkdownIt, "parse", refuse),
-            mock.patch("articles.rendering._cleaner", mock.Mock(clean=refuse)),
+            mock.patch("articles.factchecks.markup._cleaner", mock.Mock(clean=refuse)),
         ):
             response = self.client.get(detail_url(article.slug))
 

@@ -12,10 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import TestCase
 from django.urls import reverse
 
-from articles import approvals, commenting, workflow
+from articles.factchecks.publishing import publish
+from articles.factchecks.shape import load
 from articles.models import Article, Notification, PreviewLink, Publication
-from articles.publishing import publish
-from articles.shape import load
+from articles.newsroom import approvals, commenting, workflow
 from audit.models import AuditEntry
 from tests.articles.factories import (
     SectionFactory,
@@ -262,7 +262,7 @@ class PublishNeedsApprovalTests(RolesMixin, TestCase):
         publish(article=article, kind="first", user=self.editor, published_at=later)
         self.assertEqual(AuditEntry.objects.get().action, "scheduled")
 
-        from articles.publishing import cancel_scheduled
+        from articles.factchecks.publishing import cancel_scheduled
 
         cancel_scheduled(article=article, user=self.editor)
 
@@ -325,7 +325,7 @@ class ReopenTests(RolesMixin, AdminTestCase):
     def test_reverting_keeps_the_review_state_and_reopens_on_a_change(self):
         from reversion.models import Version
 
-        from articles import history
+        from articles.newsroom import restoring as history
 
         article = self.approved()
         self.save_in_admin(self.writer, article)  # A revision as approved.

@@ -10,9 +10,10 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import approvals, history, workflow
-from articles.publishing import publish, withdraw
-from articles.shape import load
+from articles.factchecks.publishing import publish, withdraw
+from articles.factchecks.shape import load
+from articles.newsroom import approvals, workflow
+from articles.newsroom import restoring as history
 from audit.models import AuditEntry
 from tests.articles.factories import build_article, published_article
 from tests.donations.factories import CampaignFactory
@@ -185,7 +186,7 @@ class RecordedActsTests(TestCase):
             user=self.editor,
             published_at=timezone.now() + timedelta(days=1),
         )
-        from articles.publishing import cancel_scheduled
+        from articles.factchecks.publishing import cancel_scheduled
 
         cancel_scheduled(article=other, user=self.editor)
 

@@ -6,9 +6,9 @@ landmarks, the version notice, and the admin's history, compare page, desk
 and review panel.
 """
 
-from articles import commenting
+from articles.factchecks.publishing import publish
 from articles.models import Article
-from articles.publishing import publish
+from articles.newsroom import commenting
 from tests.articles.factories import approve_as_is, published_article
 from tests.browser.steps import log_in
 from tests.browser.test_editing import axe_violations

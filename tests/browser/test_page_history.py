@@ -58,8 +58,8 @@ def test_editor_changes_the_methodology_and_readers_see_what_changed(
 
 def test_the_changes_page_fits_a_phone(page_factory, roles):
     create_about_pages()
+    from articles.factchecks.about_page_versions import save_page
     from articles.models import Page
-    from articles.page_history import save_page
 
     page = Page.objects.get(slug="corrections")
     page.lede = "We make mistakes. When we do, we fix them in the open, and say so."

@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 import pytest
 from django.db import connection
 
-from articles import asking
 from articles.models import ReaderQuestion
+from articles.readers import asking
 from tests.articles.factories import (
     ClaimFactory,
     RelatedQuestionFactory,

@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from articles.factchecks.publishing import remove_version
 from articles.models import Publication
-from articles.publishing import remove_version
 
 # Removal, not the review: each draft edited in code is published approved.
 from tests.articles.factories import publish_approved as publish

@@ -5,7 +5,7 @@ import sys
 from django.conf import settings
 from django.test import SimpleTestCase
 
-from factually.settings import mailer_from_url
+from factually.environment import mailer_from_url
 
 
 class StripeSettingsTests(SimpleTestCase):

@@ -6,7 +6,7 @@ people really do, through the entry points they use, with every promise
 Drives: a writer importing a fact check from text; anyone editing it
 through the admin's change form (browser line endings) or editing a source
 it cites through the source admin; comments; submit, request changes and
-approve (articles.workflow); publishing with every kind, right or wrong,
+approve (articles.newsroom.workflow); publishing with every kind, right or wrong,
 with or without a note or an override, now or scheduled (articles.
 publishing); time passing; reverting to an earlier revision; withdrawing;
 removing a version; the campaign changed in its admin; Redis cut off and
@@ -38,18 +38,13 @@ from hypothesis.stateful import (
 )
 from reversion.models import Version
 
-from articles import (
-    approvals,
-    commenting,
-    history,
-    importing,
-    page_query,
-    publishing,
-    workflow,
-)
+from articles.factchecks import article_page_query as page_query
+from articles.factchecks import publishing
+from articles.factchecks.publications import VersionRemoval
+from articles.factchecks.shape import load
 from articles.models import Article, Publication, Rating
-from articles.publications import VersionRemoval
-from articles.shape import load
+from articles.newsroom import approvals, commenting, importing, workflow
+from articles.newsroom import restoring as history
 from donations.models import Campaign
 from factually.pagecache import durable
 from sources.models import Source

@@ -5,7 +5,7 @@ What an anonymous reader is served, and what a fresh render would give.
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 
-from articles import page_query
+from articles.factchecks import article_page_query as page_query
 
 
 class Reader:

@@ -11,7 +11,7 @@ from unittest import mock
 
 from django.test import SimpleTestCase, override_settings
 
-from sources import metadata
+from sources import fetching, metadata
 
 ARTICLE_PAGE = """<!doctype html>
 <html><head>
@@ -214,7 +214,7 @@ class LookUpTests(LocalServerTestCase):
 
     def test_slow_site_times_out_with_a_message(self):
         with (
-            mock.patch.object(metadata, "TIMEOUT", 0.3),
+            mock.patch.object(fetching, "TIMEOUT", 0.3),
             self.assertRaisesMessage(metadata.FetchError, "took too long"),
         ):
             metadata.look_up(f"{self.base}/slow")
@@ -223,7 +223,7 @@ class LookUpTests(LocalServerTestCase):
         for path in ("/drip-headers", "/drip-body"):
             with (
                 self.subTest(path=path),
-                mock.patch.object(metadata, "TIMEOUT", 1),
+                mock.patch.object(fetching, "TIMEOUT", 1),
                 self.assertRaisesMessage(metadata.FetchError, "took too long"),
             ):
                 started = time.monotonic()
@@ -266,7 +266,7 @@ class AddressCheckTests(LocalServerTestCase):
                     metadata.FetchError, "private or local address"
                 ),
             ):
-                metadata.fetch(url)
+                fetching.fetch(url)
 
     def test_host_resolving_to_any_private_address_is_refused(self):
         answers = [
@@ -277,7 +277,7 @@ class AddressCheckTests(LocalServerTestCase):
             mock.patch("socket.getaddrinfo", return_value=answers),
             self.assertRaisesMessage(metadata.FetchError, "private or local address"),
         ):
-            metadata.fetch("http://mixed.example/")
+            fetching.fetch("http://mixed.example/")
 
     def test_other_schemes_are_refused(self):
         for url in ("file:///etc/passwd", "ftp://example.org/", "gopher://x/"):
@@ -287,7 +287,7 @@ class AddressCheckTests(LocalServerTestCase):
                     metadata.FetchError, "Only http:// and https://"
                 ),
             ):
-                metadata.fetch(url)
+                fetching.fetch(url)
 
 
 class ParseTests(SimpleTestCase):

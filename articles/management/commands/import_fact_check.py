@@ -1,7 +1,7 @@
 """
 Create a draft fact check from its plain text, as copied from a web page:
 the same reading as the admin's "New fact check from text"
-(`articles.importing`). It reports what it recognised and what it skipped;
+(`articles.newsroom.importing`). It reports what it recognised and what it skipped;
 text it cannot read creates nothing and exits with an error. --dry-run
 reports without creating anything. The draft is for an editor to finish in
 the admin: attach the sources to its numbered citations, check, publish.
@@ -12,7 +12,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import importing
+from articles.newsroom import importing
 
 
 class Command(BaseCommand):

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from articles import demo_content
+from articles.factchecks.publishing import publish
 from articles.models import (
     Article,
     Author,
@@ -27,7 +28,6 @@ from articles.models import (
     Section,
     Topic,
 )
-from articles.publishing import publish
 from sources.models import Source, normalize_url
 
 # Demo content has had no reviewer: it is published with an override, which

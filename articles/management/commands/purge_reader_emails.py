@@ -1,12 +1,12 @@
 """
 Delete the email addresses readers left on /ask/ once they are older than
-the retention period stated on the form (articles.asking.EMAIL_RETENTION_DAYS).
+the retention period stated on the form (articles.readers.asking.EMAIL_RETENTION_DAYS).
 Run it daily, e.g. from cron: `python manage.py purge_reader_emails`.
 """
 
 from django.core.management.base import BaseCommand
 
-from articles import asking
+from articles.readers import asking
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """
 Render again, and store, every published version whose page HTML another
-release made (articles.prerender.release_key()), so that readers never wait
+release made (articles.factchecks.prerendered_pages.release_key()), so that readers never wait
 for it and a GET never writes. `make serve` runs it before gunicorn starts.
 
 It is idempotent and resumable: it only picks versions still stale, and
@@ -14,8 +14,8 @@ interrupted run continues where it stopped.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from articles.prerender import release_key, rerender
-from articles.publications import Publication
+from articles.factchecks.prerendered_pages import release_key, rerender
+from articles.factchecks.publications import Publication
 
 
 class Command(BaseCommand):
