@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
 from factually import text as normalised
-from factually.admin import EditConflictForm
+from factually.edit_conflicts import EditConflictForm
 
 from .. import diffs, limits
 from ..models import Article, Publication
@@ -25,7 +25,7 @@ POSTED_TEXT = re.compile(r"(sections-\d+)-body|(claims-\d+)-explanation")
 class ArticleAdminForm(EditConflictForm):
     """
     The change form, with the edit-conflict check every change form has
-    (`factually.admin.EditConflictForm`): its token also covers the parts
+    (`factually.edit_conflicts.EditConflictForm`): its token also covers the parts
     (through the draft's digest), and a conflict shows what they changed
     since the revision the form was opened on, word by word.
     """

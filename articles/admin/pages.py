@@ -9,7 +9,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
 from factually import pagecache
-from factually.admin import EditConflictForm, VersionAdmin
+from factually.admin import VersionedModelAdmin
+from factually.edit_conflicts import EditConflictForm
 
 from ..models import Page
 from ..page_history import needs_note, save_page
@@ -52,7 +53,7 @@ class PageAdminForm(EditConflictForm):
 
 
 @admin.register(Page)
-class PageAdmin(VersionAdmin):
+class PageAdmin(VersionedModelAdmin):
     """The about pages: a fixed set, edited with their public history."""
 
     form = PageAdminForm
