@@ -52,10 +52,8 @@ VERDICT_FIELDS = ("statement", "rating")
 TYPO_MAX_CHARACTERS = 20
 DIGITS = re.compile(r"\d+")
 
-FIRST = "first"
-TYPO = "typo"
-DETAILS_KIND = "details"
-NOTED_KINDS = ("update", "correction", "clarification", "re-rating")
+TYPO = Publication.Kind.TYPO
+DETAILS_KIND = Publication.Kind.DETAILS
 
 
 @dataclass
