@@ -32,6 +32,7 @@ INLINES = {
         "appearance_url",
         "appearance",
         "rating",
+        "is_headline",
         "explanation",
     ],
     "citations": ["position", "source", "pinpoint", "note"],
