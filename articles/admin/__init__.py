@@ -24,7 +24,7 @@ from .. import notifications
 from ..models import Author, Notification, Publication, Topic
 from ..publishing import remove_version
 from .article import ArticleAdmin  # noqa: F401 (registers it)
-from .base import ArticleAdminView, view_urls
+from .base import AdminPageView, view_urls
 from .forms import RemoveVersionForm
 from .pages import PageAdmin  # noqa: F401 (registers it)
 from .publishing import admin_form
@@ -57,7 +57,7 @@ class AuthorAdmin(RetiresPagesMixin, VersionedModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class RemoveVersionView(ArticleAdminView):
+class RemoveVersionView(AdminPageView):
     """Replace a past version's text with a public note, for legal reasons."""
 
     name = "remove"

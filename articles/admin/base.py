@@ -1,6 +1,6 @@
 """
 What the article admin's own pages share. Each page is one class-based view
-(`ArticleAdminView`) that names its URL (`name`, `route`); `view_urls()`
+(`AdminPageView`) that names its URL (`name`, `route`); `view_urls()`
 turns a list of them into the admin's URL patterns.
 
 A view gets the model admin it serves as `model_admin` (through `as_view()`)
@@ -40,7 +40,7 @@ def view_urls(model_admin, views):
     ]
 
 
-class ArticleAdminView(View):
+class AdminPageView(View):
     """One page of a model admin, at `route`, named `<app>_<model>_<name>`."""
 
     model_admin = None
@@ -99,7 +99,7 @@ class ArticleAdminView(View):
         return context
 
 
-class ActionView(ArticleAdminView):
+class ActionView(AdminPageView):
     """A POST-only action on one object, then back to its change form."""
 
     http_method_names = ["post"]

@@ -30,7 +30,7 @@ from sources.models import Source, normalize_url, validate_web_url
 from .. import importing, publishing
 from ..checks_while_writing import warnings
 from ..shape import PARTS, Draft
-from .base import ActionView, ArticleAdminView, admin_url
+from .base import ActionView, AdminPageView, admin_url
 from .publishing import admin_form
 
 PART_NAMES = {part.model: part.name for part in PARTS}
@@ -326,7 +326,7 @@ class SourceCreateView(ActionView):
         return JsonResponse({"id": source.pk, "text": str(source)}, status=201)
 
 
-class ImportView(ArticleAdminView):
+class ImportView(AdminPageView):
     """New fact check from text: a draft made from a pasted page or a file."""
 
     name = "import"

@@ -22,7 +22,7 @@ from factually import revisions
 
 from .. import diffs, history
 from ..shape import Draft, load
-from .base import ArticleAdminView
+from .base import AdminPageView
 
 
 def version_of(model, **lookups):
@@ -58,7 +58,7 @@ def state_data(article, key):
     )
 
 
-class CompareView(ArticleAdminView):
+class CompareView(AdminPageView):
     """Any two states side by side: the draft, the live version, a revision."""
 
     name = "compare"
@@ -82,7 +82,7 @@ class CompareView(ArticleAdminView):
         )
 
 
-class HistoryView(ArticleAdminView):
+class HistoryView(AdminPageView):
     """Revisions and publications together, newest first (Django's own URL)."""
 
     name = "history"
@@ -122,7 +122,7 @@ class HistoryView(ArticleAdminView):
         )
 
 
-class RevertView(ArticleAdminView):
+class RevertView(AdminPageView):
     """Restore the draft to a revision, after seeing what that changes."""
 
     name = "revision"
@@ -184,7 +184,7 @@ class RevertView(ArticleAdminView):
         return self.redirect_to(article)
 
 
-class RecoverView(ArticleAdminView):
+class RecoverView(AdminPageView):
     """Bring a deleted fact check back, with its parts."""
 
     name = "recover"

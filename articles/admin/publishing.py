@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from .. import diffs, publishing
 from ..models import Publication
 from ..shape import load
-from .base import ArticleAdminView
+from .base import AdminPageView
 from .forms import PublishForm, WithdrawForm
 
 
@@ -41,7 +41,7 @@ def admin_form(form):
     return helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], {})
 
 
-class PublishView(ArticleAdminView):
+class PublishView(AdminPageView):
     """Publish (or schedule) the draft, after confirming what readers get."""
 
     name = "publish"
@@ -142,7 +142,7 @@ class PublishView(ArticleAdminView):
     post = get
 
 
-class WithdrawView(ArticleAdminView):
+class WithdrawView(AdminPageView):
     """Take the fact check off the site, after confirming."""
 
     name = "withdraw"
@@ -202,7 +202,7 @@ class WithdrawView(ArticleAdminView):
     post = get
 
 
-class CancelScheduledView(ArticleAdminView):
+class CancelScheduledView(AdminPageView):
     """Cancel the version scheduled to go live (POST only)."""
 
     name = "cancel_scheduled"

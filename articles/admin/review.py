@@ -26,7 +26,7 @@ from audit.models import AuditEntry
 from .. import approvals, commenting, publishing, workflow
 from ..models import Article, PreviewLink, ReviewComment
 from ..shape import load
-from .base import ActionView, ArticleAdminView
+from .base import ActionView, AdminPageView
 
 State = Article.ReviewState
 
@@ -283,7 +283,7 @@ class ResolveCommentView(ReviewActionView):
         )
 
 
-class PreviewView(ArticleAdminView):
+class PreviewView(AdminPageView):
     """The staff preview, and the share links editors make and revoke."""
 
     name = "preview"

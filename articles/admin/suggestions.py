@@ -10,7 +10,7 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 
 from ..models import Publication
-from .base import ArticleAdminView
+from .base import AdminPageView
 
 SUGGESTIONS = 5
 
@@ -18,7 +18,7 @@ SUGGESTIONS = 5
 SUGGESTIONS_MEDIA = forms.Media(js=["js/related-suggestions.js"])
 
 
-class RelatedSuggestionsView(ArticleAdminView):
+class RelatedSuggestionsView(AdminPageView):
     """Live fact checks that answer ?q=, best first, as JSON."""
 
     name = "related_suggestions"
