@@ -12,6 +12,8 @@ ones, and is published with its kind and note. Sources without an
 
 from datetime import UTC, date, datetime
 
+from .factchecks.kinds import Kind
+
 TOPICS = [
     {
         "slug": "science",
@@ -375,7 +377,7 @@ ARTICLES = [
             ("Why do photographs taken on the Moon show no stars?", None),
         ],
         "revision": {
-            "kind": "correction",
+            "kind": Kind.CORRECTION,
             "note": (
                 "Corrected the number of Apollo missions that left laser "
                 "reflectors on the Moon from four to three (Apollo 11, 14 and 15)."
@@ -495,7 +497,7 @@ ARTICLES = [
             ),
         ],
         "revision": {
-            "kind": "update",
+            "kind": Kind.UPDATE,
             "note": (
                 "Added astronaut Leroy Chiao's 2004–2005 photographs of the "
                 "wall from the International Space Station, as reported by "

@@ -19,12 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
-from factually.admin import (
-    EditConflictForm,
-    EditConflictMixin,
-    ObjectAccessMixin,
-    ReadOnlyMixin,
-)
+from factually.admin import EditConflictMixin, ObjectAccessMixin, ReadOnlyMixin
+from factually.edit_conflicts import EditConflictForm
 
 from .models import AuditEntry, area_permission
 
@@ -117,6 +113,24 @@ class AuditEntryAdmin(ReadOnlyMixin, ObjectAccessMixin, admin.ModelAdmin):
         return format_html('<a href="{}">{}</a>', url, label)
 
 
+def audit_later(request, **entry):
+    """Queue an audit entry, to record once this save's revision exists."""
+    request.__dict__.setdefault("_audit_queue", []).append(entry)
+
+
+def record_queued(request):
+    """Record the entries `audit_later()` queued, each linked to its revision."""
+    for entry in request.__dict__.pop("_audit_queue", []):
+        version = (
+            Version.objects.get_for_object(entry["obj"])
+            .select_related("revision")
+            .first()
+        )
+        AuditEntry.objects.record(
+            revision=version.revision if version else None, **entry
+        )
+
+
 class AuditAfterRevisionMixin:
     """
     For admins under django-reversion: entries queued during a save
@@ -125,32 +139,21 @@ class AuditAfterRevisionMixin:
     """
 
     def audit_later(self, request, **entry):
-        request.__dict__.setdefault("_audit_queue", []).append(entry)
+        audit_later(request, **entry)
 
     # django-reversion saves the revision when add_view or change_view ends.
 
     def add_view(self, request, *args, **kwargs):
         with transaction.atomic():
             response = super().add_view(request, *args, **kwargs)
-            self.record_queued(request)
+            record_queued(request)
         return response
 
     def change_view(self, request, *args, **kwargs):
         with transaction.atomic():
             response = super().change_view(request, *args, **kwargs)
-            self.record_queued(request)
+            record_queued(request)
         return response
-
-    def record_queued(self, request):
-        for entry in request.__dict__.pop("_audit_queue", []):
-            version = (
-                Version.objects.get_for_object(entry["obj"])
-                .select_related("revision")
-                .first()
-            )
-            AuditEntry.objects.record(
-                revision=version.revision if version else None, **entry
-            )
 
 
 def _names(queryset):

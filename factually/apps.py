@@ -1,14 +1,17 @@
 from django.apps import AppConfig
-from django.contrib import admin
+from django.contrib.admin import apps as admin_apps
 
 
 class FactuallyConfig(AppConfig):
     name = "factually"
+    default = True
 
     def ready(self):
-        # Every app's admin module has been imported by now (the admin app
-        # comes first in INSTALLED_APPS): guard the other packages' admins.
         from . import checks, frontendcache, storage  # noqa: F401 (their system checks)
-        from .admin import guard_every_admin
 
-        guard_every_admin(admin.site)
+
+class FactuallyAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with the project's site (`factually.admin_site`)."""
+
+    default = False
+    default_site = "factually.admin_site.FactuallyAdminSite"

@@ -7,7 +7,7 @@ ignores the fields the model no longer has and leaves the ones the revision
 lacks at their defaults, so a title stored as "headline" comes back blank,
 reported as restored. Every place that restores from a revision (the
 article's revert and recover, and django-reversion's own views, through
-factually.admin.VersionAdmin) asks check_restorable() first and refuses,
+factually.admin.VersionedModelAdmin) asks check_restorable() first and refuses,
 changing nothing, when any object in the revision no longer matches its
 model's fields. Imports no app.
 """

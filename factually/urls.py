@@ -9,14 +9,9 @@ from articles.factchecks.sitemaps import sitemaps
 from articles.readers import views as reader_views
 
 from . import pagecache, views
-from .admin import view_on_site
 
 handler404 = "factually.views.page_not_found"
 handler500 = "factually.outage.handler500"
-
-admin.site.site_header = "Factually newsroom"
-admin.site.site_title = "Factually newsroom"
-admin.site.index_title = "Newsroom"
 
 
 urlpatterns = [
@@ -49,12 +44,6 @@ urlpatterns = [
     path("about/team/", article_views.about_page, {"slug": "team"}, name="team"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
-    # Shadows the admin site's own "view on site" redirect, which would
-    # send any staff member to any object's public address.
-    path(
-        "admin/r/<path:content_type_id>/<path:object_id>/",
-        admin.site.admin_view(view_on_site),
-    ),
     path("admin/", admin.site.urls),
 ]
 # Social cards, from the database, whatever the debug setting; an object

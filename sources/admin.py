@@ -4,13 +4,13 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from factually.admin import VersionAdmin
+from factually.admin import VersionedModelAdmin
 
 from .models import Source
 
 
 @admin.register(Source)
-class SourceAdmin(VersionAdmin):
+class SourceAdmin(VersionedModelAdmin):
     list_display = ["title", "publisher", "kind", "display_date", "citation_count"]
     list_filter = ["kind", "date_precision"]
     search_fields = ["title", "publisher", "authors", "url"]

@@ -2,7 +2,7 @@
 No silent lost updates: two people open the same change form, one saves,
 and the other's save from the stale form is refused, naming who changed it
 and when, and changes nothing; ticking “Save my version anyway” saves it.
-One mechanism for every editable model (factually.admin.EditConflictForm);
+One mechanism for every editable model (factually.edit_conflicts.EditConflictForm);
 the fact check's own conflict tests are in tests/articles/test_admin.py.
 """
 

@@ -16,10 +16,9 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
-from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -32,7 +31,7 @@ from articles.newsroom.writing_warnings import warnings
 from sources import metadata
 from sources.models import Source, normalize_url, validate_web_url
 
-from .base import ArticleViewMixin
+from .base import ActionView, AdminPageView, admin_url
 from .publishing import admin_form
 
 PART_NAMES = {part.model: part.name for part in PARTS}
@@ -176,97 +175,63 @@ def skipped_message(imported):
     )
 
 
-class EditingViewsMixin(ArticleViewMixin):
-    # Adds "New fact check from text" to django-reversion's list page.
-    change_list_template = "admin/articles/article/change_list.html"
+def then_redirect(model_admin, request, obj, response):
+    """After a save, the view the editor asked for (`_then`), if it succeeded."""
+    then = request.POST.get("_then")
+    if then in THEN_VIEWS and isinstance(response, HttpResponseRedirect):
+        return HttpResponseRedirect(admin_url(model_admin, then, obj.pk))
+    return response
 
-    def editing_urls(self):
-        view = self.admin_site.admin_view
-        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
-        return [
-            path("import/", view(self.import_view), name=f"{prefix}_import"),
-            path(
-                "source-lookup/",
-                view(self.source_lookup_view),
-                name=f"{prefix}_source_lookup",
-            ),
-            path(
-                "source-create/",
-                view(self.source_create_view),
-                name=f"{prefix}_source_create",
-            ),
-            path(
-                "<path:object_id>/live-preview/",
-                view(self.live_preview_view),
-                name=f"{prefix}_live_preview",
-            ),
-        ]
 
-    # Saving first, then going where the editor asked.
+def change_form_context(request, context):
+    """The change form's writing aids: warnings, the outline, the source panel."""
+    form = context["adminform"].form
+    formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
+    # Warnings read no topics or authors; the form has loaded the rest.
+    draft = draft_from_forms(form, formsets, with_related=False)
+    found = warnings(draft)
+    by_field = {}
+    for warning in found:
+        by_field.setdefault(f"id_{warning.field}", []).append(warning.message)
+    then = request.POST.get("_then") if request.method == "POST" else None
+    return {
+        "writing_warnings": found,
+        "writing_warnings_by_field": by_field,
+        "then_refused": then if then in THEN_VIEWS else None,
+        "source_panel": request.user.has_perm("sources.add_source"),
+        "source_kinds": Source.Kind.choices,
+        "outline_sections": [
+            section.heading or _("(no heading yet)") for section in draft.sections
+        ],
+    }
 
-    def _then(self, request, obj, response):
-        then = request.POST.get("_then")
-        if then in THEN_VIEWS and isinstance(response, HttpResponseRedirect):
-            return HttpResponseRedirect(self.admin_url(then, obj.pk))
-        return response
 
-    def response_change(self, request, obj):
-        return self._then(request, obj, super().response_change(request, obj))
+class LivePreviewView(ActionView):
+    """The posted, unsaved form rendered as readers would see it."""
 
-    def response_add(self, request, obj, post_url_continue=None):
-        return self._then(
-            request, obj, super().response_add(request, obj, post_url_continue)
-        )
-
-    def render_change_form(
-        self, request, context, add=False, change=False, form_url="", obj=None
-    ):
-        form = context["adminform"].form
-        formsets = [
-            inline.formset for inline in context.get("inline_admin_formsets", [])
-        ]
-        # Warnings read no topics or authors; the form has loaded the rest.
-        draft = draft_from_forms(form, formsets, with_related=False)
-        found = warnings(draft)
-        by_field = {}
-        for warning in found:
-            by_field.setdefault(f"id_{warning.field}", []).append(warning.message)
-        then = request.POST.get("_then") if request.method == "POST" else None
-        context.update(
-            writing_warnings=found,
-            writing_warnings_by_field=by_field,
-            then_refused=then if then in THEN_VIEWS else None,
-            source_panel=request.user.has_perm("sources.add_source"),
-            source_kinds=Source.Kind.choices,
-            outline_sections=[
-                section.heading or _("(no heading yet)") for section in draft.sections
-            ],
-        )
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
-    # The live preview.
+    name = "live_preview"
+    route = "<path:object_id>/live-preview/"
 
     def bound_forms(self, request, article):
         """The change form and its inline formsets, bound to the posted data."""
-        form = self.get_form(request, article, change=True)(
+        model_admin = self.model_admin
+        form = model_admin.get_form(request, article, change=True)(
             request.POST, request.FILES, instance=article
         )
         formsets = [
             formset_class(
-                **self.get_formset_kwargs(
+                **model_admin.get_formset_kwargs(
                     request, article, inline, formset_class.get_default_prefix()
                 )
             )
-            for formset_class, inline in self.get_formsets_with_inlines(
+            for formset_class, inline in model_admin.get_formsets_with_inlines(
                 request, article
             )
         ]
         return form, formsets
 
-    def live_preview_view(self, request, object_id):
-        article = self.get_article(request, object_id)
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+    def post(self, request, object_id):
+        article = self.get_object(request, object_id)
         with transaction.atomic():
             form, formsets = self.bound_forms(request, article)
             form.is_valid()
@@ -291,11 +256,14 @@ class EditingViewsMixin(ArticleViewMixin):
         response["Cache-Control"] = "private, no-store"
         return response
 
-    # Sources from their URL.
 
-    def source_lookup_view(self, request):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+class SourceLookupView(ActionView):
+    """A source's details read from its URL, to fill the panel's form."""
+
+    name = "source_lookup"
+    route = "source-lookup/"
+
+    def post(self, request):
         if not request.user.has_perm("sources.add_source"):
             raise PermissionDenied
         url = request.POST.get("url", "").strip()
@@ -339,9 +307,14 @@ class EditingViewsMixin(ArticleViewMixin):
             }
         )
 
-    def source_create_view(self, request):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+
+class SourceCreateView(ActionView):
+    """A new source from the change form's panel, without a pop-up."""
+
+    name = "source_create"
+    route = "source-create/"
+
+    def post(self, request):
         if not request.user.has_perm("sources.add_source"):
             raise PermissionDenied
         form = SourceQuickForm(request.POST)
@@ -353,10 +326,16 @@ class EditingViewsMixin(ArticleViewMixin):
             reversion.set_comment(_("Added from a fact check’s form."))
         return JsonResponse({"id": source.pk, "text": str(source)}, status=201)
 
-    # New fact check from text.
 
-    def import_view(self, request):
-        if not self.has_add_permission(request):
+class ImportView(AdminPageView):
+    """New fact check from text: a draft made from a pasted page or a file."""
+
+    name = "import"
+    route = "import/"
+
+    # One method for both: the form is bound only when posted.
+    def get(self, request):
+        if not self.model_admin.has_add_permission(request):
             raise PermissionDenied
         form = ImportForm(request.POST or None, request.FILES or None)
         imported = None
@@ -364,20 +343,23 @@ class EditingViewsMixin(ArticleViewMixin):
             imported = importing.read(form.cleaned_data["text"])
             if imported.readable:
                 article = importing.create_draft(imported, user=request.user)
-                self.log_addition(request, article, _("Imported from text."))
-                self.message_user(request, report_message(imported), messages.SUCCESS)
+                self.model_admin.log_addition(
+                    request, article, _("Imported from text.")
+                )
+                self.message(request, report_message(imported), messages.SUCCESS)
                 if imported.skipped:
-                    self.message_user(request, skipped_message(imported), messages.INFO)
-                return self.redirect_to_article(article)
+                    self.message(request, skipped_message(imported), messages.INFO)
+                return self.redirect_to(article)
         return TemplateResponse(
             request,
             "admin/articles/article/import.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "title": _("New fact check from text"),
-                "form": form,
-                "adminform": admin_form(form),
-                "imported": imported,
-            },
+            self.context(
+                request,
+                title=_("New fact check from text"),
+                form=form,
+                adminform=admin_form(form),
+                imported=imported,
+            ),
         )
+
+    post = get

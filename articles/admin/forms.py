@@ -6,6 +6,7 @@ check every change form has), and the publish and withdraw forms.
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -13,20 +14,26 @@ from reversion.models import Version
 
 from articles.factchecks import diffs
 from articles.factchecks import render_limits as limits
-from articles.factchecks.shape import Draft, load
+from articles.factchecks.shape import ARTICLE_MARKDOWN, PARTS, Draft, load
 from factually import text as normalised
-from factually.admin import EditConflictForm
+from factually.edit_conflicts import EditConflictForm
 
 from ..models import Article, Publication
 
 # An inline row's Markdown text in the posted change form, and the row.
-POSTED_TEXT = re.compile(r"(sections-\d+)-body|(claims-\d+)-explanation")
+POSTED_TEXT = re.compile(
+    "|".join(
+        rf"({part.name}-\d+)-(?:{'|'.join(part.markdown)})"
+        for part in PARTS
+        if part.markdown
+    )
+)
 
 
 class ArticleAdminForm(EditConflictForm):
     """
     The change form, with the edit-conflict check every change form has
-    (`factually.admin.EditConflictForm`): its token also covers the parts
+    (`factually.edit_conflicts.EditConflictForm`): its token also covers the parts
     (through the draft's digest), and a conflict shows what they changed
     since the revision the form was opened on, word by word.
     """
@@ -48,17 +55,9 @@ class ArticleAdminForm(EditConflictForm):
         ]
         widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
 
-    def clean_summary(self):
-        limits.validate_text(self.cleaned_data["summary"])
-        return self.cleaned_data["summary"]
-
-    def clean_sources_note(self):
-        limits.validate_text(self.cleaned_data["sources_note"])
-        return self.cleaned_data["sources_note"]
-
     def posted_texts(self):
         """The Markdown texts of the posted form and its inlines, deleted rows left out."""
-        texts = [self.data.get("summary", ""), self.data.get("sources_note", "")]
+        texts = [self.data.get(name, "") for name in ARTICLE_MARKDOWN]
         for key in self.data:
             if (row := POSTED_TEXT.fullmatch(key)) and not self.data.get(
                 f"{row.group(row.lastindex)}-DELETE"
@@ -67,6 +66,12 @@ class ArticleAdminForm(EditConflictForm):
         return texts
 
     def clean(self):
+        for name in ARTICLE_MARKDOWN:
+            if name in self.cleaned_data:
+                try:
+                    limits.validate_text(self.cleaned_data[name])
+                except ValidationError as error:
+                    self.add_error(name, error)
         for problem in limits.article_problems(self.posted_texts()):
             self.add_error(None, problem)
         return super().clean()

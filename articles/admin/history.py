@@ -3,8 +3,9 @@ The article admin's history views: the history page (revisions and
 publications together), comparing any two states, reverting the draft to a
 revision and recovering a deleted fact check.
 
-They replace django-reversion's own revision and recover views, which look
-a version up by its id alone: here every version is checked to be of this
+Their URLs shadow Django's history view and django-reversion's revision and
+recover views (`ArticleAdmin.get_urls`); reversion's look a version up by
+its id alone: here every version is checked to be of this
 model (and of this article) before anything is shown or restored.
 """
 
@@ -14,7 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
@@ -23,55 +23,52 @@ from articles.factchecks.shape import Draft, load
 from articles.newsroom import restoring as history
 from factually import revisions
 
-from .base import ArticleViewMixin
+from .base import AdminPageView
 
 
-class HistoryViewsMixin(ArticleViewMixin):
-    def history_urls(self):
-        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
-        return [
-            path(
-                "<path:object_id>/compare/",
-                self.admin_site.admin_view(self.compare_view),
-                name=f"{prefix}_compare",
-            )
-        ]
+def version_of(model, **lookups):
+    return get_object_or_404(
+        Version.objects.select_related("revision__user"),
+        content_type=ContentType.objects.get_for_model(model),
+        **lookups,
+    )
 
-    def _version(self, **lookups):
-        return get_object_or_404(
-            Version.objects.select_related("revision__user"),
-            content_type=ContentType.objects.get_for_model(self.model),
-            **lookups,
-        )
 
-    def state_data(self, article, key):
-        """The plain data and a label of one state: "draft", "live" or a version id."""
-        if key == "draft":
-            return load(article).data(), _("Current draft")
-        if key == "live":
-            live = article.live_publication()
-            if live is None:
-                return {}, _("Nothing published")
-            return live.page_content()["draft"], _("Live version %(version)s") % {
-                "version": live.version
-            }
-        version = (
-            Version.objects.get_for_object(article)
-            .select_related("revision__user")
-            .filter(pk=key if str(key).isdigit() else None)
-            .first()
-        )
-        if version is None:
-            raise Http404(_("No such revision of this fact check."))
-        return (
-            Draft.from_revision(version.revision).data(),
-            history.revision_label(version.revision),
-        )
+def state_data(article, key):
+    """The plain data and a label of one state: "draft", "live" or a version id."""
+    if key == "draft":
+        return load(article).data(), _("Current draft")
+    if key == "live":
+        live = article.live_publication()
+        if live is None:
+            return {}, _("Nothing published")
+        return live.page_content()["draft"], _("Live version %(version)s") % {
+            "version": live.version
+        }
+    version = (
+        Version.objects.get_for_object(article)
+        .select_related("revision__user")
+        .filter(pk=key if str(key).isdigit() else None)
+        .first()
+    )
+    if version is None:
+        raise Http404(_("No such revision of this fact check."))
+    return (
+        Draft.from_revision(version.revision).data(),
+        history.revision_label(version.revision),
+    )
 
-    def compare_view(self, request, object_id):
-        article = self.get_article(request, object_id)
-        old, old_label = self.state_data(article, request.GET.get("from", "live"))
-        new, new_label = self.state_data(article, request.GET.get("to", "draft"))
+
+class CompareView(AdminPageView):
+    """Any two states side by side: the draft, the live version, a revision."""
+
+    name = "compare"
+    route = "<path:object_id>/compare/"
+
+    def get(self, request, object_id):
+        article = self.get_object(request, object_id)
+        old, old_label = state_data(article, request.GET.get("from", "live"))
+        new, new_label = state_data(article, request.GET.get("to", "draft"))
         return TemplateResponse(
             request,
             "admin/articles/article/compare.html",
@@ -85,8 +82,15 @@ class HistoryViewsMixin(ArticleViewMixin):
             ),
         )
 
-    def history_view(self, request, object_id, extra_context=None):
-        article = self.get_article(request, object_id)
+
+class HistoryView(AdminPageView):
+    """Revisions and publications together, newest first (Django's own URL)."""
+
+    name = "history"
+    route = "<path:object_id>/history/"
+
+    def get(self, request, object_id):
+        article = self.get_object(request, object_id)
         versions = list(
             Version.objects.get_for_object(article).select_related("revision__user")
         )
@@ -105,7 +109,7 @@ class HistoryViewsMixin(ArticleViewMixin):
         )
         return TemplateResponse(
             request,
-            self.object_history_template,
+            self.model_admin.object_history_template,
             self.context(
                 request,
                 article,
@@ -113,37 +117,31 @@ class HistoryViewsMixin(ArticleViewMixin):
                 events=events,
                 state=article.publication_state(),
                 can_revert=request.user.has_perm("articles.revert_article")
-                and self.has_change_permission(request, article),
+                and self.model_admin.has_change_permission(request, article),
                 default_from=versions[1].pk if len(versions) > 1 else None,
             ),
         )
 
-    def revision_view(self, request, object_id, version_id, extra_context=None):
-        article = self.get_article(request, object_id, permission="revert_article")
-        if not self.has_change_permission(request, article):
+
+class RevertView(AdminPageView):
+    """Restore the draft to a revision, after seeing what that changes."""
+
+    name = "revision"
+    route = "<path:object_id>/history/<int:version_id>/"
+
+    def get_version(self, request, object_id, version_id):
+        article = self.get_object(request, object_id, permission="revert_article")
+        if not self.model_admin.has_change_permission(request, article):
             raise PermissionDenied
-        version = self._version(pk=version_id, object_id=str(article.pk))
-        if request.method == "POST":
-            try:
-                history.revert(
-                    article=article, revision=version.revision, user=request.user
-                )
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-            else:
-                self.log_change(
-                    request, article, version.revision.get_comment() or _("Reverted.")
-                )
-                self.message_user(
-                    request,
-                    _(
-                        "Restored the draft as it was on %(when)s. Readers see no "
-                        "change until you publish."
-                    )
-                    % {"when": history.revision_label(version.revision)},
-                    messages.SUCCESS,
-                )
-            return self.redirect_to_article(article)
+        version = version_of(
+            article,
+            pk=version_id,
+            object_id=str(article.pk),
+        )
+        return article, version
+
+    def get(self, request, object_id, version_id):
+        article, version = self.get_version(request, object_id, version_id)
         history_url = self.admin_url("history", article.pk)
         if refusal := revisions.refused(request, version.revision, history_url):
             return refusal
@@ -163,45 +161,76 @@ class HistoryViewsMixin(ArticleViewMixin):
             ),
         )
 
-    def recoverlist_view(self, request, extra_context=None):
-        if not request.user.has_perm("articles.revert_article"):
-            raise PermissionDenied
-        return super().recoverlist_view(request, extra_context)
+    def post(self, request, object_id, version_id):
+        article, version = self.get_version(request, object_id, version_id)
+        try:
+            history.revert(
+                article=article, revision=version.revision, user=request.user
+            )
+        except ValidationError as error:
+            self.message(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.log_change(
+                request, article, version.revision.get_comment() or _("Reverted.")
+            )
+            self.message(
+                request,
+                _(
+                    "Restored the draft as it was on %(when)s. Readers see no "
+                    "change until you publish."
+                )
+                % {"when": history.revision_label(version.revision)},
+                messages.SUCCESS,
+            )
+        return self.redirect_to(article)
 
-    def recover_view(self, request, version_id, extra_context=None):
+
+class RecoverView(AdminPageView):
+    """Bring a deleted fact check back, with its parts."""
+
+    name = "recover"
+    route = "recover/<int:version_id>/"
+
+    def get_version(self, request, version_id):
         if not (
-            self.has_add_permission(request)
+            self.model_admin.has_add_permission(request)
             and request.user.has_perm("articles.revert_article")
         ):
             raise PermissionDenied
-        version = get_object_or_404(
-            Version.objects.get_deleted(self.model).select_related("revision__user"),
+        return get_object_or_404(
+            Version.objects.get_deleted(self.model_admin.model).select_related(
+                "revision__user"
+            ),
             pk=version_id,
         )
-        if request.method == "POST":
-            try:
-                article = history.recover(version=version, user=request.user)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-                return HttpResponseRedirect(self.admin_url("recoverlist"))
-            self.log_change(request, article, _("Recovered after deletion."))
-            self.message_user(
-                request,
-                _("Recovered, with its sections, claims and citations."),
-                messages.SUCCESS,
-            )
-            return self.redirect_to_article(article)
+
+    def get(self, request, version_id):
+        version = self.get_version(request, version_id)
         recoverlist = self.admin_url("recoverlist")
         if refusal := revisions.refused(request, version.revision, recoverlist):
             return refusal
         return TemplateResponse(
             request,
             "admin/articles/article/recover.html",
-            {
-                **self.admin_site.each_context(request),
-                "opts": self.opts,
-                "title": _("Recover “%(title)s”") % {"title": version.object_repr},
-                "version": version,
-                "data": Draft.from_revision(version.revision).data(),
-            },
+            self.context(
+                request,
+                title=_("Recover “%(title)s”") % {"title": version.object_repr},
+                version=version,
+                data=Draft.from_revision(version.revision).data(),
+            ),
         )
+
+    def post(self, request, version_id):
+        version = self.get_version(request, version_id)
+        try:
+            article = history.recover(version=version, user=request.user)
+        except ValidationError as error:
+            self.message(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(self.admin_url("recoverlist"))
+        self.log_change(request, article, _("Recovered after deletion."))
+        self.message(
+            request,
+            _("Recovered, with its sections, claims and citations."),
+            messages.SUCCESS,
+        )
+        return self.redirect_to(article)

@@ -18,9 +18,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from articles.factchecks import render_limits as limits
+from articles.factchecks.shape import PART_BY_NAME
 from articles.newsroom.writing_warnings import strip_heading_number
 
-from ..models import POSITION_OFFSET, Citation, Claim, RelatedQuestion, Section
+from ..models import POSITION_OFFSET
 
 
 class KnownAutocompleteSelect(AutocompleteSelect):
@@ -73,6 +74,34 @@ class PartFormSet(forms.BaseInlineFormSet):
             objects = field.queryset.in_bulk(ids) if ids else {}
             self.known[name] = {str(pk): obj for pk, obj in objects.items()}
 
+    def clean(self):
+        super().clean()
+        part = getattr(self.form, "part", None)
+        for name in part.one_per_article if part else ():
+            ticked = [
+                form
+                for form in self.forms
+                if not self._should_delete_form(form)
+                and getattr(form, "cleaned_data", {}).get(name)
+            ]
+            if len(ticked) > 1:
+                numbers = ", ".join(
+                    str(form.cleaned_data.get("position") or _("new"))
+                    for form in ticked
+                )
+                raise ValidationError(
+                    _(
+                        "Tick “%(field)s” on one %(noun)s only: %(count)s are "
+                        "ticked (%(numbers)s)."
+                    )
+                    % {
+                        "field": part.label(name).lower(),
+                        "noun": part.model._meta.verbose_name,
+                        "count": len(ticked),
+                        "numbers": numbers,
+                    }
+                )
+
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "known": self.known}
 
@@ -94,6 +123,9 @@ class PartFormSet(forms.BaseInlineFormSet):
 
 
 class PositionedForm(forms.ModelForm):
+    """A row of a part; `part` (its declaration) is set by `PositionedInlineMixin`."""
+
+    part = None
     position = forms.IntegerField(
         label=_("position"),
         min_value=1,
@@ -129,6 +161,16 @@ class PositionedForm(forms.ModelForm):
             row = f"{noun} {number}" if number else f"{noun} ({_('new')})"
             widget.attrs.setdefault("aria-label", f"{row}: {capfirst(field.label)}")
 
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.part.markdown if self.part else ():
+            if name in cleaned:
+                try:
+                    limits.validate_text(cleaned[name])
+                except ValidationError as error:
+                    self.add_error(name, error)
+        return cleaned
+
     def _get_validation_exclusions(self):
         # The field checked that a chosen object exists, from the objects the
         # formset loaded; the model's own check would ask again, per row.
@@ -145,7 +187,10 @@ class PositionedForm(forms.ModelForm):
             return
         # The formset checks positions across all rows instead (duplicates
         # are an error there), so that two rows can swap numbers in one save.
+        # So does it for the fields only one row may tick, so that the tick
+        # can move from one row to another in one save.
         exclude = self._get_validation_exclusions() | {"position"}
+        exclude |= set(self.part.one_per_article if self.part else ())
         try:
             self.instance.validate_constraints(exclude=exclude)
         except ValidationError as error:
@@ -155,6 +200,7 @@ class PositionedForm(forms.ModelForm):
 class PositionedInlineMixin:
     """An inline of positioned parts: ordered, none extra, renumbered on save."""
 
+    part = None  # Its declaration, in `shape.PARTS`.
     extra = 0
     ordering = ["position"]
     form = PositionedForm
@@ -200,6 +246,9 @@ class PositionedInlineMixin:
             if not obj.position:
                 obj.position = next_position
                 next_position += 1
+        # Rows untick first, so that a tick moves without two rows holding it.
+        ticks = self.part.one_per_article
+        for obj in sorted(instances, key=lambda o: any(getattr(o, n) for n in ticks)):
             obj.save()
         formset.save_m2m()
 
@@ -210,47 +259,31 @@ class SectionForm(PositionedForm):
         # numbers sections itself.
         return strip_heading_number(self.cleaned_data["heading"])
 
-    def clean_body(self):
-        limits.validate_text(self.cleaned_data["body"])
-        return self.cleaned_data["body"]
+
+def part_inline(part, *, form=PositionedForm, **options):
+    """The inline of `part`, laid out as its declaration says (`shape.PARTS`)."""
+    base = admin.TabularInline if part.tabular else admin.StackedInline
+    attrs = {
+        "model": part.model,
+        "part": part,
+        "form": type(form.__name__, (form,), {"part": part}),
+        "fields": ["position", *part.layout],
+        **options,
+    }
+    name = f"{part.model.__name__}Inline"
+    return type(name, (PositionedInlineMixin, base), {"__module__": __name__, **attrs})
 
 
-class ClaimForm(PositionedForm):
-    def clean_explanation(self):
-        limits.validate_text(self.cleaned_data["explanation"])
-        return self.cleaned_data["explanation"]
-
-
-class SectionInline(PositionedInlineMixin, admin.StackedInline):
-    model = Section
-    form = SectionForm
-    fields = ["position", "heading", "body"]
-
-
-class ClaimInline(PositionedInlineMixin, admin.StackedInline):
-    model = Claim
-    form = ClaimForm
-    fields = [
-        "position",
-        "statement",
-        ("claimant", "claimant_is_organization"),
-        ("claimed_on", "appearance"),
-        "appearance_url",
-        "rating",
-        "explanation",
-    ]
-
-
-class CitationInline(PositionedInlineMixin, admin.TabularInline):
-    model = Citation
-    fields = ["position", "source", "pinpoint", "note"]
-    autocomplete_fields = ["source"]
-    select_related = ["source"]
-
-
-class RelatedQuestionInline(PositionedInlineMixin, admin.TabularInline):
-    model = RelatedQuestion
-    fk_name = "article"
-    fields = ["position", "question", "answer"]
-    autocomplete_fields = ["answer"]
-    select_related = ["answer"]
+SectionInline = part_inline(PART_BY_NAME["sections"], form=SectionForm)
+ClaimInline = part_inline(PART_BY_NAME["claims"])
+CitationInline = part_inline(
+    PART_BY_NAME["citations"],
+    autocomplete_fields=["source"],
+    select_related=["source"],
+)
+RelatedQuestionInline = part_inline(
+    PART_BY_NAME["related_questions"],
+    fk_name="article",
+    autocomplete_fields=["answer"],
+    select_related=["answer"],
+)

@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy
 
 from articles.factchecks.about_page_versions import needs_note, save_page
 from factually import pagecache
-from factually.admin import EditConflictForm, VersionAdmin
+from factually.admin import VersionedModelAdmin
+from factually.edit_conflicts import EditConflictForm
 
 from ..models import Page
 
@@ -52,7 +53,7 @@ class PageAdminForm(EditConflictForm):
 
 
 @admin.register(Page)
-class PageAdmin(VersionAdmin):
+class PageAdmin(VersionedModelAdmin):
     """The about pages: a fixed set, edited with their public history."""
 
     form = PageAdminForm

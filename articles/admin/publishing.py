@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
-from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -19,7 +18,7 @@ from articles.factchecks import diffs, publishing
 from articles.factchecks.shape import load
 
 from ..models import Publication
-from .base import ArticleViewMixin
+from .base import AdminPageView
 from .forms import PublishForm, WithdrawForm
 
 
@@ -43,21 +42,15 @@ def admin_form(form):
     return helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], {})
 
 
-class PublishingViewsMixin(ArticleViewMixin):
-    def publishing_urls(self):
-        view = self.admin_site.admin_view
-        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
-        return [
-            path(
-                f"<path:object_id>/{name.replace('_', '-')}/",
-                view(getattr(self, f"{name}_view")),
-                name=f"{prefix}_{name}",
-            )
-            for name in ("publish", "withdraw", "cancel_scheduled")
-        ]
+class PublishView(AdminPageView):
+    """Publish (or schedule) the draft, after confirming what readers get."""
 
-    def publish_view(self, request, object_id):
-        article = self.get_article(request, object_id, permission="publish_article")
+    name = "publish"
+    route = "<path:object_id>/publish/"
+
+    # One method for both: the form is bound only when posted.
+    def get(self, request, object_id):
+        article = self.get_object(request, object_id, permission="publish_article")
         draft = load(article)
         latest = article.latest_publication()
         first = latest is None
@@ -66,7 +59,7 @@ class PublishingViewsMixin(ArticleViewMixin):
         def kind_errors(kind):
             return publishing.kind_errors(latest, change, kind)
 
-        review = self.publish_review_options(request, article, draft)
+        review = publish_review_options(request, article, draft)
         form = PublishForm(
             request.POST or None, first=first, kind_errors=kind_errors, **review
         )
@@ -116,10 +109,10 @@ class PublishingViewsMixin(ArticleViewMixin):
                             "kind": publication.get_kind_display().lower(),
                         },
                     )
-                    self.message_user(
+                    self.message(
                         request, published_message(publication), messages.SUCCESS
                     )
-                    return self.redirect_to_article(article)
+                    return self.redirect_to(article)
             else:
                 # Valid: ask once more, showing exactly what readers will get.
                 data = request.POST.copy()
@@ -130,9 +123,7 @@ class PublishingViewsMixin(ArticleViewMixin):
                 context.update(
                     title=_("Confirm publication"),
                     confirming=True,
-                    kind_label=dict(Publication.Kind.choices)[
-                        form.cleaned_data["kind"]
-                    ],
+                    kind_label=Publication.Kind(form.cleaned_data["kind"]).label,
                     when=form.cleaned_data["published_at"],
                 )
         context.setdefault("title", _("Publish an update") if latest else _("Publish"))
@@ -149,14 +140,24 @@ class PublishingViewsMixin(ArticleViewMixin):
             ),
         )
 
-    def withdraw_view(self, request, object_id):
-        article = self.get_article(request, object_id, permission="withdraw_article")
+    post = get
+
+
+class WithdrawView(AdminPageView):
+    """Take the fact check off the site, after confirming."""
+
+    name = "withdraw"
+    route = "<path:object_id>/withdraw/"
+
+    # One method for both: the form is bound only when posted.
+    def get(self, request, object_id):
+        article = self.get_object(request, object_id, permission="withdraw_article")
         live = article.live_publication()
         if live is None:
-            self.message_user(
+            self.message(
                 request, _("This fact check is not on the site."), messages.ERROR
             )
-            return self.redirect_to_article(article)
+            return self.redirect_to(article)
         form = WithdrawForm(request.POST or None)
         confirming = False
         if request.method == "POST" and form.is_valid():
@@ -171,14 +172,14 @@ class PublishingViewsMixin(ArticleViewMixin):
                     form.add_error(None, error.messages)
                 else:
                     self.log_change(request, article, _("Withdrawn."))
-                    self.message_user(
+                    self.message(
                         request,
                         _(
                             "Withdrawn. Its address now answers “410 Gone” with your note."
                         ),
                         messages.SUCCESS,
                     )
-                    return self.redirect_to_article(article)
+                    return self.redirect_to(article)
             else:
                 data = request.POST.copy()
                 data["confirm"] = "True"
@@ -199,14 +200,25 @@ class PublishingViewsMixin(ArticleViewMixin):
             ),
         )
 
-    def cancel_scheduled_view(self, request, object_id):
-        article = self.get_article(request, object_id, permission="publish_article")
-        if request.method != "POST":
-            raise PermissionDenied
+    post = get
+
+
+class CancelScheduledView(AdminPageView):
+    """Cancel the version scheduled to go live (POST only)."""
+
+    name = "cancel_scheduled"
+    route = "<path:object_id>/cancel-scheduled/"
+
+    def get(self, request, object_id):
+        self.get_object(request, object_id, permission="publish_article")
+        raise PermissionDenied
+
+    def post(self, request, object_id):
+        article = self.get_object(request, object_id, permission="publish_article")
         try:
             cancelled = publishing.cancel_scheduled(article=article, user=request.user)
         except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            self.message(request, " ".join(error.messages), messages.ERROR)
         else:
             self.log_change(
                 request,
@@ -214,10 +226,18 @@ class PublishingViewsMixin(ArticleViewMixin):
                 _("Cancelled scheduled version %(version)s.")
                 % {"version": cancelled.version},
             )
-            self.message_user(
+            self.message(
                 request,
                 _("Scheduled version %(version)s cancelled.")
                 % {"version": cancelled.version},
                 messages.SUCCESS,
             )
-        return self.redirect_to_article(article)
+        return self.redirect_to(article)
+
+
+def publish_review_options(request, article, draft):
+    """What the publish form needs to know of the review of `draft`."""
+    return {
+        "approved": article.is_approved(draft.digest()),
+        "may_override": request.user.has_perm("articles.override_review"),
+    }

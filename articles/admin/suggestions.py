@@ -7,35 +7,27 @@ and link one with a click (static/js/related-suggestions.js fills the row's
 
 from django import forms
 from django.http import JsonResponse
-from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
 from ..models import Publication
 from ..readers.search import matching
-from .base import ArticleViewMixin
+from .base import AdminPageView
 
 SUGGESTIONS = 5
 
 
-class RelatedSuggestionsMixin(ArticleViewMixin):
-    @property
-    def media(self):
-        return super().media + forms.Media(js=["js/related-suggestions.js"])
+SUGGESTIONS_MEDIA = forms.Media(js=["js/related-suggestions.js"])
 
-    def suggestion_urls(self):
-        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
-        return [
-            path(
-                "<path:object_id>/related-suggestions/",
-                self.admin_site.admin_view(require_safe(self.related_suggestions_view)),
-                name=f"{prefix}_related_suggestions",
-            )
-        ]
 
-    def related_suggestions_view(self, request, object_id):
-        """Live fact checks that answer ?q=, best first, as JSON."""
-        article = self.get_article(request, object_id)
+class RelatedSuggestionsView(AdminPageView):
+    """Live fact checks that answer ?q=, best first, as JSON."""
+
+    name = "related_suggestions"
+    route = "<path:object_id>/related-suggestions/"
+    http_method_names = ["get", "head"]
+
+    def get(self, request, object_id):
+        article = self.get_object(request, object_id)
         question = request.GET.get("q", "")
         found = (
             matching(Publication.objects.live(), question).exclude(article=article)[

@@ -27,6 +27,7 @@ from . import spelling
 from .diffs import Comparison, compare
 from .publications import Publication
 from .ratings import Rating
+from .shape import ARTICLE_FIXED, FIXED, PART_BY_NAME
 
 # Fields that say where and under what a fact check is filed, not what it says.
 DETAILS = {
@@ -35,27 +36,15 @@ DETAILS = {
     "slug": gettext_lazy("Address changed"),
     "no_donation_ask": gettext_lazy("Donation banner setting changed"),
 }
-# A typo fix touches none of these.
-FIXED_FIELDS = {"title", "checked_on"}
-FIXED_PARTS = {"citations"}
-FIXED_CLAIM_FIELDS = {
-    "statement",
-    "claimant",
-    "claimant_is_organization",
-    "claimed_on",
-    "appearance_url",
-    "rating",
-    "is_headline",
-}
+# What a typo fix leaves as it is is declared with the article's shape.
+FIXED_FIELDS = set(ARTICLE_FIXED)
 # What readers take as the verdict on a claim, with the claim itself.
 VERDICT_FIELDS = ("statement", "rating")
 TYPO_MAX_CHARACTERS = 20
 DIGITS = re.compile(r"\d+")
 
-FIRST = "first"
-TYPO = "typo"
-DETAILS_KIND = "details"
-NOTED_KINDS = ("update", "correction", "clarification", "re-rating")
+TYPO = Publication.Kind.TYPO
+DETAILS_KIND = Publication.Kind.DETAILS
 
 
 @dataclass
@@ -102,16 +91,15 @@ class VersionChange:
                     if child.status == "added"
                     else _("%(part)s was removed") % {"part": child.label}
                 )
-            elif child.part in FIXED_PARTS:
+            elif PART_BY_NAME[child.part].fixed == FIXED:
                 blockers.append(_("%(part)s changed") % {"part": child.label})
             else:
+                part = PART_BY_NAME[child.part]
                 for change in child.fields:
                     where = f"{child.label}, {change.label.lower()}"
                     if change.name == "position":
                         blockers.append(_("%(part)s moved") % {"part": child.label})
-                    elif change.name == "answer" or (
-                        child.part == "claims" and change.name in FIXED_CLAIM_FIELDS
-                    ):
+                    elif part.typo_rule(change.name) == FIXED:
                         blockers.append(_("%(where)s changed") % {"where": where})
                     else:
                         blockers += _text_blockers(where, change)

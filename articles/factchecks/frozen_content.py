@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from .markup import CitationIndex, plain_text, render
 from .ratings import Rating
 from .schema import SCHEMA_VERSION
-from .shape import Draft
+from .shape import PART_BY_NAME, Draft
 
 EXCERPT_WORDS = 45
 
@@ -49,25 +49,30 @@ def render_draft(draft: Draft) -> Rendered:
         (c.pk for c in draft.claims if c.is_headline),
         draft.claims[0].pk if draft.claims else None,
     )
+    # Every field of the claim's declaration (shape.PARTS): plain values as
+    # the draft's data holds them, Markdown rendered as `<name>_html`.
+    part = PART_BY_NAME["claims"]
     claims = [
         {
             "number": number,
             "anchor": f"claim-{number}",
-            "statement": claim.statement,
-            "claimant": claim.claimant,
-            "claimant_is_organization": claim.claimant_is_organization,
-            "claimed_on": claim.claimed_on.isoformat() if claim.claimed_on else None,
-            "appearance_url": claim.appearance_url,
-            "appearance": claim.appearance,
-            "rating": claim.rating,
+            **{
+                name: draft.value(claim, name)
+                for name in part.fields
+                if name not in part.markdown
+            },
             "rating_label": str(Rating(claim.rating).label),
             "rating_value": claim.rating_value(),
             "is_headline": claim.pk == headline,
-            "explanation_html": render(
-                claim.explanation,
-                index,
-                location=_("Claim %(number)s (explanation)") % {"number": number},
-            ),
+            **{
+                f"{name}_html": render(
+                    getattr(claim, name),
+                    index,
+                    location=_("Claim %(number)s (%(field)s)")
+                    % {"number": number, "field": part.label(name).lower()},
+                )
+                for name in part.markdown
+            },
         }
         for number, claim in enumerate(draft.claims, 1)
     ]

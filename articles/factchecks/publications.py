@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from factually import text as normalised
 
+from . import kinds
 from .schema import upgrade
 from .slugs import SlugQuerySet
 
@@ -122,25 +123,10 @@ class Publication(models.Model):
     created; a change to the article is a new publication.
     """
 
-    class Kind(models.TextChoices):
-        FIRST = "first", _("First publication")
-        UPDATE = "update", _("Update")
-        CORRECTION = "correction", _("Correction")
-        CLARIFICATION = "clarification", _("Clarification")
-        # New evidence changed a verdict; the note says what.
-        RERATING = "re-rating", _("Re-rating")
-        TYPO = "typo", _("Typo fix")
-        DETAILS = "details", _("Details updated")
-        WITHDRAWAL = "withdrawal", _("Withdrawal")
-
-    # Kinds that need no note from the editor: the change speaks for itself.
-    UNNOTED_KINDS = (Kind.FIRST, Kind.TYPO, Kind.DETAILS)
-    # The only kinds that may change a verdict readers see (a claim's
-    # rating or statement, a claim added or removed): articles/changes.py.
-    VERDICT_KINDS = (Kind.CORRECTION, Kind.RERATING)
-    # Kinds listed as corrections: in the article's notices, its JSON-LD,
-    # /corrections/ and its feed, and the desk.
-    CORRECTIONS_LOG_KINDS = (Kind.CORRECTION, Kind.CLARIFICATION, Kind.RERATING)
+    Kind = kinds.Kind
+    UNNOTED_KINDS = kinds.UNNOTED_KINDS
+    VERDICT_KINDS = kinds.VERDICT_KINDS
+    CORRECTIONS_LOG_KINDS = kinds.CORRECTIONS_LOG_KINDS
 
     article = models.ForeignKey(
         "articles.Article", on_delete=models.PROTECT, related_name="publications"
@@ -231,12 +217,12 @@ class Publication(models.Model):
                 name="articles_publication_version_positive",
             ),
             models.CheckConstraint(
-                condition=(Q(version=1) & Q(kind="first"))
-                | (Q(version__gt=1) & ~Q(kind="first")),
+                condition=(Q(version=1) & Q(kind=kinds.Kind.FIRST))
+                | (Q(version__gt=1) & ~Q(kind=kinds.Kind.FIRST)),
                 name="articles_publication_first_is_version_one",
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["first", "typo", "details"]) | ~Q(note=""),
+                condition=Q(kind__in=list(kinds.UNNOTED_KINDS)) | ~Q(note=""),
                 name="articles_publication_note_required",
             ),
         ]

@@ -15,6 +15,7 @@ import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from datetime import date
 
 from django.db.models import Model, Prefetch, Value, prefetch_related_objects
@@ -35,15 +36,46 @@ ARTICLE_FIELDS = (
     "no_donation_ask",
     "sources_note",
 )
+# The article's own Markdown texts, and the fields a typo fix leaves as they
+# are; the admin's fieldsets edit every field of ARTICLE_FIELDS.
+ARTICLE_MARKDOWN = ("summary", "sources_note")
+ARTICLE_FIXED = ("title", "checked_on")
+
+
+# How a typo fix (`articles.changes`) may treat a field readers see: its
+# words' spelling may be corrected (the default), or it stays as it is.
+SPELLING = "spelling"
+FIXED = "fixed"
 
 
 @dataclass(frozen=True)
 class Part:
-    """One kind of an article's parts: the relation, its model, its fields."""
+    """
+    One kind of an article's parts, declared once for every use:
+
+    - `fields`: what readers see of it, in order (data, digest, diffs,
+      revisions, rendering), labelled by the model's `verbose_name`s;
+    - `layout`: its rows in the admin's inline, a field name or a tuple of
+      names shown side by side (`position` comes first, always);
+    - `not_edited`: fields of `fields` that the inline leaves out, each with
+      the reason (tests/articles/test_parts.py holds every other field
+      readers see to be editable);
+    - `fixed`: fields a typo fix leaves as they are (`FIXED`), or `FIXED`
+      alone for a part a typo fix does not touch;
+    - `markdown`: its Markdown texts, held to the rendering limits;
+    - `one_per_article`: booleans at most one of an article's rows may tick;
+    - `tabular`: a row per line in the admin, else a block each.
+    """
 
     name: str
     model: type[Model]
     fields: tuple[str, ...]
+    layout: tuple[str | tuple[str, ...], ...]
+    not_edited: dict[str, str] = dc_field(default_factory=dict)
+    fixed: tuple[str, ...] | str = ()
+    markdown: tuple[str, ...] = ()
+    one_per_article: tuple[str, ...] = ()
+    tabular: bool = False
 
     @property
     def noun(self) -> str:
@@ -52,13 +84,31 @@ class Part:
     def label(self, field: str) -> str:
         return field_label(self.model, field)
 
+    @property
+    def edited(self) -> tuple[str, ...]:
+        """The fields of the admin's inline, in order, `position` first."""
+        names = ["position"]
+        for row in self.layout:
+            names += [row] if isinstance(row, str) else list(row)
+        return tuple(names)
+
+    def typo_rule(self, field: str) -> str:
+        """Whether a typo fix may correct `field`'s spelling, or leaves it as it is."""
+        return FIXED if self.fixed == FIXED or field in self.fixed else SPELLING
+
 
 PARTS = (
-    Part("sections", Section, ("heading", "body")),
+    Part(
+        "sections",
+        Section,
+        fields=("heading", "body"),
+        layout=("heading", "body"),
+        markdown=("body",),
+    ),
     Part(
         "claims",
         Claim,
-        (
+        fields=(
             "statement",
             "claimant",
             "claimant_is_organization",
@@ -69,11 +119,50 @@ PARTS = (
             "is_headline",
             "explanation",
         ),
+        layout=(
+            "statement",
+            ("claimant", "claimant_is_organization"),
+            ("claimed_on", "appearance"),
+            "appearance_url",
+            ("rating", "is_headline"),
+            "explanation",
+        ),
+        # What readers take as the claim and its verdict: a typo fix may
+        # correct the explanation's spelling only.
+        fixed=(
+            "statement",
+            "claimant",
+            "claimant_is_organization",
+            "claimed_on",
+            "appearance_url",
+            "rating",
+            "is_headline",
+        ),
+        markdown=("explanation",),
+        one_per_article=("is_headline",),
     ),
-    # What readers see of a cited source is its title and its details.
-    Part("citations", Citation, ("source", "source_details", "pinpoint", "note")),
-    Part("related_questions", RelatedQuestion, ("question", "answer")),
+    Part(
+        "citations",
+        Citation,
+        # What readers see of a cited source is its title and its details.
+        fields=("source", "source_details", "pinpoint", "note"),
+        layout=("source", "pinpoint", "note"),
+        not_edited={
+            "source_details": "The source's own record, edited in the sources' admin."
+        },
+        fixed=FIXED,
+        tabular=True,
+    ),
+    Part(
+        "related_questions",
+        RelatedQuestion,
+        fields=("question", "answer"),
+        layout=("question", "answer"),
+        fixed=("answer",),
+        tabular=True,
+    ),
 )
+PART_BY_NAME = {part.name: part for part in PARTS}
 
 # The parts a Draft loads in one prefetch each; topics and authors come
 # together in one more query (`_topics_and_authors()`).

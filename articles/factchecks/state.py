@@ -20,7 +20,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-WITHDRAWAL = "withdrawal"
+from .kinds import Kind
+
+WITHDRAWAL = Kind.WITHDRAWAL
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -130,7 +130,7 @@ def for_user(user, *, size: int = SIZE) -> Desk | None:
                 published_at__gte=now - timedelta(days=RECENT_CORRECTED_DAYS),
                 kind__in=Publication.CORRECTIONS_LOG_KINDS,
             ).order_by("-published_at"),
-            _changelist("publication", kind__exact="correction"),
+            _changelist("publication", kind__exact=Publication.Kind.CORRECTION),
             _("No corrections in the last 30 days."),
         ),
     ]

@@ -21,7 +21,7 @@ from reversion.models import Version
 from audit.admin import AuditAfterRevisionMixin
 from audit.models import AuditEntry
 from factually import pagecache
-from factually.admin import ModelAdmin, ReadOnlyMixin, VersionAdmin
+from factually.admin import ModelAdmin, ReadOnlyMixin, VersionedModelAdmin
 
 from .. import emails, matching, payments, tracker
 from ..models import (
@@ -59,7 +59,7 @@ class CampaignAdmin(
     AdminURLMixin,
     AuditAfterRevisionMixin,
     InvalidatesTrackerMixin,
-    VersionAdmin,
+    VersionedModelAdmin,
 ):
     list_display = [
         "name",
@@ -191,7 +191,7 @@ class CampaignAdmin(
 
 
 @admin.register(BannerMessage)
-class BannerMessageAdmin(InvalidatesTrackerMixin, VersionAdmin):
+class BannerMessageAdmin(InvalidatesTrackerMixin, VersionedModelAdmin):
     list_display = [
         "headline",
         "campaign",

@@ -5,7 +5,7 @@ from django.contrib.admin import widgets
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from factually.admin import EditConflictForm
+from factually.edit_conflicts import EditConflictForm
 
 from ..forms import AmountField
 from ..models import Currency, Donation, Supporter

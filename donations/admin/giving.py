@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from factually import pagecache
-from factually.admin import VersionAdmin
+from factually.admin import VersionedModelAdmin
 
 from ..models import GivingMethod
 
@@ -16,7 +16,7 @@ def invalidate_support_page():
 
 
 @admin.register(GivingMethod)
-class GivingMethodAdmin(VersionAdmin):
+class GivingMethodAdmin(VersionedModelAdmin):
     list_display = ["name", "kind", "position", "is_shown"]
     list_editable = ["position", "is_shown"]
     list_filter = ["kind", "is_shown"]

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from factually import pagecache
-from factually.admin import VersionAdmin
+from factually.admin import VersionedModelAdmin
 
 from .. import tracker
 from ..models import MatchedGift, MatchingPledge, format_amount
@@ -35,7 +35,7 @@ class MatchedGiftInline(admin.TabularInline):
 
 
 @admin.register(MatchingPledge)
-class MatchingPledgeAdmin(VersionAdmin):
+class MatchingPledgeAdmin(VersionedModelAdmin):
     list_display = [
         "matcher",
         "public_name",

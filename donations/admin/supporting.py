@@ -11,7 +11,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy, ngettext
 
 from factually import pagecache
-from factually.admin import VersionAdmin
+from factually.admin import VersionedModelAdmin
 
 from .. import testimonials
 from ..models import Organisation, Testimonial
@@ -44,7 +44,7 @@ def invalidate_supporters_page():
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(VersionAdmin):
+class OrganisationAdmin(VersionedModelAdmin):
     list_display = ["name", "tier", "consents_to_be_shown", "position", "has_logo"]
     list_filter = ["tier", "consents_to_be_shown"]
     search_fields = ["name", "url"]
@@ -92,7 +92,7 @@ class OrganisationAdmin(VersionAdmin):
 
 
 @admin.register(Testimonial)
-class TestimonialAdmin(VersionAdmin):
+class TestimonialAdmin(VersionedModelAdmin):
     """Testimonials come from supporters: staff read, approve, or delete them."""
 
     list_display = ["excerpt", "signature", "is_approved", "created_at", "approved_at"]

@@ -32,6 +32,7 @@ INLINES = {
         "appearance_url",
         "appearance",
         "rating",
+        "is_headline",
         "explanation",
     ],
     "citations": ["position", "source", "pinpoint", "note"],
@@ -638,7 +639,7 @@ class MoreRoleTests(AdminTestCase):
     def test_every_versioned_admin_refuses_versions_of_other_models(self):
         from django.contrib import admin as django_admin
 
-        from factually.admin import VersionAdmin
+        from factually.admin import VersionedModelAdmin
 
         boss = UserFactory(is_staff=True, is_superuser=True)
         article = build_article(title="Fact check: Original title?")
@@ -654,7 +655,7 @@ class MoreRoleTests(AdminTestCase):
         versioned = [
             model_admin
             for model_admin in django_admin.site._registry.values()
-            if isinstance(model_admin, VersionAdmin)
+            if isinstance(model_admin, VersionedModelAdmin)
         ]
         self.assertGreaterEqual(len(versioned), 4)
         for model_admin in versioned:

@@ -24,6 +24,7 @@ from articles.models import (
     Author,
     Citation,
     Claim,
+    Publication,
     RelatedQuestion,
     Section,
     Topic,
@@ -134,7 +135,7 @@ class Command(BaseCommand):
             reversion.add_to_revision(article)
         publish(
             article=article,
-            kind="first",
+            kind=Publication.Kind.FIRST,
             user=None,
             published_at=data["published_at"],
             override_reason=DEMO_OVERRIDE,
