@@ -6,7 +6,7 @@ The fact check's admin (`article`) is split by concern: its parts' inlines
 pages, one view class each (`base`): publishing (`publishing`), history
 (`history`), the review workflow (`review`) and the editing aids
 (`editing`, `suggestions`). Decisions live in the domain modules they call
-(`articles.publishing`, `articles.history`, `articles.state`).
+(`articles.factchecks.publishing`, `articles.newsroom.restoring`, `articles.factchecks.state`).
 """
 
 from django.contrib import admin, messages

@@ -1,12 +1,12 @@
 """
 The article admin's editing aids: warnings next to the fields (from
-`articles.checks_while_writing`), saving before publish/withdraw/preview so
+`articles.newsroom.writing_warnings`), saving before publish/withdraw/preview so
 no edit is dropped, the live preview beside the form, adding a source from
 its URL without a pop-up, and "New fact check from text".
 
 The live preview renders the posted, unsaved form: the form and its
 inlines are validated as a save would (nothing is written) and turned into
-a `Draft`, which `articles.previews.preview()` renders once per digest. So
+a `Draft`, which `articles.factchecks.draft_previews.preview()` renders once per digest. So
 the pane shows the text being typed, within the same rendering limits as
 everything else.
 """

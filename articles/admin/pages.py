@@ -1,7 +1,7 @@
 """
 The about pages' admin: a fixed set of pages, each save that changes what
 readers read made a dated public version with the editor's note
-(`articles.page_history`).
+(`articles.factchecks.about_page_versions`).
 """
 
 from django import forms

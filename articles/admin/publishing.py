@@ -2,7 +2,7 @@
 The article admin's publishing views: publish (or schedule), withdraw and
 cancel a scheduled version (previews and share links are in `review`).
 Each asks to confirm, showing what readers will get, then calls the domain
-function in `articles.publishing` and turns its errors into messages.
+function in `articles.factchecks.publishing` and turns its errors into messages.
 """
 
 from django.contrib import messages

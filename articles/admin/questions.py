@@ -2,7 +2,7 @@
 Triage of reader questions (/ask/): new → accepted (a draft fact check is
 created and linked), duplicate (linked to the fact check that answers it:
 choose it in the change form and save) or declined. Writers and editors
-triage; the decisions are `articles.asking` functions.
+triage; the decisions are `articles.readers.asking` functions.
 """
 
 from django.contrib import admin, messages

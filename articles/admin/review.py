@@ -6,7 +6,7 @@ links.
 Each page is one view class. Every view is POST-only where it changes
 something, looks the article up through `get_object()` (view permission)
 and leaves the permission and
-state checks to `articles.workflow`, turning its errors into messages (or a
+state checks to `articles.newsroom.workflow`, turning its errors into messages (or a
 403 for PermissionDenied).
 """
 

@@ -1,6 +1,6 @@
 """
 The about pages' public history: each dated version as readers read it,
-and what it changed, marked word by word (`articles.page_history`).
+and what it changed, marked word by word (`articles.factchecks.about_page_versions`).
 """
 
 from django.http import Http404

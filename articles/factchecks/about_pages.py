@@ -2,7 +2,7 @@
 The pages about how Factually works (methodology, corrections policy,
 funding, team): written by editors, kept with their revision history, and
 rendered once when saved, with a public history of dated versions
-(`PageVersion`, made by `articles.page_history.save_page`). Import both
+(`PageVersion`, made by `articles.factchecks.about_page_versions.save_page`). Import both
 from `articles.models`.
 """
 

@@ -3,7 +3,7 @@ The article page around the article's own HTML, rendered once per process.
 
 An article page is articles/article_detail.html: base.html (the header, the
 donation banner, the inlined stylesheets, the footer) around the version's
-pre-rendered head and body (articles.prerender), with the title and the
+pre-rendered head and body (articles.factchecks.prerendered_pages), with the title and the
 excerpt in <title> and the description. Everything but those four is the
 same for every article, so a cache miss need not render it: the template
 is rendered once with a marker in place of each of the four, and split at

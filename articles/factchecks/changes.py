@@ -7,7 +7,7 @@ against the difference itself (`kind_errors`): nothing changed is refused;
 a change of verdict (a claim's rating or statement, a claim added or
 removed) is a correction or a re-rating, nothing else; a typo fix may not
 touch a rating, a claim, a citation, a source, the checked-on date or the
-title, change any number or any word but its spelling (`articles.spelling`),
+title, change any number or any word but its spelling (`articles.factchecks.spelling`),
 or edit more than a few characters of a part; a change only to topics,
 authors, the address or the donation banner is published as "Details
 updated", needing no note, and listed as what it was. The same difference,
@@ -297,7 +297,7 @@ def review_dates(previous: dict | None, draft_data: dict, published_at) -> list[
     now = published_at.isoformat()
     before = {}
     if previous is not None:
-        # Rendered claims are in the draft's order (articles.content).
+        # Rendered claims are in the draft's order (articles.factchecks.frozen_content).
         for data, rendered in zip(
             previous["draft"]["claims"], previous["claims"], strict=True
         ):

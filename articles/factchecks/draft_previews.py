@@ -1,5 +1,5 @@
 """
-Previews of a draft, rendered once per draft: `articles.publishing.preview()`
+Previews of a draft, rendered once per draft: `articles.factchecks.publishing.preview()`
 keeps what it renders in the Django cache under the draft's digest (and the
 latest publication it would follow), so the admin preview, the publish
 review, the shared link and the change form's live preview render a draft

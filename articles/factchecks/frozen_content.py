@@ -1,6 +1,6 @@
 """
 Rendering a draft into the frozen content of a publication (its schema is
-documented in `articles.schema`), once, at publish time.
+documented in `articles.factchecks.schema`), once, at publish time.
 """
 
 from dataclasses import dataclass

@@ -2,7 +2,7 @@
 The kinds of publication, named once: every module that asks what kind a
 publication is compares with these constants (`Publication.Kind` is this
 `Kind`), never with the strings stored in the database. Imports nothing of
-ours, so the queries of `articles.state` can use it too.
+ours, so the queries of `articles.factchecks.state` can use it too.
 """
 
 from django.db import models

@@ -14,7 +14,7 @@ not write to the database. Removing an earlier version from public view
 changes what a later version's update history and structured data may
 show, so `publishing.remove_version()` renders those again at once
 (`rerender`). The stored HTML's own digest (`page_digest`) tells each
-process's copy of it (articles.page_query) that it changed.
+process's copy of it (articles.factchecks.article_page_query) that it changed.
 """
 
 import hashlib

@@ -70,7 +70,7 @@ class PublicationQuerySet(SlugQuerySet):
         Due publications that are not withdrawals: the live ones and the
         versions later ones replaced. Unlike live(), a filter on each row's
         own columns, so search can rank these and check only the best few
-        for being current (articles.search.ranking.ResultsPaginator).
+        for being current (articles.readers.search.ranking.ResultsPaginator).
         """
         return self.due().exclude(kind=Publication.Kind.WITHDRAWAL)
 
@@ -173,19 +173,19 @@ class Publication(models.Model):
         ),
     )
     no_donation_ask = models.BooleanField(default=False, editable=False)
-    # Derived from the frozen content by articles.search.index() at publish
+    # Derived from the frozen content by articles.readers.search.index() at publish
     # time, for search and its rating filter.
     search_document = SearchVectorField(null=True, editable=False)
     search_head = SearchVectorField(null=True, editable=False)
     ratings = models.CharField(max_length=200, blank=True, editable=False)
-    # Drawn once at publish time by articles.social.save_card().
+    # Drawn once at publish time by articles.factchecks.social_cards.save_card().
     social_card = models.FileField(blank=True, editable=False)
-    # The page's own HTML, rendered once from the content (articles.prerender):
+    # The page's own HTML, rendered once from the content (articles.factchecks.prerendered_pages):
     # derived from the record, never part of it.
     page_head = models.TextField(blank=True, editable=False)
     page_body = models.TextField(blank=True, editable=False)
     rendered_with = models.CharField(max_length=64, blank=True, editable=False)
-    # A digest of that HTML (articles.prerender.page_digest), which changes
+    # A digest of that HTML (articles.factchecks.prerendered_pages.page_digest), which changes
     # when the page is rendered again, by new templates or after an
     # earlier version's removal: it names the HTML each process keeps.
     page_digest = models.CharField(max_length=64, blank=True, editable=False)

@@ -169,7 +169,7 @@ def preview(draft: Draft) -> tuple[Publication, list[str]]:
     """
     The draft as readers would see it if it were published now (unsaved),
     and the problems that would stop it being published. Kept in the cache
-    by the draft's digest (`articles.previews`).
+    by the draft's digest (`articles.factchecks.draft_previews`).
     """
     latest = draft.article.latest_publication()
     kind = Publication.Kind.UPDATE if latest else Publication.Kind.FIRST

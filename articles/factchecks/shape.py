@@ -42,7 +42,7 @@ ARTICLE_MARKDOWN = ("summary", "sources_note")
 ARTICLE_FIXED = ("title", "checked_on")
 
 
-# How a typo fix (`articles.changes`) may treat a field readers see: its
+# How a typo fix (`articles.factchecks.changes`) may treat a field readers see: its
 # words' spelling may be corrected (the default), or it stays as it is.
 SPELLING = "spelling"
 FIXED = "fixed"

@@ -4,7 +4,7 @@ nothing that makes readers read it differently.
 
 A typo fix is published with no note, so `problems()` compares the words of
 the old and the new text (digits, punctuation and spacing are checked or
-ignored elsewhere: `articles.changes`) and names every word that makes the
+ignored elsewhere: `articles.factchecks.changes`) and names every word that makes the
 change more than a spelling fix:
 
 - a word added or removed ("is true" → "is not true");

@@ -3,7 +3,7 @@ Review comments: reviewers and writers comment on a draft or one of its
 parts, answer each other and resolve what is dealt with. Comments are never
 published; each is on the newsroom's record (`workflow.record()`) and
 notifies the people concerned. Plain functions taking `user=`, as the review
-transitions in `articles.workflow` are.
+transitions in `articles.newsroom.workflow` are.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError

@@ -11,10 +11,10 @@ and notifies the people concerned: `_transition()` is that shape, and
 after approval) take too; publishing moves the draft and records it with
 what it read of the article (`record_publication()`). The admin's views
 call these and turn the errors into messages; nothing here knows about
-requests. Comments on a draft are in `articles.commenting`.
+requests. Comments on a draft are in `articles.newsroom.commenting`.
 
 Approval is of a draft as it stands: approving, and the rule that only an
-approved draft is published, are in `articles.approvals`. A save that
+approved draft is published, are in `articles.newsroom.approvals`. A save that
 changes what readers would see sends an approved draft back to review
 (`reopen_if_changed`).
 """

@@ -1,7 +1,7 @@
 """
 Checks while writing: things worth a second look in a draft, shown next to
 the field they concern each time the change form is shown or saved. They
-never block saving; what blocks publishing is in `articles.validation`.
+never block saving; what blocks publishing is in `articles.factchecks.publish_checks`.
 """
 
 import re

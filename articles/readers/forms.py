@@ -69,7 +69,7 @@ class SearchForm(forms.Form):
         return data
 
     def filters(self) -> dict:
-        """The filters chosen, as `articles.search.narrowed()` takes them."""
+        """The filters chosen, as `articles.readers.search.narrowed()` takes them."""
         return {
             name: self.cleaned_data[name]
             for name in ("topic", "rating", "since", "until")

@@ -14,7 +14,7 @@ from factually import text as normalised
 class SearchWord(models.Model):
     """
     A word of the live documents, for search's "did you mean" (trigram
-    similarity, PostgreSQL). Filled by `articles.search.index()`.
+    similarity, PostgreSQL). Filled by `articles.readers.search.index()`.
     """
 
     word = models.CharField(max_length=40, unique=True)
@@ -27,7 +27,7 @@ class ReaderQuestion(models.Model):
     """
     A claim a reader asked us to check (/ask/), and how staff triaged it.
     The email, given only with consent, is kept until we have written to
-    say the fact check is out, or for `articles.asking.EMAIL_RETENTION_DAYS`
+    say the fact check is out, or for `articles.readers.asking.EMAIL_RETENTION_DAYS`
     at most (`manage.py purge_reader_emails`).
     """
 

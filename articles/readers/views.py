@@ -17,7 +17,7 @@ from .forms import AskForm, SearchForm
 @require_safe
 @pagecache.public(query=(*SearchForm.base_fields, "page", "from"))
 def search(request):
-    # Results, filters, snippets and "did you mean": articles/search/.
+    # Results, filters, snippets and "did you mean": articles/readers/search/.
     form = SearchForm(request.GET)
     if not form.is_valid():
         context = {"form": form, "query": "", "page_obj": None}

@@ -1,5 +1,5 @@
 """
-One declaration per part (`articles.shape.PARTS`): what readers see of each
+One declaration per part (`articles.factchecks.shape.PARTS`): what readers see of each
 part is editable in the admin or deliberately left out, and the admin, the
 typo-fix rules and the rendering read the same declaration.
 """
