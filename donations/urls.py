@@ -1,14 +1,14 @@
 from django.urls import path
 
-from . import testimonial_views, views
+from . import banner_events, testimonial_views, views, webhooks
 
 app_name = "donations"
 
 urlpatterns = [
     path("donations/goal.json", views.goal, name="goal"),
-    path("donations/banner/token/", views.banner_token, name="banner-token"),
-    path("donations/banner/event/", views.banner_event, name="banner-event"),
-    path("donations/stripe/webhook/", views.stripe_webhook, name="stripe-webhook"),
+    path("donations/banner/token/", banner_events.banner_token, name="banner-token"),
+    path("donations/banner/event/", banner_events.banner_event, name="banner-event"),
+    path("donations/stripe/webhook/", webhooks.stripe_webhook, name="stripe-webhook"),
     path("support/", views.support, name="support"),
     path("support/thanks/", views.thanks, name="thanks"),
     path("support/manage/", views.manage, name="manage"),

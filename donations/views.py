@@ -1,15 +1,9 @@
-import json
 import logging
 import re
-import secrets
 
-import stripe
 from django.conf import settings
-from django.core import signing
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import InterfaceError, OperationalError
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,32 +12,20 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import (
     require_http_methods,
-    require_POST,
     require_safe,
 )
 
 from factually import pagecache
-from factually.clients import client_key, client_over_limit, over_limit
+from factually.clients import client_over_limit, over_limit
 
-from . import checkout, emails, matching, payments, supporters, tracker
+from . import checkout, emails, matching, supporters, tracker
 from .forms import ManageDonationForm, SupportForm
-from .models import BannerMessage, Campaign, Donation, GivingMethod, Supporter
+from .models import Campaign, Donation, GivingMethod, Supporter
 from .testimonials import TestimonialForm, manage_context
 
 logger = logging.getLogger(__name__)
 
-# Stripe's events are a few kilobytes; anything this big is not one of them.
-MAX_WEBHOOK_BODY = 256 * 1024
-# How old a signature may be before a delivery counts as a replay.
-SIGNATURE_TOLERANCE = 300
-BANNER_EVENTS = {"view": "views", "click": "clicks"}
-# A banner token is good for the page view that asked for it, for this long.
-BANNER_TOKEN_MAX_AGE = 30 * 60
-BANNER_TOKEN_SALT = "donations.banner-event"
-# Per client address, in each RATE_WINDOW: tokens handed out, events counted.
 RATE_WINDOW = 10 * 60
-TOKENS_PER_WINDOW = 30
-EVENTS_PER_WINDOW = 60
 # Checkout Sessions one client address may start in each RATE_WINDOW: a
 # reader who changes their mind a few times is never stopped, a script
 # creating sessions at Stripe is (the limit is per address, as on /ask/).
@@ -87,91 +69,6 @@ def goal(request):
         )
     response.page_cache_generation_key = tracker.GENERATION_KEY
     return response
-
-
-@require_safe
-@never_cache
-def banner_token(request):
-    """
-    A signed, short-lived token for one page view's banner events.
-
-    Pages are cached and byte-identical for every reader, so a token cannot
-    be baked into them: the banner script fetches one from here, uncached,
-    for each page view, and sends it with that view's "view" and "click".
-    The token is a random nonce signed with the secret key; the event
-    endpoint counts each event of a nonce once (remembered in the cache for
-    the token's lifetime), and each client address gets a bounded number of
-    tokens per window, so one client cannot inflate a variant's counts.
-    """
-    try:
-        if over_limit(client_key(request, "token"), TOKENS_PER_WINDOW, RATE_WINDOW):
-            return text_response(
-                "Too many banner tokens from this address; try later.",
-                status=429,
-                headers={"Retry-After": str(RATE_WINDOW)},
-            )
-    except Exception:
-        # A cache outage must not break pages: without a token nothing counts.
-        logger.exception("Cache unavailable for banner tokens")
-        return text_response("Counting is unavailable.", status=503)
-    token = signing.dumps(secrets.token_urlsafe(12), salt=BANNER_TOKEN_SALT)
-    return JsonResponse({"token": token, "max_age": BANNER_TOKEN_MAX_AGE})
-
-
-# Readers' browsers post here with navigator.sendBeacon(), which sends no
-# CSRF token; the endpoint reads no cookie and acts for no one, so there is
-# nothing for a forged request to borrow.
-@csrf_exempt
-@require_POST
-@never_cache
-def banner_event(request):
-    """
-    Count a view or a click of a banner message, once per page view (the
-    token from banner_token), within a per-client limit. Nothing about the
-    reader is stored: no cookie or session, and the address only as a keyed
-    hash in a cache key that expires.
-    """
-    if content_length(request) > 1024:
-        return text_response("Request body too large.", status=413)
-    event = request.POST.get("event", "")
-    field = BANNER_EVENTS.get(event)
-    message_id = request.POST.get("message", "")
-    if field is None:
-        return text_response("event must be 'view' or 'click'.", status=400)
-    if not re.fullmatch(r"[0-9]{1,18}", message_id):
-        return text_response("message must be a message id.", status=400)
-    try:
-        nonce = signing.loads(
-            request.POST.get("token", ""),
-            salt=BANNER_TOKEN_SALT,
-            max_age=BANNER_TOKEN_MAX_AGE,
-        )
-    except signing.SignatureExpired:
-        return text_response("The token has expired.", status=400)
-    except signing.BadSignature:
-        return text_response("token must come from the banner token URL.", status=400)
-    try:
-        if not cache.add(
-            f"donations:banner:spent:{nonce}:{event}", True, BANNER_TOKEN_MAX_AGE
-        ):
-            return text_response(
-                "This page view's event was already counted.", status=409
-            )
-        if over_limit(client_key(request, "event"), EVENTS_PER_WINDOW, RATE_WINDOW):
-            return text_response(
-                "Too many banner events from this address; try later.",
-                status=429,
-                headers={"Retry-After": str(RATE_WINDOW)},
-            )
-    except Exception:
-        logger.exception("Cache unavailable for banner events")
-        return text_response("Counting is unavailable.", status=503)
-    updated = BannerMessage.objects.filter(pk=int(message_id), active=True).update(
-        **{field: F(field) + 1}
-    )
-    if not updated:
-        return text_response("No active banner message has that id.", status=404)
-    return HttpResponse(status=204)
 
 
 # The support page and what follows it
@@ -407,69 +304,9 @@ def remove_name(request, token):
     )
 
 
-@csrf_exempt
-@require_POST
-def stripe_webhook(request):
-    """
-    Stripe's webhook: verify the signature, then record the event once.
-    Anything not signed by Stripe with our secret gets a 400 and changes
-    nothing; a database outage gets a 503, which Stripe retries.
-    """
-    if content_length(request) > MAX_WEBHOOK_BODY:
-        return text_response("Request body too large.", status=413)
-    payload = request.body
-    header = request.headers.get("Stripe-Signature", "")
-    # Stripe's signatures are ASCII; the library cannot compare anything
-    # else and would raise TypeError, a 500 for anyone who sends one.
-    if not header.isascii():
-        logger.warning("Refused a Stripe webhook: non-ASCII Stripe-Signature")
-        return text_response("Invalid Stripe-Signature: it must be ASCII.", status=400)
-    try:
-        stripe.WebhookSignature.verify_header(
-            payload,
-            header,
-            settings.STRIPE_WEBHOOK_SECRET,
-            tolerance=SIGNATURE_TOLERANCE,
-        )
-    except (stripe.SignatureVerificationError, UnicodeDecodeError) as exc:
-        logger.warning("Refused a Stripe webhook: %s", exc)
-        return text_response("Invalid Stripe-Signature.", status=400)
-    try:
-        event = json.loads(payload)
-    except ValueError:
-        return text_response("The body is not JSON.", status=400)
-    if not is_stripe_event(event):
-        return text_response("The body is not a Stripe event.", status=400)
-    try:
-        record = payments.process_stripe_event(event=event)
-    except (OperationalError, InterfaceError) as exc:
-        logger.error("Database unavailable for Stripe event %s: %s", event["id"], exc)
-        return text_response(
-            "Database unavailable, try again.",
-            status=503,
-            headers={"Retry-After": "60"},
-        )
-    if record is None:
-        return text_response("Already processed.")
-    return text_response(f"{record.outcome}: {record.detail}")
-
-
 def content_length(request):
     # Django reads an unparsable Content-Length as an empty body; so does this.
     try:
         return int(request.headers.get("Content-Length") or 0)
     except ValueError:
         return 0
-
-
-def is_stripe_event(event):
-    return (
-        isinstance(event, dict)
-        and isinstance(event.get("id"), str)
-        and 0 < len(event["id"]) <= 255
-        and isinstance(event.get("type"), str)
-        and 0 < len(event["type"]) <= 100
-        and isinstance(event.get("created"), int)
-        and isinstance(event.get("data"), dict)
-        and isinstance(event["data"].get("object"), dict)
-    )

@@ -9,8 +9,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..dashboard import MIN_VIEWS_TO_COMPARE, campaign_dashboard, campaign_money
+from ..dashboard import MIN_VIEWS_TO_COMPARE, campaign_dashboard
 from ..models import BannerMessage, Campaign
+from ..revenue import campaign_money
 
 
 class DashboardViewsMixin:

@@ -11,7 +11,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from donations import views
+from donations import banner_events
 
 from .factories import BannerMessageFactory, CampaignFactory
 
@@ -62,25 +62,25 @@ class BannerEventTokenTests(TestCase):
             if response.status_code == 200:
                 self.event(response.json()["token"], REMOTE_ADDR="198.51.100.7")
 
-        self.assertEqual(self.counters(), (0, views.TOKENS_PER_WINDOW))
+        self.assertEqual(self.counters(), (0, banner_events.TOKENS_PER_WINDOW))
         # Another reader is not held back by that one.
         self.assertEqual(
             self.event(self.token(REMOTE_ADDR="198.51.100.8")).status_code, 204
         )
 
     def test_too_many_tokens_answer_429_with_retry_after(self):
-        for _ in range(views.TOKENS_PER_WINDOW):
+        for _ in range(banner_events.TOKENS_PER_WINDOW):
             self.client.get(TOKEN)
 
         response = self.client.get(TOKEN)
 
         self.assertEqual(response.status_code, 429)
-        self.assertEqual(response["Retry-After"], str(views.RATE_WINDOW))
+        self.assertEqual(response["Retry-After"], str(banner_events.RATE_WINDOW))
 
     def test_the_limit_resets_after_its_window(self):
         # A one-second window, since Redis expires keys by its own clock.
-        with mock.patch.object(views, "RATE_WINDOW", 1):
-            for _ in range(views.TOKENS_PER_WINDOW + 1):
+        with mock.patch.object(banner_events, "RATE_WINDOW", 1):
+            for _ in range(banner_events.TOKENS_PER_WINDOW + 1):
                 self.client.get(TOKEN)
             self.assertEqual(self.client.get(TOKEN).status_code, 429)
 

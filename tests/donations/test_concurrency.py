@@ -13,7 +13,7 @@ from django.db import connection, connections, transaction
 from django.test import Client, TransactionTestCase
 from django.urls import reverse
 
-from donations import payments
+from donations import stripe_events
 from donations.models import Donation, WebhookEvent
 
 from . import events
@@ -100,7 +100,7 @@ class ConcurrentWebhookTests(TransactionTestCase):
 
         def hold_the_payment():
             with transaction.atomic():
-                payments._lock_payments("pi_1")
+                stripe_events._lock_payments("pi_1")
                 holding.set()
                 time.sleep(1)
                 finished["payment"] = time.monotonic()

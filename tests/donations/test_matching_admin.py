@@ -8,8 +8,9 @@ from django.utils import timezone
 from reversion.models import Version
 
 from donations import payments
-from donations.dashboard import campaign_dashboard, campaign_money
+from donations.dashboard import campaign_dashboard
 from donations.models import Donation, GoalKind, MatchingPledge
+from donations.revenue import campaign_money
 from factually import pagecache
 from factually.models import Invalidation
 

@@ -11,8 +11,9 @@ from django.test import TestCase
 from django.urls import reverse
 
 from donations import tracker
-from donations.dashboard import campaign_dashboard, campaign_money, daily_digest
+from donations.dashboard import campaign_dashboard, daily_digest
 from donations.models import Donation, OutgoingEmail
+from donations.revenue import campaign_money
 
 from .factories import (
     CampaignFactory,
