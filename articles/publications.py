@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from factually import text as normalised
 
 from .schema import upgrade
-from .search import matching
+from .search import UNLISTED, matching
 from .slugs import SlugQuerySet
 
 # The kind of a removed version's entry in an update history: no kind of
@@ -91,6 +91,15 @@ class PublicationQuerySet(SlugQuerySet):
             .order_by("-published_at", "-pk")
         )
 
+    def for_corrections_log(self):
+        """
+        corrections() with only what the log shows of each: the rating
+        changes come from the frozen content, the rest stays in the database.
+        """
+        return self.corrections().defer(
+            *(field for field in UNLISTED if field != "content")
+        )
+
     def of_version(self, slug: str, version: int):
         """
         Version `version` of the fact check found at `slug` (at any time),
@@ -112,9 +121,14 @@ class PublicationQuerySet(SlugQuerySet):
         return matching(self.live(), query)
 
     def for_listing(self):
-        """Live publications, newest fact checks first, with their topics."""
+        """
+        Live publications, newest fact checks first, with their topics,
+        without the columns a list never shows (the frozen content, the
+        rendered page, the search documents: most of each row's bytes).
+        """
         return (
             self.live()
+            .defer(*UNLISTED)
             .order_by("-first_published_at", "-pk")
             .prefetch_related("topics")
         )
