@@ -126,7 +126,10 @@ class PiecesMiddleware:
                 )
             response.content = content
             request.page_cache_parts = None
-            return response
-        response.content, state = join(parts)
-        request.page_cache_parts = (parts, state)
+        else:
+            response.content, state = join(parts)
+            request.page_cache_parts = (parts, state)
+        if response.has_header("Content-Length"):
+            # Set below (CommonMiddleware) for the page with its holes.
+            response["Content-Length"] = str(len(response.content))
         return response
