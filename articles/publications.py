@@ -122,15 +122,15 @@ class PublicationQuerySet(SlugQuerySet):
 
     def for_listing(self):
         """
-        Live publications, newest fact checks first, with their topics,
-        without the columns a list never shows (the frozen content, the
-        rendered page, the search documents: most of each row's bytes).
+        Live publications, newest fact checks first, without the columns a
+        list never shows (the frozen content, the rendered page, the search
+        documents: most of each row's bytes). Each has its card rendered
+        when it was published (`card_html`, with its topics).
         """
         return (
             self.live()
-            .defer(*UNLISTED)
+            .defer(*(field for field in UNLISTED if field != "card_html"))
             .order_by("-first_published_at", "-pk")
-            .prefetch_related("topics")
         )
 
 
@@ -245,6 +245,9 @@ class Publication(models.Model):
     page_head = models.TextField(blank=True, editable=False)
     page_body = models.TextField(blank=True, editable=False)
     rendered_with = models.CharField(max_length=64, blank=True, editable=False)
+    # Its card in lists of fact checks (the home, topic and author pages),
+    # rendered with it, by the same release.
+    card_html = models.TextField(blank=True, editable=False)
     # A digest of that HTML (articles.prerender.page_digest), which changes
     # when the page is rendered again, by new templates or after an
     # earlier version's removal: it names the HTML each process keeps.

@@ -184,6 +184,7 @@ def _newest(condition: Q) -> Q:
 # search documents and the rendered page.
 UNLISTED = (
     "content",
+    "card_html",
     "body_text",
     "search_document",
     "search_head",
