@@ -10,6 +10,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -93,11 +94,18 @@ class PublicationQuerySet(SlugQuerySet):
 
     def for_corrections_log(self):
         """
-        corrections() with only what the log shows of each: the rating
-        changes come from the frozen content, the rest stays in the database.
+        corrections() with only what the log shows of each: the ratings
+        each changed (`changed_ratings`, as rating_changes() gives them)
+        read from the frozen content in the database, which keeps the rest.
         """
-        return self.corrections().defer(
-            *(field for field in UNLISTED if field != "content")
+        return (
+            self.corrections()
+            .defer(*UNLISTED)
+            .annotate(
+                changed_ratings=KeyTransform(
+                    "ratings", KeyTransform("changes", "content")
+                )
+            )
         )
 
     def of_version(self, slug: str, version: int):
