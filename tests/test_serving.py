@@ -692,7 +692,7 @@ class LocalPagesTests(TestCase):
         deadline = time.monotonic() + 2
         while (
             any(
-                v[4] == tracker.GENERATION_KEY for v in pagecache.local.entries.values()
+                tracker.GENERATION_KEY in v[4] for v in pagecache.local.entries.values()
             )
             and time.monotonic() < deadline
         ):
