@@ -67,6 +67,7 @@ serve: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py rerender_pages
 	$(PY) manage.py invalidate_page_cache
+	$(PY) manage.py prune_invalidations
 	$(BIN)/gunicorn factually.wsgi --config deploy/gunicorn.conf.py --bind $(BIND) --workers $(WORKERS)
 
 # One file holding the database and the stored files, and back: restore

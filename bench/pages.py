@@ -15,13 +15,15 @@ articles.factchecks.publishing.publish), collects static files into a temporary
 folder, and starts gunicorn (2 sync workers, debug off, the production
 settings and deploy/gunicorn.conf.py) on 127.0.0.1. The static files of the
 same bytes (each article's HTML and goal.json, as served) are written into
-that folder before gunicorn starts, so WhiteNoise serves them.
+that folder before gunicorn starts, so WhiteNoise serves them; so are those
+of the listing pages.
 
 Then, one after the other, for --duration seconds each, with wrk (1 thread,
 4 connections) when it is installed and a small built-in load generator
 otherwise: each article on a cache miss, each on a cache hit, a conditional
-request answered 304, the home page (hit and miss), goal.json, and the
-static files. Cache misses are measured on a second gunicorn whose page
+request answered 304, the home page on a hit, goal.json, the pages that
+list fact checks (home, a topic, an author, the corrections log, a search:
+bench/listing_pages.py) on a miss, and the static files of each. Cache misses are measured on a second gunicorn whose page
 cache stores nothing (PAGE_CACHE_TIMEOUT=0, keys of its own): every request
 pays the cache lookup and the render, as the first reader after a publish
 does (a query string no longer forces a miss: the page cache keys a page
@@ -53,9 +55,13 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import listing_pages
 from production import RESULTS, ROOT, configure, setup_django
 
 HOST = "127.0.0.1"
+# Pages listing fact checks, each measured on a cache miss against a static
+# file of its own bytes.
+LISTING_PAGES = ("home", "topic", "author", "corrections", "search")
 WORKERS = 2
 WRK_CONNECTIONS = 4
 
@@ -219,7 +225,8 @@ def load_content():
             )
         publish(article=article, kind="first", override_reason="Benchmark data.")
         articles[name] = article
-    return articles
+    author = listing_pages.load(topic)
+    return articles, listing_pages.paths(topic, author)
 
 
 # --- Load generation ------------------------------------------------------
@@ -355,7 +362,7 @@ def in_process(paths, renders):
         client.get(path)
         miss, hit = QueryCounter(), QueryCounter()
         # Retired first (outside what is timed): a miss every time.
-        pagecache.committed(paths=[path])
+        pagecache.committed(paths=[path.partition("?")[0]])
         with connection.execute_wrapper(miss):
             response = client.get(path)
         assert response["X-Page-Cache"] == "miss", response.headers
@@ -364,7 +371,7 @@ def in_process(paths, renders):
         assert response["X-Page-Cache"] == "hit", response.headers
         timings = []
         for _ in range(renders):
-            pagecache.committed(paths=[path])
+            pagecache.committed(paths=[path.partition("?")[0]])
             started = time.perf_counter()
             client.get(path)
             timings.append((time.perf_counter() - started) * 1000)
@@ -521,12 +528,13 @@ def run(args, static_root):
 
     # First: publishing renders the page, which names hashed static files.
     call_command("collectstatic", interactive=False, verbosity=0)
-    articles = load_content()
+    articles, listed = load_content()
     paths = {
         name: article.publications.latest().get_absolute_url()
         for name, article in articles.items()
     }
     paths["home"] = "/"
+    paths.update(listed)
     paths["goal"] = "/donations/goal.json"
     rows_in_process = in_process(paths, args.renders)
 
@@ -537,7 +545,7 @@ def run(args, static_root):
     bench_static = static_root / "bench"
     bench_static.mkdir()
     sizes = {}
-    for name in ("small", "large", "goal"):
+    for name in ("small", "large", "goal", *LISTING_PAGES):
         body = client.get(paths[name]).content
         sizes[name] = len(body)
         suffix = "json" if name == "goal" else "html"
@@ -571,11 +579,18 @@ def run(args, static_root):
                 {"headers": [f"If-None-Match: {etag}"]},
             ),
             ("home (hit)", "/", {}),
-            ("home (miss)", "/", {"miss": True}),
+            *(
+                (f"{name} (miss)", paths[name], {"miss": True})
+                for name in LISTING_PAGES
+            ),
             ("goal.json", paths["goal"], {}),
             ("static file, 6-section bytes", "/static/bench/small.html", {}),
             ("static file, 60-section bytes", "/static/bench/large.html", {}),
             ("static file, goal.json bytes", "/static/bench/goal.json", {}),
+            *(
+                (f"static file, {name} bytes", f"/static/bench/{name}.html", {})
+                for name in LISTING_PAGES
+            ),
         ]
         results = {}
         for label, path, options in plan:
@@ -684,6 +699,13 @@ def write_report(results, in_proc, sizes, under_load, args, tool):
             ),
             0.2,
         ),
+    ] + [
+        (
+            f"{name} miss / static",
+            ratio(results, f"{name} (miss)", f"static file, {name} bytes"),
+            0.1,
+        )
+        for name in LISTING_PAGES
     ]
     lines += [
         "",

@@ -221,6 +221,17 @@ def invalidate() -> None:
     pagecache.bump(GENERATION_KEY)
 
 
+def invalidate_banner() -> None:
+    """
+    A campaign or banner message changed: once the transaction commits,
+    retire the cached tracker, so that every page shows the new banner (it
+    is joined into cached pages as they are served) without retiring any
+    page. Recorded durably, so a change made while Redis is unreachable
+    still shows when it returns.
+    """
+    pagecache.invalidate_piece(GENERATION_KEY)
+
+
 def schedule_campaign_times(campaign: Campaign | None = None) -> None:
     """
     The banner appears when a campaign starts and leaves when it ends, and

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "factually.frontendcache.TagMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "factually.compression.BrotliMiddleware",
+    # Joins the donation banner into pages before they are compressed.
+    "factually.pagecache.PiecesMiddleware",
     "factually.outage.DatabaseOutageMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -12,10 +12,10 @@ the article's escaped title and excerpt and its stored HTML, the same bytes
 the template gives.
 
 A frame is kept for what it is made from: the site generation the page
-cache read for the request (every deploy, campaign, banner, topic or
-author change replaces it), the banner's HTML as the banner tag gives it
-now (which follows the donation tracker exactly), whether the page asks for
-donations, and the language. Only anonymous readers' pages use it (the page
+cache read for the request (every deploy, topic or author change replaces
+it), whether the page asks for donations, and the language. The donation
+banner is not in it: the frame leaves a hole where the banner goes, which
+the page cache fills as it serves the page (factually/pagecache/pieces.py). Only anonymous readers' pages use it (the page
 cache read their generation: `request.page_cache_generations`), so nothing
 that depends on a signed-in user could be kept; the header's navigation
 marks only the pages it links to, never an article's address. With DEBUG
@@ -28,7 +28,6 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.template import engines
 from django.utils import translation
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -37,7 +36,7 @@ from factually import pagecache
 from factually.lru import LRU
 
 TEMPLATE = "articles/article_detail.html"
-# Frames this process keeps: one per banner state and ask/no-ask, so a few.
+# Frames this process keeps: one per site generation and ask/no-ask, so a few.
 SIZE = 16
 
 # Markers no article's text can contain: a NUL byte and a token of this
@@ -48,17 +47,6 @@ TITLE, EXCERPT, HEAD, BODY = (
 )
 
 _frames = LRU(SIZE)
-_banner = None
-
-
-def banner():
-    """The banner's HTML now, through its template tag, as base.html has it."""
-    global _banner
-    if _banner is None:
-        _banner = engines["django"].from_string(
-            "{% load donations %}{% donation_banner %}"
-        )
-    return _banner.render()
 
 
 def context(publication):
@@ -92,22 +80,24 @@ def split(html):
     return tuple(pieces)
 
 
-def frame(request, no_donation_ask, banner_html):
+def frame(request, no_donation_ask):
     """
-    The pieces of the frame for these, rendered now; None when they cannot
-    be kept (the banner changed while rendering, the page used something of
-    this request's own, or the template does not show each field once).
+    The pieces of the frame, rendered now, and the names of the page pieces
+    (the banner) it leaves holes for; None when it cannot be kept (the page
+    used something of this request's own, or the template does not show
+    each field once).
     """
     stand_in = SimpleNamespace(
         title=TITLE, excerpt=EXCERPT, no_donation_ask=no_donation_ask
     )
     stand_in.page_head, stand_in.page_body = HEAD, BODY
     html = render(request, TEMPLATE, context(stand_in)).content.decode()
-    if banner_html is not None and (banner_html not in html or banner() != banner_html):
-        return None
     if per_request(request):
         return None
-    return split(html)
+    pieces = split(html)
+    if pieces is None:
+        return None
+    return pieces, tuple(getattr(request, "page_cache_pieces", ()))
 
 
 def per_request(request):
@@ -130,18 +120,23 @@ def page(request, publication):
     if generation is None or settings.DEBUG:
         return render(request, TEMPLATE, context(publication))
     no_ask = publication.no_donation_ask
-    banner_html = None if no_ask else banner()
-    key = (generation, no_ask, banner_html, translation.get_language())
-    pieces = _frames.get(key)
-    if pieces is None:
-        pieces = frame(request, no_ask, banner_html)
-        if pieces is None:
+    key = (generation, no_ask, translation.get_language())
+    kept = _frames.get(key)
+    if kept is None:
+        kept = frame(request, no_ask)
+        if kept is None:
             return render(request, TEMPLATE, context(publication))
+        pieces, holes = kept
         # The literal pieces encoded once; the markers stay text.
         pieces = tuple(
             piece if piece in MARKERS else piece.encode() for piece in pieces
         )
-        _frames.put(key, pieces)
+        kept = pieces, holes
+        _frames.put(key, kept)
+    pieces, holes = kept
+    for name in holes:
+        # The page cache joins the banner in where the frame left its hole.
+        pagecache.pieces.used(request, name)
     head, body = _encoded_html(publication)
     fields = {
         TITLE: conditional_escape(publication.title).encode(),

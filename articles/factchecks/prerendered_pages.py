@@ -1,6 +1,7 @@
 """
 The article page's own HTML, rendered once per version: the head (canonical
-and sharing tags, structured data) and the article itself. Serving a page
+and sharing tags, structured data) and the article itself; and its card in
+lists of fact checks. Serving a page
 is then one query for the publication row, the base template and the
 banner, whatever the article's size.
 
@@ -139,6 +140,24 @@ def render(publication: Publication, removals=None) -> tuple[str, str]:
     )
 
 
+def render_card(publication: Publication) -> str:
+    """The publication's card in lists of fact checks, with its topics as frozen."""
+    return render_to_string(
+        "articles/_card.html",
+        {"publication": publication, "topics": publication.page_content()["topics"]},
+    )
+
+
+def card(publication: Publication) -> str:
+    """
+    The card as stored, when this release rendered it; otherwise rendered
+    now, in memory only (the deploy's `rerender_pages` stores it).
+    """
+    if publication.card_html and not is_stale(publication):
+        return publication.card_html
+    return render_card(Publication.objects.get(pk=publication.pk))
+
+
 def page_digest(head: str, body: str) -> str:
     """A digest of a page's own HTML, naming it in caches."""
     digest = hashlib.sha256(head.encode())
@@ -153,6 +172,7 @@ def prerender(publication: Publication, removals=None) -> None:
     (`removals`: as for `context()`).
     """
     publication.page_head, publication.page_body = render(publication, removals)
+    publication.card_html = render_card(publication)
     publication.rendered_with = release_key()
     publication.page_digest = page_digest(publication.page_head, publication.page_body)
 
@@ -184,6 +204,7 @@ def rerender(publication: Publication) -> None:
     Publication.objects.filter(pk=publication.pk).update(
         page_head=publication.page_head,
         page_body=publication.page_body,
+        card_html=publication.card_html,
         rendered_with=publication.rendered_with,
         page_digest=publication.page_digest,
     )

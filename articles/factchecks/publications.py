@@ -10,6 +10,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,19 @@ from .slugs import SlugQuerySet
 # The kind of a removed version's entry in an update history: no kind of
 # publication, so no list of kinds (corrections, for one) takes it in.
 REMOVED = "removed"
+
+
+# Columns a list of publications never shows: the frozen content, the body,
+# the search documents, the rendered page and card (lists defer them).
+UNLISTED = (
+    "content",
+    "card_html",
+    "body_text",
+    "search_document",
+    "search_head",
+    "page_head",
+    "page_body",
+)
 
 
 class PublicationQuerySet(SlugQuerySet):
@@ -91,6 +105,22 @@ class PublicationQuerySet(SlugQuerySet):
             .order_by("-published_at", "-pk")
         )
 
+    def for_corrections_log(self):
+        """
+        corrections() with only what the log shows of each: the ratings
+        each changed (`changed_ratings`, as rating_changes() gives them)
+        read from the frozen content in the database, which keeps the rest.
+        """
+        return (
+            self.corrections()
+            .defer(*UNLISTED)
+            .annotate(
+                changed_ratings=KeyTransform(
+                    "ratings", KeyTransform("changes", "content")
+                )
+            )
+        )
+
     def of_version(self, slug: str, version: int):
         """
         Version `version` of the fact check found at `slug` (at any time),
@@ -108,11 +138,16 @@ class PublicationQuerySet(SlugQuerySet):
         )
 
     def for_listing(self):
-        """Live publications, newest fact checks first, with their topics."""
+        """
+        Live publications, newest fact checks first, without the columns a
+        list never shows (the frozen content, the rendered page, the search
+        documents: most of each row's bytes). Each has its card rendered
+        when it was published (`card_html`, with its topics).
+        """
         return (
             self.live()
+            .defer(*(field for field in UNLISTED if field != "card_html"))
             .order_by("-first_published_at", "-pk")
-            .prefetch_related("topics")
         )
 
 
@@ -185,6 +220,9 @@ class Publication(models.Model):
     page_head = models.TextField(blank=True, editable=False)
     page_body = models.TextField(blank=True, editable=False)
     rendered_with = models.CharField(max_length=64, blank=True, editable=False)
+    # Its card in lists of fact checks (the home, topic and author pages),
+    # rendered with it, by the same release.
+    card_html = models.TextField(blank=True, editable=False)
     # A digest of that HTML (articles.factchecks.prerendered_pages.page_digest), which changes
     # when the page is rendered again, by new templates or after an
     # earlier version's removal: it names the HTML each process keeps.

@@ -260,7 +260,7 @@ def version_changes(request, slug, version):
 @require_safe
 @pagecache.public(query=("page",))
 def corrections(request):
-    page = paginate(request, Publication.objects.corrections())
+    page = paginate(request, Publication.objects.for_corrections_log())
     return render(request, "articles/corrections.html", {"page_obj": page})
 
 

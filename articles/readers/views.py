@@ -27,7 +27,7 @@ def search(request):
         paginator = search_module.results(query, per_page=PAGE_SIZE, **form.filters())
     else:
         listed = (
-            Publication.objects.for_listing()
+            Publication.objects.for_listing().prefetch_related("topics")
             if form.has_filters()
             else Publication.objects.none()
         )

@@ -42,3 +42,11 @@ def machine_time(value):
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@register.simple_tag
+def card(publication):
+    """A publication's card in a list of fact checks, as rendered when published."""
+    from articles.factchecks.prerendered_pages import card
+
+    return mark_safe(card(publication))

@@ -20,7 +20,6 @@ from reversion.models import Version
 
 from audit.admin import AuditAfterRevisionMixin
 from audit.models import AuditEntry
-from factually import pagecache
 from factually.admin import ModelAdmin, ReadOnlyMixin, VersionedModelAdmin
 
 from .. import emails, tracker
@@ -167,8 +166,7 @@ class CampaignAdmin(
             campaign.is_current = True
             campaign.save(update_fields=["is_current"])
             self.log_change(request, campaign, _("Made current."))
-            tracker.invalidate_on_commit()
-            pagecache.invalidate_all()
+            tracker.invalidate_banner()
             tracker.schedule_campaign_times(campaign)
         version = Version.objects.get_for_object(campaign).first()
         AuditEntry.objects.record(

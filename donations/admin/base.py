@@ -3,8 +3,6 @@
 from django.contrib.admin import helpers
 from django.urls import reverse
 
-from factually import pagecache
-
 from .. import tracker
 from ..models import Supporter
 
@@ -31,25 +29,22 @@ class AdminURLMixin:
 class InvalidatesTrackerMixin:
     """
     Changes made here alter what the banner shows on every page: retire the
-    cached tracker and every cached page.
+    cached tracker, and with it the banner joined into every page.
     """
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        tracker.invalidate_on_commit()
-        pagecache.invalidate_all()
+        tracker.invalidate_banner()
         # A campaign's start and end change the banner when they come.
         tracker.schedule_campaign_times()
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        tracker.invalidate_on_commit()
-        pagecache.invalidate_all()
+        tracker.invalidate_banner()
 
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
-        tracker.invalidate_on_commit()
-        pagecache.invalidate_all()
+        tracker.invalidate_banner()
 
 
 class EmailHashSearchMixin:

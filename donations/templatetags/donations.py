@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 
 from donations import tracker
 from factually.lru import LRU
+from factually.pagecache import pieces
 
 register = template.Library()
 
@@ -14,21 +15,36 @@ register = template.Library()
 # donations, and an old state is never shown again.
 RENDERED_SIZE = 8
 _rendered = LRU(RENDERED_SIZE)
+# The banner as a piece of every page (factually/pagecache/pieces.py): it
+# changes with the tracker's generation, which every banner, campaign or
+# donation change bumps.
+PIECE = "donation-banner"
+pieces.register(PIECE, key=tracker.GENERATION_KEY, render=lambda: banner_piece())
 
 
-@register.simple_tag
-def donation_banner():
+@register.simple_tag(takes_context=True)
+def donation_banner(context):
     """
     The donation banner with the goal tracker, while the current campaign
     runs. Served from the cache: no query once the cache is warm, and no
-    rendering either once this process has rendered the same state.
+    rendering either once this process has rendered the same state. On a
+    page the page cache handles, a hole the banner is joined into as the
+    page is served (factually/pagecache/pieces.py), so that a banner or
+    campaign change shows on cached pages without retiring them.
     """
-    return banner_html()
+    hole = pieces.hole(context.get("request"), PIECE)
+    return banner_html() if hole is None else hole
 
 
 def banner_html():
+    """The banner's HTML now."""
+    return banner_piece()[1]
+
+
+def banner_piece():
     """
-    The banner as donations/_banner.html renders it now. What it shows is
+    The banner as donations/_banner.html renders it now, with the tracker
+    generation it was read under (None: the cache cannot say). What it shows is
     the tracker (a generation names each of its states; the tracker is in
     the key as well, so that a value built twice under one generation is
     never mixed up), whether the campaign runs at this moment and which
@@ -51,7 +67,7 @@ def banner_html():
     if generation is not None:
         html = _rendered.get(key)
         if html is not None:
-            return html
+            return generation, html
     if running:
         context = {
             "tracker": current,
@@ -64,7 +80,7 @@ def banner_html():
     html = mark_safe(render_to_string("donations/_banner.html", context))
     if generation is not None:
         _rendered.put(key, html)
-    return html
+    return generation, html
 
 
 @register.filter

@@ -32,8 +32,12 @@ at a known time (the home page, at the next scheduled publication).
 Cache-Control for browsers and a CDN comes from public(); a CDN that purges
 by tag can use the Cache-Tag header views set with tag().
 
+Pieces of pages that change on their own (the donation banner) are joined
+in as each page is served, so that changing one retires no page (pieces.py).
+
 Modules: headers (what views declare), generations (keys and invalidation),
-durable (the database's record), local (each process's copies), middleware.
+durable (the database's record), local (each process's copies), pieces,
+middleware.
 """
 
 from .generations import (
@@ -45,6 +49,7 @@ from .generations import (
     generation_changed,
     invalidate,
     invalidate_all,
+    invalidate_piece,
     new_generation,
     path_key,
     site_changed_at,
@@ -62,6 +67,7 @@ from .headers import (
 )
 from .local import CHANNEL, GENERATION_MESSAGE, local
 from .middleware import NOT_FOUND_TIMEOUT, PageCacheMiddleware, encoding_for
+from .pieces import PiecesMiddleware
 
 __all__ = [
     "BROWSER_MAX_AGE",
@@ -75,6 +81,7 @@ __all__ = [
     "STALE_IF_ERROR",
     "STALE_WHILE_REVALIDATE",
     "PageCacheMiddleware",
+    "PiecesMiddleware",
     "bump",
     "committed",
     "encoding_for",
@@ -82,6 +89,7 @@ __all__ = [
     "generation_changed",
     "invalidate",
     "invalidate_all",
+    "invalidate_piece",
     "local",
     "new_generation",
     "path_key",

@@ -64,6 +64,31 @@ def read():
     return (generation(*latest) if latest else None), moments
 
 
+def prune(*, before):
+    """
+    Delete the recorded invalidations made before `before` (a datetime)
+    that no process needs: all but the latest (whose generation Redis is
+    compared with) and those scheduled at a moment still to matter.
+    Returns how many were deleted.
+    """
+    return prunable(before).delete()[0]
+
+
+def prunable(before):
+    """The rows prune(before=before) would delete."""
+    from factually.models import Invalidation
+
+    rows = Invalidation.objects.all()
+    latest = rows.order_by("-pk").values_list("pk", flat=True).first()
+    keep = timezone.now() - timedelta(seconds=settings.PAGE_CACHE_TIMEOUT)
+    return (
+        rows.filter(created_at__lt=before)
+        .exclude(pk=latest)
+        .exclude(at__gt=keep)
+        .order_by()
+    )
+
+
 class Recorded:
     """This process's latest reading of the recorded invalidations."""
 

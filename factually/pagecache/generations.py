@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .. import frontendcache
-from . import durable
+from . import durable, pieces
 from .local import GENERATION_MESSAGE, local
 
 SITE_GENERATION_KEY = "pagecache:generation"
@@ -105,9 +105,10 @@ def announce(message):
 
 def site_generation(request=None):
     """
-    The site generation: a value every invalidate_all() replaces (so every
-    campaign, banner, topic or author change), or None when the cache cannot
-    say. A page's ETag can be built from it without rendering the page.
+    The site generation: a value every invalidate_all() replaces (every
+    topic or author change, every publish) and every change to a piece of
+    the pages (the banner: every campaign, banner or donation change), or
+    None when the cache cannot say. A page's ETag can be built from it without rendering the page.
     Given the request, the value the page cache read for it before the view
     ran (the one the page is stored under), with no second round trip.
     """
@@ -115,13 +116,20 @@ def site_generation(request=None):
     if generations is not None:
         generation = generations.get(SITE_GENERATION_KEY)
         scheduled = getattr(request, "page_cache_scheduled", ())
+        piece_generations = getattr(request, "page_cache_piece_generations", {})
     else:
-        found = cache().get_many([SITE_GENERATION_KEY, SCHEDULE_KEY])
+        piece_keys = pieces.keys()
+        found = cache().get_many([SITE_GENERATION_KEY, SCHEDULE_KEY, *piece_keys])
         generation = found.get(SITE_GENERATION_KEY)
         scheduled = found.get(SCHEDULE_KEY, ())
+        piece_generations = {key: found.get(key) for key in piece_keys}
     if generation is None:
         return None
-    return with_schedule(generation, scheduled, time.time())
+    # A piece of the page (the banner) changed is a change to the page too.
+    return max(
+        with_schedule(generation, scheduled, time.time()),
+        *(value for value in piece_generations.values() if value is not None),
+    )
 
 
 def with_schedule(generation, scheduled, now):
@@ -190,6 +198,20 @@ def invalidate_all(*, at=None):
     """
     _record(at=at)
     frontendcache.purge_site(at=at)
+
+
+def invalidate_piece(key):
+    """
+    A piece of the pages changed (the banner, whose generation is at
+    `key`): once the current transaction commits, retire its generation, so
+    that every page shows the piece anew without being retired itself, and
+    purge a frontend cache of every page (it keeps pages whole). Recorded
+    like every invalidation: if Redis misses it, the catch-up retires every
+    page and every generation following the site's.
+    """
+    recorded = durable.record(paths=(GENERATION_MESSAGE + key,))
+    transaction.on_commit(lambda: bump(key, recorded=recorded), robust=True)
+    frontendcache.purge_site()
 
 
 def _record(*, paths=(), at=None):

@@ -30,8 +30,9 @@ class LocalPages:
     it names. While that thread is not subscribed (at start, after Redis
     went away) nothing is kept; and no copy is kept longer than
     PAGE_CACHE_LOCAL_TIMEOUT, in case an announcement were ever lost.
-    Pages that hang on a generation key of their own (goal.json) are
-    dropped when that key is announced.
+    Pages that hang on a generation key of their own (goal.json), or hold
+    a piece (factually/pagecache/pieces.py), are dropped when that
+    generation is announced.
     """
 
     def __init__(self):
@@ -97,7 +98,7 @@ class LocalPages:
             self.entries.clear()
         elif message.startswith(GENERATION_MESSAGE):
             generation = message.removeprefix(GENERATION_MESSAGE)
-            self.entries.discard(lambda key, value: value[4] == generation)
+            self.entries.discard(lambda key, value: generation in value[4])
         else:
             paths = set(message.split("\n"))
             self.entries.discard(lambda key, value: value[1] in paths)
@@ -116,11 +117,16 @@ class LocalPages:
             return None
         return entry
 
-    def put(self, key, path, entry, scheduled, epoch, now, generation_key=None):
+    def put(self, key, path, entry, scheduled, epoch, now, generation_keys=()):
+        """
+        Keep `entry`; `generation_keys`: the generations besides the site's
+        and the path's it hangs on (announcing one drops it).
+        """
         with self.lock:
             if not self.listening or epoch != self.epoch:
                 return  # An announcement came in meanwhile: maybe stale.
-            self.entries.put(key, (entry, path, tuple(scheduled), now, generation_key))
+            keys = tuple(key for key in generation_keys if key)
+            self.entries.put(key, (entry, path, tuple(scheduled), now, keys))
 
 
 local = LocalPages()

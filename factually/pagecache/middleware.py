@@ -3,6 +3,8 @@ The middleware that serves anonymous readers' pages from the shared cache
 and stores the pages views declare public.
 """
 
+import hashlib
+import math
 import re
 import time
 from urllib.parse import parse_qsl, urlencode
@@ -12,18 +14,19 @@ from django.core.exceptions import DisallowedHost
 from django.http import HttpResponse
 from django.urls import Resolver404, get_urlconf, resolve
 from django.utils.cache import set_response_etag
-from django.utils.http import split_header_value
+from django.utils.http import http_date, parse_http_date, split_header_value
 
+from factually.compression import compress
 from factually.lru import LRU
 
-from . import durable, generations
+from . import durable, generations, pieces
 from .generations import SCHEDULE_KEY, SITE_GENERATION_KEY, cache, digest, path_key
 from .headers import seconds_left
 from .local import local
 
 # The version changes whenever an entry's shape does, so that new code never
 # reads an entry written by old code.
-ENTRY_KEY = "pagecache:v2:{encoding}:{digest}"
+ENTRY_KEY = "pagecache:v3:{encoding}:{digest}"
 STORED_STATUSES = {200, 301, 404, 410}
 # Not-found pages are cheap to render and unbounded in number: keep few.
 NOT_FOUND_TIMEOUT = 60
@@ -153,8 +156,12 @@ class PageCacheMiddleware:
             if entry is not None:
                 return self.hit(request, entry)
             epoch = local.epoch
-        found = store.get_many([*generation_keys, SCHEDULE_KEY, durable.KEY, entry_key])
+        piece_keys = pieces.keys()
+        found = store.get_many(
+            [*generation_keys, *piece_keys, SCHEDULE_KEY, durable.KEY, entry_key]
+        )
         current = {key: found.get(key) for key in generation_keys}
+        piece_generations = {key: found.get(key) for key in piece_keys}
         scheduled = (*found.get(SCHEDULE_KEY, ()), *durable.state.moments)
         entry = found.get(entry_key)
         # Redis may have missed an invalidation the database recorded (it
@@ -162,16 +169,23 @@ class PageCacheMiddleware:
         if not generations.caught_up(found, durable.state.generation):
             entry = current[SITE_GENERATION_KEY] = found[SITE_GENERATION_KEY] = None
         if entry is not None and self.current(entry, current, scheduled, started):
+            entry = self.with_current_pieces(
+                store, entry_key, entry, piece_generations, started
+            )
             if use_local:
-                local.put(entry_key, path, entry, scheduled, epoch, started, extra)
+                # Dropped when the generation of a piece in it is bumped.
+                keys = (extra, *(entry[6][1] if entry[6] else ()))
+                local.put(entry_key, path, entry, scheduled, epoch, started, keys)
             return self.hit(request, entry)
 
-        if None in current.values():
+        if None in current.values() or None in piece_generations.values():
             # First use, or evicted: start generations afresh before the
             # view reads anything, so what it renders is stored under them.
             current.update(generations.read(generation_keys, found))
+            piece_generations.update(generations.read(piece_keys, found))
 
         request.page_cache_generations = current
+        request.page_cache_piece_generations = piece_generations
         request.page_cache_scheduled = scheduled
         response = self.get_response(request)
         response["X-Page-Cache"] = "miss"
@@ -183,8 +197,11 @@ class PageCacheMiddleware:
             self.extra_generation_keys[path] = extra
             generations.read([extra])
             return response
+        parts = getattr(request, "page_cache_parts", None)
+        if getattr(request, "page_cache_pieces", None) and parts is None:
+            return response  # Its pieces could not be kept apart.
         if request.method == "GET" and _storable(response):
-            self.store(store, entry_key, response, current, started)
+            self.store(store, entry_key, response, current, started, parts)
         return response
 
     @staticmethod
@@ -199,8 +216,10 @@ class PageCacheMiddleware:
             for key, value in stored.items()
         )
 
-    def store(self, store, entry_key, response, generations, started):
+    def store(self, store, entry_key, response, generations, started, parts=None):
         if None in generations.values() or not generations:
+            return
+        if parts is not None and None in parts[1].values():
             return
         timeout = self.timeout
         if response.status_code == 404:
@@ -225,12 +244,43 @@ class PageCacheMiddleware:
             response.status_code,
             headers,
             response.content,
+            parts,
         )
         store.set(entry_key, entry, timeout)
 
     @staticmethod
+    def with_current_pieces(store, entry_key, entry, piece_generations, now):
+        """
+        The entry, its pieces joined afresh when one has changed since it
+        was stored (then stored again in place, for the next reader).
+        """
+        if entry[6] is None:
+            return entry
+        parts, state = entry[6]
+        if all(piece_generations.get(key) == value for key, value in state.items()):
+            return entry
+        content, state = pieces.join(parts)
+        headers = dict(entry[4])
+        encoding = headers.get("Content-Encoding")
+        body = compress(content, encoding) if encoding else content
+        headers["Content-Length"] = str(len(body))
+        # The same bytes give the same validator on every server.
+        headers["ETag"] = (
+            f'W/"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
+        )
+        made = [generations.site_changed_at(value) for value in state.values() if value]
+        if "Last-Modified" in headers and made:
+            headers["Last-Modified"] = http_date(
+                max(parse_http_date(headers["Last-Modified"]), max(made).timestamp())
+            )
+        entry = (*entry[:4], list(headers.items()), body, (parts, state))
+        if None not in state.values() and (left := entry[2] - now) > 0:
+            store.set(entry_key, entry, math.ceil(left))
+        return entry
+
+    @staticmethod
     def hit(request, entry):
-        status, headers, content = entry[3:]
+        status, headers, content = entry[3:6]
         response = HttpResponse(
             b"" if request.method == "HEAD" else content, status=status
         )

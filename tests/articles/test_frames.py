@@ -223,7 +223,7 @@ class PageQueryTests(TestCase):
             found.get_deferred_fields(),
             {"content", "body_text", "search_document", "search_head", "note"}
             | {"published_by_id", "created_at", "checked_on", "first_published_at"}
-            | {"draft_digest", "ratings", "social_card"},
+            | {"draft_digest", "ratings", "social_card", "card_html"},
         )
 
 

@@ -34,9 +34,9 @@ class ReleaseKeyTests(TestCase):
         self.templates = Path(folder) / "templates"
         shutil.copytree(Path(settings.BASE_DIR) / "templates", self.templates)
 
-    def deployed(self, marker):
+    def deployed(self, marker, template="_verdict.html"):
         """The templates as a deploy that changed an included one leaves them."""
-        verdict = self.templates / "articles" / "_verdict.html"
+        verdict = self.templates / "articles" / template
         verdict.write_text(verdict.read_text() + f"\n<p>{marker}</p>\n")
         engine = {**settings.TEMPLATES[0], "DIRS": [self.templates]}
         return override_settings(TEMPLATES=[engine])
@@ -86,6 +86,20 @@ class ReleaseKeyTests(TestCase):
             writes = [q["sql"] for q in queries if not q["sql"].startswith("SELECT")]
             self.assertEqual(writes, [])
             self.assertIs(prerender.is_stale(self.stored()), True)
+
+    def test_a_list_of_stale_cards_shows_the_new_release_and_writes_nothing(self):
+        with self.deployed("New card", template="_card.html"):
+            prerender.release_key.cache_clear()
+            with CaptureQueriesContext(connection) as queries:
+                response = self.client.get("/")
+
+            self.assertContains(response, "New card")
+            writes = [q["sql"] for q in queries if not q["sql"].startswith("SELECT")]
+            self.assertEqual(writes, [])
+            self.assertNotIn("New card", self.stored().card_html)
+
+            self.rerender()
+            self.assertIn("New card", self.stored().card_html)
 
     def test_the_key_names_no_file_by_where_it_is_installed(self):
         # Two processes of one release (one through a symlinked virtualenv,

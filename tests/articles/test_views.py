@@ -546,11 +546,12 @@ class QueryCountTests(PublicPageTestCase):
                     article.authors.add(author)
                     publish(article=article, kind="first")
                 for url, queries in [
-                    # The page, its topics, the count, and when the next
-                    # scheduled one is due (the cached page expires then).
-                    (reverse("home"), 4),
-                    (topic.get_absolute_url(), 4),
-                    (author.get_absolute_url(), 4),
+                    # The count, the page (each card with its topics was
+                    # rendered at publish time), and when the next scheduled
+                    # one is due (the cached page expires then).
+                    (reverse("home"), 3),
+                    (topic.get_absolute_url(), 3),
+                    (author.get_absolute_url(), 3),
                 ]:
                     self.client.get(url)
                     with self.captureOnCommitCallbacks(execute=True):
@@ -558,6 +559,30 @@ class QueryCountTests(PublicPageTestCase):
                     with self.assertNumQueries(queries):
                         response = self.client.get(url)
                     self.assertEqual(len(response.context["page_obj"]), count)
+                    # Each card names both its topics.
+                    self.assertContains(response, topic.get_absolute_url(), count)
+
+    def test_corrections_log_with_2_and_10_corrections(self):
+        for count in (2, 10):
+            with self.subTest(count=count):
+                for number in range(count - Publication.objects.corrections().count()):
+                    article = published_article()
+                    edit_summary(article)
+                    publish(
+                        article=article,
+                        kind="correction",
+                        note=f"Corrected figure {number}.",
+                    )
+                url = reverse("articles:corrections")
+                self.client.get(url)
+                with self.captureOnCommitCallbacks(execute=True):
+                    pagecache.invalidate(url)
+                # The count and the page: the ratings each changed come
+                # from its frozen content, read with it.
+                with self.assertNumQueries(2):
+                    response = self.client.get(url)
+                self.assertEqual(response["X-Page-Cache"], "miss")
+                self.assertContains(response, "Corrected figure", count)
 
 
 class FeedSitemapRobotsTests(PublicPageTestCase):

@@ -38,6 +38,7 @@ Where each part lives:
 from .documents import head_vector, index, ratings_of, refresh_vocabulary, search_vector
 from .highlights import snippets
 from .ranking import (
+    UNLISTED,
     ResultsPaginator,
     common_lexemes,
     matching,
@@ -64,6 +65,7 @@ __all__ = [
     "MAX_WORDS",
     "MIN_PREFIX",
     "TYPOGRAPHY",
+    "UNLISTED",
     "ParsedQuery",
     "ResultsPaginator",
     "clean_query",

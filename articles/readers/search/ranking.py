@@ -9,7 +9,7 @@ from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.utils.functional import cached_property
 
-from articles.factchecks.publications import Publication
+from articles.factchecks.publications import UNLISTED, Publication
 
 from .text import CONFIG, ParsedQuery, clean_query, parse
 
@@ -178,18 +178,6 @@ def _newest(condition: Q) -> Q:
         .values("pk")[:BROAD]
     )
     return Q(pk__in=newest)
-
-
-# Columns a list of results never shows: the frozen content, the body, the
-# search documents and the rendered page.
-UNLISTED = (
-    "content",
-    "body_text",
-    "search_document",
-    "search_head",
-    "page_head",
-    "page_body",
-)
 
 
 def matching(publications: QuerySet, query: str) -> QuerySet:
