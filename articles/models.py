@@ -22,8 +22,9 @@ from .factchecks.article_parts import (
     Section,
 )
 from .factchecks.models import Article, Author, Topic
-from .factchecks.publications import Publication, PublicationQuerySet, VersionRemoval
+from .factchecks.publications import Publication, PublicationQuerySet
 from .factchecks.ratings import Rating, rating_value
+from .factchecks.removals import VersionRemoval
 from .factchecks.state import NewsroomQuerySet, PublicationState
 from .newsroom.models import Notification, PreviewLink, ReviewComment
 from .readers.models import ReaderQuestion, SearchWord

@@ -26,7 +26,8 @@ from articles.readers import asking
 
 from . import publish_checks as validation
 from .models import Article
-from .publications import Publication, VersionRemoval
+from .publications import Publication
+from .removals import VersionRemoval
 from .shape import Draft, load
 
 

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from factually import text as normalised
 
 # Publications live in their own module; importing them here registers them.
-from .publications import Publication, PublicationQuerySet, VersionRemoval  # noqa: F401
+from .publications import Publication, PublicationQuerySet  # noqa: F401
+from .removals import VersionRemoval  # noqa: F401
 from .slugs import SlugQuerySet, unique_slug_in_any_case
 from .state import NewsroomQuerySet, PublicationState
 

@@ -4,6 +4,7 @@ publish time and is never changed; every public change is a new one.
 """
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -22,6 +23,9 @@ from factually import text as normalised
 from . import kinds
 from .schema import upgrade
 from .slugs import SlugQuerySet
+
+if TYPE_CHECKING:
+    from .removals import VersionRemoval
 
 # The kind of a removed version's entry in an update history: no kind of
 # publication, so no list of kinds (corrections, for one) takes it in.
@@ -380,46 +384,8 @@ class Publication(models.Model):
 def removals_of(article_id) -> dict[int, "VersionRemoval"]:
     """A fact check's versions removed from public view, by version number."""
     return {
-        removal.version: removal
-        for removal in VersionRemoval.objects.filter(
-            publication__article_id=article_id
-        ).annotate(version=models.F("publication__version"))
+        publication.version: publication.removal
+        for publication in Publication.objects.filter(
+            article_id=article_id, removal__isnull=False
+        ).select_related("removal")
     }
-
-
-class VersionRemoval(models.Model):
-    """
-    A version taken off its public address for legal reasons. The
-    publication itself stays unchanged in the record; its version and
-    changes pages show this note instead of its text.
-    """
-
-    publication = models.OneToOneField(
-        Publication,
-        on_delete=models.PROTECT,
-        related_name="removal",
-        verbose_name=_("version"),
-    )
-    note = normalised.TextField(
-        _("public note"),
-        help_text=_("Shown at the version's address instead of its text."),
-    )
-    removed_at = models.DateTimeField(_("removed at"), default=timezone.now)
-    removed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("removed by"),
-    )
-
-    class Meta:
-        verbose_name = _("removed version")
-        constraints = [
-            models.CheckConstraint(
-                condition=~Q(note=""), name="articles_versionremoval_note_required"
-            )
-        ]
-
-    def __str__(self):
-        return str(self.publication)

@@ -34,7 +34,8 @@ from .frozen_content import render_draft
 from .locking import LockedDraft, lock, lock_draft
 from .models import Article
 from .prerendered_pages import prerender, rerender
-from .publications import Publication, VersionRemoval, removals_of
+from .publications import Publication, removals_of
+from .removals import VersionRemoval
 from .schema import SCHEMA_VERSION
 from .shape import Draft
 

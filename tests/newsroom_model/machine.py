@@ -40,7 +40,7 @@ from reversion.models import Version
 
 from articles.factchecks import article_page_query as page_query
 from articles.factchecks import publishing
-from articles.factchecks.publications import VersionRemoval
+from articles.factchecks.removals import VersionRemoval
 from articles.factchecks.shape import load
 from articles.models import Article, Publication, Rating
 from articles.newsroom import approvals, commenting, importing, workflow
