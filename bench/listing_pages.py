@@ -11,6 +11,9 @@ lists real entries; paths() names the pages to measure.
 from datetime import date
 
 # More than a page (articles.factchecks.views.PAGE_SIZE is 12) beside the two articles.
+# The pages listing fact checks, each measured on a cache miss against a
+# static file of its own bytes.
+PAGES = ("home", "topic", "author", "corrections", "search")
 LISTED = 24
 # Of which this many are corrected once, a rating changed.
 CORRECTED = 8

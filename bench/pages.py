@@ -20,15 +20,13 @@ of the listing pages.
 
 Then, one after the other, for --duration seconds each, with wrk (1 thread,
 4 connections) when it is installed and a small built-in load generator
-otherwise: each article on a cache miss, each on a cache hit, a conditional
-request answered 304, the home page on a hit, goal.json, the pages that
-list fact checks (home, a topic, an author, the corrections log, a search:
-bench/listing_pages.py) on a miss, and the static files of each. Cache misses are measured on a second gunicorn whose page
-cache stores nothing (PAGE_CACHE_TIMEOUT=0, keys of its own): every request
-pays the cache lookup and the render, as the first reader after a publish
-does (a query string no longer forces a miss: the page cache keys a page
-only on the parameters its view reads). In-process, it retires the page before each
-timed cache-miss render, and counts the queries of each page.
+otherwise (bench/loadgen.py): each article on a miss, on a hit, and as a
+304; the home page on a hit; goal.json; the pages that list fact checks
+(bench/listing_pages.py) on a miss; and the static file of each. Misses are
+measured on a second gunicorn whose page cache stores nothing, so every
+request pays the cache lookup and the render, as the first reader after a
+publish does. In-process, it retires the page before each timed miss and
+counts the queries of each page.
 
 Last, publishing under load: for --publish-duration seconds, readers
 request the large article at twice the measured cache-miss rate while an
@@ -41,29 +39,29 @@ bounded in time.
 """
 
 import argparse
-import http.client
 import json
 import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import listing_pages
-from production import RESULTS, ROOT, configure, setup_django
-
-HOST = "127.0.0.1"
-# Pages listing fact checks, each measured on a cache miss against a static
-# file of its own bytes.
-LISTING_PAGES = ("home", "topic", "author", "corrections", "search")
-WORKERS = 2
-WRK_CONNECTIONS = 4
+from loadgen import (
+    HOST,
+    free_port,
+    http_get,
+    publish_under_load,
+    run_builtin,
+    run_wrk,
+    start_gunicorn,
+)
+from production import configure, setup_django
+from report import write_report
 
 
 def parse_args():
@@ -229,110 +227,6 @@ def load_content():
     return articles, listing_pages.paths(topic, author)
 
 
-# --- Load generation ------------------------------------------------------
-
-
-def http_get(port, path, headers=None):
-    connection = http.client.HTTPConnection(HOST, port, timeout=30)
-    try:
-        connection.request("GET", path, headers={"Host": HOST, **(headers or {})})
-        response = connection.getresponse()
-        return response.status, response.headers, response.read()
-    finally:
-        connection.close()
-
-
-WRK_BUST = """
-counter = 0
-request = function()
-  counter = counter + 1
-  return wrk.format(nil, wrk.path .. counter)
-end
-"""
-
-
-def parse_duration(text):
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
-    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
-
-
-def run_wrk(port, path, *, duration, headers=(), bust=False):
-    command = [
-        shutil.which("wrk"),
-        "-t1",
-        f"-c{WRK_CONNECTIONS}",
-        f"-d{max(1, round(duration))}s",
-        "--latency",
-        "--timeout",
-        "10s",
-    ]
-    for header in headers:
-        command += ["-H", header]
-    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        if bust:
-            script.write(WRK_BUST)
-            script.flush()
-            command += ["-s", script.name]
-        command.append(f"http://{HOST}:{port}{path}")
-        output = subprocess.run(
-            command, capture_output=True, text=True, timeout=duration + 60, check=True
-        ).stdout
-    latencies = dict(re.findall(r"^\s+(50|99)(?:\.000)?%\s+(\S+)\s*$", output, re.M))
-    if set(latencies) != {"50", "99"}:
-        raise RuntimeError(f"Could not read wrk's output:\n{output}")
-    errors = sum(
-        int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output)
-    )
-    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1]),
-        "p50_ms": parse_duration(latencies["50"]),
-        "p99_ms": parse_duration(latencies["99"]),
-        "errors": errors + (int(non_2xx[1]) if non_2xx else 0),
-    }
-
-
-def run_builtin(port, path, *, duration, headers=(), bust=False):
-    """Closed-loop load from WRK_CONNECTIONS threads, like wrk's."""
-    header_dict = dict(header.split(": ", 1) for header in headers)
-    latencies, errors = [], [0]
-    lock = threading.Lock()
-    deadline = time.monotonic() + duration
-    counter = iter(range(10**9))
-
-    def worker():
-        mine = []
-        while time.monotonic() < deadline:
-            target = f"{path}{next(counter)}" if bust else path
-            started = time.perf_counter()
-            try:
-                status, _, _ = http_get(port, target, header_dict)
-                ok = status < 400
-            except OSError:
-                ok = False
-            mine.append((time.perf_counter() - started) * 1000)
-            if not ok:
-                with lock:
-                    errors[0] += 1
-        with lock:
-            latencies.extend(mine)
-
-    threads = [threading.Thread(target=worker) for _ in range(WRK_CONNECTIONS)]
-    started = time.monotonic()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - started
-    ordered = sorted(latencies)
-    return {
-        "rps": len(ordered) / elapsed,
-        "p50_ms": ordered[len(ordered) // 2],
-        "p99_ms": ordered[max(0, int(len(ordered) * 0.99) - 1)],
-        "errors": errors[0],
-    }
-
-
 # --- In-process measurements ----------------------------------------------
 
 
@@ -383,133 +277,7 @@ def in_process(paths, renders):
     return rows
 
 
-# --- Publishing under load ------------------------------------------------
-
-
-def publish_under_load(port, article, *, rate, duration, every):
-    """
-    Readers at `rate` requests a second on the article while a new version
-    is published every `every` seconds. Returns errors, requests and the
-    longest staleness seen after a publish returned.
-    """
-    from articles.factchecks.publishing import publish
-
-    path = article.publications.latest().get_absolute_url()
-    title = re.compile(rb"What evidence exists of revision (\d+)\?")
-    published = []  # (monotonic time the publish returned, revision)
-    readings = []  # (monotonic time the request started, revision seen or None)
-    errors = [0]
-    lock = threading.Lock()
-    stop = time.monotonic() + duration
-    readers = 8
-    interval = readers / rate
-
-    def reader(offset):
-        next_at = time.monotonic() + offset
-        while True:
-            now = time.monotonic()
-            if now >= stop:
-                return
-            if now < next_at:
-                time.sleep(next_at - now)
-            next_at += interval
-            started = time.monotonic()
-            try:
-                status, _, body = http_get(port, path)
-            except OSError:
-                status, body = 0, b""
-            match = title.search(body)
-            with lock:
-                if status != 200:
-                    errors[0] += 1
-                readings.append((started, int(match[1]) if match else 0))
-
-    def editor():
-        revision = 0
-        while time.monotonic() + every < stop:
-            time.sleep(every)
-            revision += 1
-            article.title = f"Fact check: What evidence exists of revision {revision}?"
-            article.save()
-            publish(
-                article=article,
-                kind="update",
-                note=f"Revision {revision}.",
-                override_reason="Benchmark data.",
-            )
-            with lock:
-                published.append((time.monotonic(), revision))
-
-    threads = [
-        threading.Thread(target=reader, args=(index * interval / readers,))
-        for index in range(readers)
-    ]
-    editor_thread = threading.Thread(target=editor)
-    for thread in [*threads, editor_thread]:
-        thread.start()
-    for thread in [*threads, editor_thread]:
-        thread.join()
-
-    staleness = 0.0
-    stale_after_1s = 0
-    for started, seen in readings:
-        # The newest publish that had returned before this request began.
-        due = [(at, rev) for at, rev in published if at <= started]
-        if not due or seen >= due[-1][1]:
-            continue
-        # Stale: how long since the first version newer than what it saw?
-        first_newer = min(at for at, rev in published if rev > seen and at <= started)
-        lag = started - first_newer
-        staleness = max(staleness, lag)
-        stale_after_1s += lag > 1
-    return {
-        "rate": rate,
-        "duration": duration,
-        "publishes": len(published),
-        "requests": len(readings),
-        "achieved_rps": len(readings) / duration,
-        "errors": errors[0],
-        "max_staleness_s": staleness,
-        "stale_after_1s": stale_after_1s,
-    }
-
-
 # --- The run --------------------------------------------------------------
-
-
-def start_gunicorn(port, **env):
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "factually.wsgi",
-            "--config",
-            "deploy/gunicorn.conf.py",
-            "--bind",
-            f"{HOST}:{port}",
-            "--workers",
-            str(WORKERS),
-        ],
-        cwd=ROOT,
-        env={**os.environ, **env},
-    )
-    for _ in range(150):
-        try:
-            http_get(port, "/healthz")
-            return server
-        except OSError:
-            if server.poll() is not None:
-                sys.exit("gunicorn exited at start.")
-            time.sleep(0.2)
-    server.terminate()
-    sys.exit("gunicorn did not start.")
-
-
-def free_port():
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind((HOST, 0))
-        return probe.getsockname()[1]
 
 
 def main():
@@ -545,7 +313,7 @@ def run(args, static_root):
     bench_static = static_root / "bench"
     bench_static.mkdir()
     sizes = {}
-    for name in ("small", "large", "goal", *LISTING_PAGES):
+    for name in ("small", "large", "goal", *listing_pages.PAGES):
         body = client.get(paths[name]).content
         sizes[name] = len(body)
         suffix = "json" if name == "goal" else "html"
@@ -581,7 +349,7 @@ def run(args, static_root):
             ("home (hit)", "/", {}),
             *(
                 (f"{name} (miss)", paths[name], {"miss": True})
-                for name in LISTING_PAGES
+                for name in listing_pages.PAGES
             ),
             ("goal.json", paths["goal"], {}),
             ("static file, 6-section bytes", "/static/bench/small.html", {}),
@@ -589,7 +357,7 @@ def run(args, static_root):
             ("static file, goal.json bytes", "/static/bench/goal.json", {}),
             *(
                 (f"static file, {name} bytes", f"/static/bench/{name}.html", {})
-                for name in LISTING_PAGES
+                for name in listing_pages.PAGES
             ),
         ]
         results = {}
@@ -626,123 +394,6 @@ def run(args, static_root):
 
     report = write_report(results, rows_in_process, sizes, under_load, args, tool)
     print(report)
-
-
-def ratio(results, a, b):
-    return results[a]["rps"] / results[b]["rps"]
-
-
-def write_report(results, in_proc, sizes, under_load, args, tool):
-    stamp = datetime.now(tz=UTC)
-    lines = [
-        f"# Page benchmark, {stamp:%Y-%m-%d %H:%M} UTC",
-        "",
-        f"gunicorn, {WORKERS} sync workers, debug off, PostgreSQL and Redis on "
-        f"this host; {tool}, 1 thread, {WRK_CONNECTIONS} connections, "
-        f"{args.duration:g} s each, identity encoding. Article sizes: "
-        f"{sizes['small'] / 1024:.1f} KB (6 sections, 4 sources) and "
-        f"{sizes['large'] / 1024:.1f} KB (60 sections, 40 sources).",
-        "",
-        "| request | req/s | p50 ms | p99 ms | errors |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for label, row in results.items():
-        lines.append(
-            f"| {label} | {row['rps']:,.0f} | {row['p50_ms']:.2f} | "
-            f"{row['p99_ms']:.2f} | {row['errors']} |"
-        )
-    lines += [
-        "",
-        "In-process (Django test client, median of "
-        f"{args.renders}): cache-miss time and queries per page.",
-        "",
-        "| page | ms per cache miss | queries, miss | queries, hit |",
-        "|---|---:|---:|---:|",
-    ]
-    for name, row in in_proc.items():
-        lines.append(
-            f"| {name} | {row['miss_ms']:.1f} | {row['miss_queries']} | "
-            f"{row['hit_queries']} |"
-        )
-    targets = [
-        (
-            "article hit / static, 6 sections",
-            ratio(results, "article hit, 6 sections", "static file, 6-section bytes"),
-            0.9,
-        ),
-        (
-            "article hit / static, 60 sections",
-            ratio(results, "article hit, 60 sections", "static file, 60-section bytes"),
-            0.9,
-        ),
-        (
-            "304 / static, 6 sections",
-            ratio(
-                results, "conditional (304), 6 sections", "static file, 6-section bytes"
-            ),
-            0.9,
-        ),
-        (
-            "goal.json / static",
-            ratio(results, "goal.json", "static file, goal.json bytes"),
-            0.9,
-        ),
-        (
-            "miss 60 / miss 6 sections",
-            ratio(results, "article miss, 60 sections", "article miss, 6 sections"),
-            0.8,
-        ),
-        (
-            "miss 60 sections / static",
-            ratio(
-                results, "article miss, 60 sections", "static file, 60-section bytes"
-            ),
-            0.2,
-        ),
-    ] + [
-        (
-            f"{name} miss / static",
-            ratio(results, f"{name} (miss)", f"static file, {name} bytes"),
-            0.1,
-        )
-        for name in LISTING_PAGES
-    ]
-    lines += [
-        "",
-        "| target | measured | wanted | met |",
-        "|---|---:|---:|:---:|",
-    ]
-    for label, value, wanted in targets:
-        lines.append(
-            f"| {label} | {value:.2f}× | ≥ {wanted}× | {'yes' if value >= wanted else 'no'} |"
-        )
-    queries_ok = (
-        max(in_proc["small"]["miss_queries"], in_proc["large"]["miss_queries"]) <= 2
-        and in_proc["small"]["miss_queries"] == in_proc["large"]["miss_queries"]
-        and in_proc["small"]["hit_queries"] == in_proc["large"]["hit_queries"] == 0
-    )
-    lines.append(
-        f"| article queries: miss ≤ 2 and constant, hit 0 | "
-        f"{in_proc['small']['miss_queries']}/{in_proc['large']['miss_queries']}, "
-        f"{in_proc['small']['hit_queries']}/{in_proc['large']['hit_queries']} | "
-        f"≤ 2, 0 | {'yes' if queries_ok else 'no'} |"
-    )
-    if under_load:
-        lines += [
-            "",
-            f"Publishing under load: {under_load['achieved_rps']:.0f} req/s asked "
-            f"({under_load['rate']:.0f} wanted: 2× the 60-section miss rate) for "
-            f"{under_load['duration']:g} s on the 60-section article, a publish "
-            f"every {args.publish_every:g} s ({under_load['publishes']} publishes, "
-            f"{under_load['requests']} requests): {under_load['errors']} errors, "
-            f"longest staleness after a publish returned "
-            f"{under_load['max_staleness_s'] * 1000:.0f} ms, "
-            f"{under_load['stale_after_1s']} stale responses more than 1 s after.",
-        ]
-    report = "\n".join(lines) + "\n"
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"pages-{stamp:%Y%m%dT%H%M%SZ}.md").write_text(report)
-    return report
 
 
 if __name__ == "__main__":
