@@ -8,12 +8,12 @@ import gzip
 
 import brotli
 from django.conf import settings
-from django.test import TestCase
+from django.test import RequestFactory, TestCase
 from django.urls import reverse
 
 from donations import tracker
 from factually.models import Invalidation
-from factually.pagecache import pieces
+from factually.pagecache import generations, pieces
 from tests.articles.factories import published_article
 from tests.donations.factories import (
     BannerMessageFactory,
@@ -167,3 +167,22 @@ class SplitTests(TestCase):
             pieces.split(b"a" + marker + b"b", ["donation-banner"]),
             (b"a", "donation-banner", b"b"),
         )
+
+
+class SiteGenerationTests(TestCase):
+    """A page's validators read the site generation with or without pieces."""
+
+    def request(self, pieces_read):
+        request = RequestFactory().get("/")
+        request.page_cache_generations = {generations.SITE_GENERATION_KEY: 5}
+        request.page_cache_piece_generations = pieces_read
+        return request
+
+    def test_a_request_that_read_no_piece_has_the_site_generation(self):
+        # No donation banner on the page (a campaign ended, say): no piece.
+        self.assertEqual(generations.site_generation(self.request({})), 5)
+
+    def test_a_newer_piece_is_a_newer_page(self):
+        request = self.request({"banner": 9, "other": None})
+
+        self.assertEqual(generations.site_generation(request), 9)

@@ -127,8 +127,10 @@ def site_generation(request=None):
         return None
     # A piece of the page (the banner) changed is a change to the page too.
     return max(
-        with_schedule(generation, scheduled, time.time()),
-        *(value for value in piece_generations.values() if value is not None),
+        [
+            with_schedule(generation, scheduled, time.time()),
+            *(value for value in piece_generations.values() if value is not None),
+        ]
     )
 
 
