@@ -8,9 +8,11 @@ CI=true, so CI never passes by skipping them.
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from tests.roles import create_roles
 
@@ -83,8 +85,40 @@ class Page:
         return path
 
 
+def one_request_at_a_time(live_server):
+    """
+    On SQLite the live server's threads share the test's one in-memory
+    connection, which cannot serve two queries at once (a page's scripts
+    and images arrive together): serve one request at a time there.
+    PostgreSQL gives each thread its own connection and stays concurrent.
+    """
+    httpd = live_server.thread.httpd
+    app = httpd.get_app()
+    if connection.vendor != "sqlite" or isinstance(app, OneAtATime):
+        return
+    httpd.set_app(OneAtATime(app))
+
+
+class OneAtATime:
+    def __init__(self, app):
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            # Read the whole body inside the lock (a streamed response may
+            # still query as it is read), then close it as the server would,
+            # which ends the request (request_finished).
+            response = self.app(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                response.close()
+
+
 @pytest.fixture
 def page_factory(browser, live_server):
+    one_request_at_a_time(live_server)
     contexts = []
 
     def make(viewport=DESKTOP, **kwargs):

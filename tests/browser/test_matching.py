@@ -165,10 +165,15 @@ def test_fundraiser_is_told_a_public_name_needs_consent(page, roles, match):
     page.fill("#id_matcher", "Grace Fund (by phone)")
     page.fill("#id_public_name", "Grace Fund")
     page.fill("#id_amount", "1000")
-    page.fill("#id_starts_at_0", "2026-12-08")
-    page.fill("#id_starts_at_1", "00:00:00")
-    page.fill("#id_ends_at_0", "2026-12-08")
-    page.fill("#id_ends_at_1", "01:00:00")
+    # An hour after the running match, inside the campaign: only the
+    # missing consent is wrong.
+    starts_at = timezone.localtime(match.ends_at + timedelta(minutes=5))
+    ends_at = starts_at + timedelta(hours=1)
+    assert ends_at <= match.campaign.ends_at
+    page.fill("#id_starts_at_0", f"{starts_at:%Y-%m-%d}")
+    page.fill("#id_starts_at_1", f"{starts_at:%H:%M:%S}")
+    page.fill("#id_ends_at_0", f"{ends_at:%Y-%m-%d}")
+    page.fill("#id_ends_at_1", f"{ends_at:%H:%M:%S}")
     page.get_by_role("button", name="Save", exact=True).click()
 
     errors = page.locator(".errorlist").all_inner_texts()
