@@ -176,7 +176,11 @@ def test_fundraiser_is_told_a_public_name_needs_consent(page, roles, match):
     page.fill("#id_ends_at_1", f"{ends_at:%H:%M:%S}")
     page.get_by_role("button", name="Save", exact=True).click()
 
+    # all_inner_texts() does not wait: wait for the answer to the save.
+    page.locator(".errorlist").first.wait_for()
     errors = page.locator(".errorlist").all_inner_texts()
-    assert any("needs the date the matcher consented" in text for text in errors)
+    assert any("needs the date the matcher consented" in text for text in errors), (
+        errors
+    )
     assert MatchingPledge.objects.count() == 1
     page.screenshot("donations-matching-pledge-admin-error")
